@@ -1,0 +1,37 @@
+/**
+ * `pmc customize`: the transformed stream on stdout, or nothing at all.
+ */
+import { customize, outputYaml, type CustomizeResult } from '../../core/customize.js';
+import { toPlain, parseChunk } from '../../core/stream.js';
+import { EXIT_OK } from '../../core/diagnostics.js';
+import { loadInput, type InputFlags } from '../inputs.js';
+import { report, type Io } from '../io.js';
+
+export type OutputFormat = 'yaml' | 'json';
+
+export interface CustomizeFlags extends InputFlags {
+  output?: OutputFormat;
+}
+
+export async function runCustomize(manifest: string | undefined, flags: CustomizeFlags, io: Io): Promise<number> {
+  const { input, warnings } = await loadInput(manifest, flags, io);
+  const result = customize(input);
+  // Built whole before anything is written: a failure leaves stdout empty.
+  const text = flags.output === 'json' ? outputJson(result, input.source) : outputYaml(result);
+  await report([...warnings, ...result.warnings], io);
+  io.stdout.write(text);
+  return EXIT_OK;
+}
+
+/** One object for one document, else a v1 List, as `kubectl get -o json` prints. */
+export function outputJson(result: CustomizeResult, source: string): string {
+  const items: unknown[] = [];
+  for (const d of result.documents) {
+    // The edited document, or a parse of the original bytes for one that was passed over.
+    const parsed = d.parsed ?? parseChunk({ index: d.index, text: d.text, line: d.line }, source);
+    const value = toPlain(parsed, source);
+    if (value !== null && value !== undefined) items.push(value);
+  }
+  const out = items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

@@ -1,0 +1,116 @@
+/**
+ * The edge: streams, files, environment. Commands get an Io so that tests can run the
+ * whole CLI in-process with strings.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PmcError, EXIT_USAGE, formatLocation, type Diagnostic } from '../core/diagnostics.js';
+
+export interface TextSink {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Io {
+  /** A readable stream (process.stdin) or, in tests, the whole input as a string. */
+  stdin: NodeJS.ReadableStream | string | undefined;
+  stdinIsTTY?: boolean;
+  stdout: TextSink;
+  stderr: TextSink;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Above this, input is refused rather than read into memory. */
+export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+export function maxInputBytes(env: Io['env']): number {
+  const v = Number(env.PMC_MAX_INPUT_BYTES);
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_MAX_INPUT_BYTES;
+}
+
+/** Reads stdin whole, refusing more than `limit` bytes without buffering them. */
+export async function readStdin(io: Io): Promise<string> {
+  const limit = maxInputBytes(io.env);
+  if (typeof io.stdin === 'string') {
+    if (Buffer.byteLength(io.stdin) > limit) throw tooLarge('<stdin>', limit);
+    return io.stdin;
+  }
+  if (!io.stdin) return '';
+  if (io.stdinIsTTY) {
+    throw new PmcError('PMC_NO_INPUT', 'no manifest: give a file, or pipe one on stdin', { exitStatus: EXIT_USAGE });
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > limit) throw tooLarge('<stdin>', limit);
+    parts.push(buf);
+  }
+  return decodeText(Buffer.concat(parts), '<stdin>');
+}
+
+export async function readTextFile(path: string, io: Io, what: string): Promise<string> {
+  const full = resolve(io.cwd, path);
+  let buf: Buffer;
+  try {
+    const { size } = await stat(full);
+    if (size > maxInputBytes(io.env)) throw tooLarge(path, maxInputBytes(io.env));
+    buf = await readFile(full);
+  } catch (e) {
+    if (e instanceof PmcError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new PmcError('PMC_READ', `cannot read the ${what}: ${reason}`, { location: { source: path } });
+  }
+  return decodeText(buf, path);
+}
+
+function tooLarge(source: string, limit: number): PmcError {
+  return new PmcError(
+    'PMC_INPUT_TOO_LARGE',
+    `the input is larger than ${Math.round(limit / 1024 / 1024)} MiB; split it, or raise the limit with PMC_MAX_INPUT_BYTES`,
+    { location: { source } },
+  );
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+// YAML allows tab, LF and CR among the C0 controls, and no C1 controls but NEL.
+const FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
+/** Text or a clear refusal: binary input is named as such, with where it starts. */
+export function decodeText(buf: Buffer, source: string): string {
+  let text: string;
+  try {
+    text = decoder.decode(buf);
+  } catch {
+    throw new PmcError('PMC_NOT_TEXT', 'the input is not UTF-8 text', { location: { source } });
+  }
+  const m = FORBIDDEN_CONTROL.exec(text);
+  if (m) {
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    const col = m.index - before.lastIndexOf('\n');
+    const code = m[0].charCodeAt(0).toString(16).padStart(2, '0');
+    throw new PmcError('PMC_NOT_TEXT', `the input holds the control character 0x${code}, which YAML does not allow: is it binary?`, {
+      location: { source, line, col },
+    });
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Writes warnings and errors to stderr, one per line, with where and an excerpt. */
+export async function report(diags: Diagnostic[], io: Io): Promise<void> {
+  if (diags.length === 0) return;
+  const colour = !!io.stderr.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+  const chalk = colour ? (await import('chalk')).default : undefined;
+  for (const d of diags) {
+    const label = d.severity === 'error' ? 'error' : 'warning';
+    const tag = chalk ? (d.severity === 'error' ? chalk.red.bold(label) : chalk.yellow.bold(label)) : label;
+    const where = formatLocation(d.location);
+    let line = `pmc: ${tag}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]\n`;
+    if (d.location?.excerpt) line += `${d.location.excerpt}\n`;
+    io.stderr.write(line);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Argument parsing and exit statuses. Commands run through `main(argv, io)`, which never
+ * exits the process and never touches process streams: bin/pmc.js passes them in.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT_INPUT, EXIT_USAGE, PmcError } from '../core/diagnostics.js';
+import { CUSTOMIZER_KINDS } from '../core/config.js';
+import { report, type Io } from './io.js';
+import { runCustomize, type CustomizeFlags } from './commands/customize.js';
+
+export const VERSION = '0.1.0';
+
+function addInputOptions(cmd: Command): Command {
+  return cmd
+    .argument('[MANIFEST]', 'a YAML file of manifests, or - for stdin (stdin when omitted)')
+    .option('-w, --worker-config <FILE>', "the worker's functions_worker.yml (runtimeCustomizerClassName, runtimeCustomizerConfig)")
+    .option('-r, --custom-runtime-options <JSON>', "the function's customRuntimeOptions, a JSON string")
+    .option('--custom-runtime-options-file <FILE>', 'the same, read from a file')
+    .option('-c, --function-config <FILE>', 'a pulsar-admin function, source or sink config file (YAML or JSON)')
+    .option('--tenant <TENANT>', "the Pulsar function's tenant")
+    .option('--namespace <NAMESPACE>', "the Pulsar function's namespace (not the Kubernetes namespace)")
+    .option('--name <NAME>', "the Pulsar function's name")
+    .addOption(
+      new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName').choices(CUSTOMIZER_KINDS as string[]),
+    )
+    .option('--strict', 'unknown option keys are errors, not warnings')
+    .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'");
+}
+
+export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command {
+  const program = new Command('pmc')
+    .description("Apply Apache Pulsar Functions' Kubernetes manifest customization offline")
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+
+  addInputOptions(
+    program
+      .command('customize')
+      .description("merge the worker's runtimeCustomizerConfig with the function's customRuntimeOptions and customize the StatefulSet and Service"),
+  )
+    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));
+
+  return program;
+}
+
+/** Runs pmc with `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram(io, (p) => {
+    pending = p;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (!pending) {
+      program.outputHelp({ error: true });
+      return EXIT_USAGE;
+    }
+    return await pending;
+  } catch (e) {
+    return handleError(e, io);
+  }
+}
+
+async function handleError(e: unknown, io: Io): Promise<number> {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; everything else commander refuses is usage.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode;
+    return EXIT_USAGE;
+  }
+  if (e instanceof PmcError) {
+    await report(e.diagnostics(), io);
+    return e.exitStatus;
+  }
+  // A bug, not bad input: still one clear line, and the stack only on request.
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.stderr.write(`pmc: internal error: ${err.message}\n`);
+  if (io.env.PMC_DEBUG) io.stderr.write(`${err.stack}\n`);
+  return EXIT_INPUT;
+}

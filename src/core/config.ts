@@ -1,0 +1,197 @@
+/**
+ * Reading the two configuration sources Pulsar has: the worker's functions_worker.yml
+ * and a function's customRuntimeOptions (on its own, or inside a pulsar-admin
+ * function/source/sink config file). Text in, typed options out; no file system.
+ */
+import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
+import { readRuntimeOpts, FORBIDDEN_KEYS, type RuntimeOpts } from './options.js';
+import type { FunctionIdentity } from './naming.js';
+
+export type CustomizerKind = 'basic' | 'security-context' | 'none';
+export const CUSTOMIZER_KINDS: readonly CustomizerKind[] = ['basic', 'security-context', 'none'];
+
+export const BASIC_CUSTOMIZER_CLASS =
+  'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
+
+/** What `runtimeCustomizerClassName` makes the worker run (pulsar-semantics.md section 1). */
+export function customizerForClassName(className: string | undefined): CustomizerKind {
+  if (className === undefined || className.trim() === '') return 'none';
+  if (className.trim() === BASIC_CUSTOMIZER_CLASS) return 'basic';
+  return 'security-context';
+}
+
+export interface WorkerConfig {
+  className?: string;
+  options: RuntimeOpts;
+}
+
+/** Parses YAML text, refusing syntax errors with a caret excerpt. */
+export function parseYamlFile(text: string, source: string): Document {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lineColAt(text, err.pos[0]);
+    throw new PmcError('PMC_YAML_SYNTAX', err.message.split(' at line ')[0].split('\n')[0], {
+      location: { source, line, col, excerpt: caretExcerpt(text, line, col) },
+    });
+  }
+  return doc;
+}
+
+/** file:line:col of the node at `path` in a YAML document. */
+export function yamlLocator(doc: Document, text: string, source: string, prefix: (string | number)[] = []) {
+  return (path: (string | number)[]): Location | undefined => {
+    let node: unknown;
+    for (let n = path.length; n >= 0 && !node; n--) node = doc.getIn([...prefix, ...path.slice(0, n)], true);
+    const range = (node as Node | undefined)?.range;
+    if (!range) return { source };
+    const { line, col } = lineColAt(text, range[0]);
+    return { source, line, col };
+  };
+}
+
+export function readWorkerConfig(text: string, source: string, sink: DiagnosticSink, strict = false): WorkerConfig {
+  const doc = parseYamlFile(text, source);
+  if (doc.contents === null) return { options: {} };
+  if (!isMap(doc.contents)) {
+    throw new PmcError('PMC_WORKER_CONFIG', 'a functions_worker.yml must be a YAML map', { location: { source, line: 1, col: 1 } });
+  }
+  const locate = yamlLocator(doc, text, source);
+  const classNode = doc.get('runtimeCustomizerClassName', true);
+  let className: string | undefined;
+  if (classNode !== undefined && !(isScalar(classNode) && classNode.value === null)) {
+    if (!isScalar(classNode) || typeof classNode.value !== 'string') {
+      sink.error('PMC_WORKER_CONFIG', 'runtimeCustomizerClassName must be a class name', {
+        ...locate(['runtimeCustomizerClassName']),
+        path: 'runtimeCustomizerClassName',
+      });
+    } else className = classNode.value;
+  }
+  const raw = plainOf(doc, source).runtimeCustomizerConfig;
+  const options = readRuntimeOpts(raw, {
+    root: 'runtimeCustomizerConfig',
+    locate: (p) => locate(['runtimeCustomizerConfig', ...p]),
+    strict,
+    sink,
+  });
+  return { className, options };
+}
+
+function plainOf(doc: Document, source: string): Record<string, unknown> {
+  try {
+    return (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+  } catch (e) {
+    throw new PmcError('PMC_YAML_ALIASES', `refusing to expand the file's aliases: ${(e as Error).message}`, {
+      location: { source },
+    });
+  }
+}
+
+/** Where a customRuntimeOptions string came from, for messages. */
+export interface OptionsOrigin {
+  /** `--custom-runtime-options`, a file name, or the document holding embedded details. */
+  source: string;
+  /** Where the string starts in that source, when it sits inside a file. */
+  line?: number;
+  col?: number;
+  document?: Location['document'];
+}
+
+/**
+ * Pulsar's customRuntimeOptions: a JSON string, read as Gson reads it into RuntimeOpts.
+ * Empty or `null` means no options.
+ */
+export function readCustomRuntimeOptions(
+  json: string,
+  origin: OptionsOrigin,
+  sink: DiagnosticSink,
+  strict = false,
+): RuntimeOpts {
+  if (json.trim() === '' || json.trim() === 'null') return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw jsonSyntaxError(json, e as Error, origin);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new PmcError('PMC_OPTIONS_TYPE', `customRuntimeOptions must be a JSON object, got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, {
+      location: { source: origin.source, line: origin.line, col: origin.col, document: origin.document, path: 'customRuntimeOptions' },
+    });
+  }
+  return readRuntimeOpts(raw, {
+    root: 'customRuntimeOptions',
+    locate: () => ({ source: origin.source, line: origin.line, col: origin.col, document: origin.document }),
+    strict,
+    sink,
+  });
+}
+
+function jsonSyntaxError(json: string, e: Error, origin: OptionsOrigin): PmcError {
+  const m = /at position (\d+)/.exec(e.message);
+  const offset = m ? Number(m[1]) : json.length;
+  const { line, col } = lineColAt(json, offset);
+  const reason = e.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+  const where = origin.line === undefined ? `column ${col}${line > 1 ? ` of line ${line}` : ''}` : `column ${col} of the JSON`;
+  return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason} (${where})`, {
+    location: {
+      source: origin.source,
+      line: origin.line ?? (line > 1 ? line : undefined),
+      col: origin.line === undefined && line === 1 ? col : origin.col,
+      document: origin.document,
+      excerpt: caretExcerpt(json, line, col),
+    },
+  });
+}
+
+/** What a pulsar-admin function, source or sink config file says about the function. */
+export interface FunctionConfigFile {
+  identity: Partial<FunctionIdentity>;
+  customRuntimeOptions?: string;
+  /** Where the customRuntimeOptions value sits in the file. */
+  optionsOrigin?: OptionsOrigin;
+}
+
+export function readFunctionConfig(text: string, source: string, sink: DiagnosticSink): FunctionConfigFile {
+  const doc = parseYamlFile(text, source);
+  if (!isMap(doc.contents)) {
+    throw new PmcError('PMC_FUNCTION_CONFIG', 'a function, source or sink config file must be a YAML or JSON object', {
+      location: { source, line: 1, col: 1 },
+    });
+  }
+  const locate = yamlLocator(doc, text, source);
+  const plain = plainOf(doc, source);
+  for (const key of Object.keys(plain)) {
+    if (FORBIDDEN_KEYS.has(key)) sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, { ...locate([key]), path: key });
+  }
+  const identity: Partial<FunctionIdentity> = {};
+  for (const field of ['tenant', 'namespace', 'name'] as const) {
+    const v = plain[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') {
+      sink.error('PMC_FUNCTION_CONFIG', `${field} must be a string, got ${JSON.stringify(v)}`, { ...locate([field]), path: field });
+    } else identity[field] = v;
+  }
+  const out: FunctionConfigFile = { identity };
+  const cro = plain.customRuntimeOptions;
+  if (cro !== undefined && cro !== null) {
+    const at = locate(['customRuntimeOptions']);
+    out.optionsOrigin = { source, line: at?.line, col: at?.col };
+    if (typeof cro === 'string') out.customRuntimeOptions = cro;
+    else if (typeof cro === 'object' && !Array.isArray(cro)) {
+      // pulsar-admin wants a string here; accept the map a user meant, but say so.
+      sink.warn('PMC_FUNCTION_CONFIG', 'customRuntimeOptions is a map; pulsar-admin expects a JSON string (read as its JSON)', {
+        ...at,
+        path: 'customRuntimeOptions',
+      });
+      out.customRuntimeOptions = JSON.stringify(cro);
+    } else {
+      sink.error('PMC_FUNCTION_CONFIG', `customRuntimeOptions must be a JSON string, got ${JSON.stringify(cro)}`, {
+        ...at,
+        path: 'customRuntimeOptions',
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * A YAML stream as a list of documents that keep their own bytes.
+ *
+ * The stream is cut into documents at `---` and `...` lines before any parsing: YAML
+ * forbids those markers at column 0 inside a scalar, so the cut is exact. Only the
+ * documents that may be Pulsar's are parsed; the rest are copied as text.
+ */
+import { Document, parseDocument, type ToStringOptions } from 'yaml';
+import { PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
+
+export interface DocumentChunk {
+  /** 0-based position in the stream. */
+  index: number;
+  /** The exact bytes of this document, its `---` line and trailing comments included. */
+  text: string;
+  /** 1-based line in the whole stream where this chunk starts. */
+  line: number;
+}
+
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+export function splitDocuments(text: string): DocumentChunk[] {
+  const chunks: DocumentChunk[] = [];
+  let start = 0;
+  let startLine = 1;
+  let scannedLine = 1;
+  let scannedAt = 0;
+  const lineOf = (offset: number): number => {
+    // Incremental, so the whole split stays linear in the stream's length.
+    for (let i = scannedAt; i < offset; i++) if (text.charCodeAt(i) === 10) scannedLine++;
+    scannedAt = offset;
+    return scannedLine;
+  };
+  const cut = (end: number) => {
+    if (end > start) chunks.push({ index: chunks.length, text: text.slice(start, end), line: startLine });
+    start = end;
+    startLine = lineOf(end);
+  };
+  MARKER.lastIndex = 0;
+  for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
+    if (m[0] === '---') {
+      cut(m.index);
+    } else {
+      // `...` ends a document: the cut goes after its line.
+      const eol = text.indexOf('\n', m.index);
+      cut(eol === -1 ? text.length : eol + 1);
+    }
+  }
+  cut(text.length);
+  return chunks;
+}
+
+/** Cheap test before parsing: every Pulsar workload and its Service name their kind. */
+export function mayHoldKind(chunk: DocumentChunk, kinds: readonly string[]): boolean {
+  return kinds.some((k) => chunk.text.includes(k));
+}
+
+export interface ParsedChunk extends DocumentChunk {
+  doc: Document;
+}
+
+export const PARSE_LIMITS = {
+  /** yaml's guard against alias bombs (billion laughs). */
+  maxAliasCount: 100,
+  /** Deeper than any Kubernetes object; past this the parser's recursion is the risk. */
+  maxDepth: 200,
+};
+
+export function parseChunk(chunk: DocumentChunk, source: string): ParsedChunk {
+  let doc: Document;
+  try {
+    doc = parseDocument(chunk.text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (e) {
+    // The parser recurses; a hostile nesting depth ends here rather than in a crash.
+    if (e instanceof RangeError) {
+      throw new PmcError('PMC_YAML_TOO_DEEP', 'the document is nested too deeply to read', {
+        location: { source, line: chunk.line, document: { index: chunk.index } },
+      });
+    }
+    throw e;
+  }
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lineColAt(chunk.text, err.pos[0]);
+    const location: Location = {
+      source,
+      line: chunk.line + line - 1,
+      col,
+      document: { index: chunk.index },
+      excerpt: caretExcerpt(chunk.text, line, col),
+    };
+    throw new PmcError('PMC_YAML_SYNTAX', firstLine(err.message), { location });
+  }
+  return { ...chunk, doc };
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf(' at line ');
+  return (i > 0 ? s.slice(0, i) : s.split('\n')[0]).trim();
+}
+
+/** Plain JavaScript for a parsed document, with yaml's alias-bomb guard. */
+export function toPlain(chunk: ParsedChunk, source: string): unknown {
+  try {
+    return chunk.doc.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new PmcError('PMC_YAML_ALIASES', `refusing to expand the document's aliases: ${msg}`, {
+      location: { source, line: chunk.line, document: { index: chunk.index } },
+    });
+  }
+}
+
+/**
+ * Print options that reproduce the chunk's own layout, so an edited document differs
+ * from its source only where it was edited: the same indentation, sequences indented
+ * or not as they were, and no folding of long lines.
+ */
+export function styleOf(text: string): ToStringOptions {
+  let indent = 0;
+  let indentSeq: boolean | undefined;
+  const lines = text.split('\n');
+  let prevIndent = -1;
+  let prevOpens = false;
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#')) continue;
+    const ind = line.length - content.length;
+    if (prevOpens) {
+      if (content.startsWith('- ') || content === '-') {
+        if (indentSeq === undefined) indentSeq = ind > prevIndent;
+      } else if (!indent && ind > prevIndent) {
+        indent = ind - prevIndent;
+      }
+    }
+    prevIndent = ind;
+    // A key whose value starts on the next line.
+    prevOpens = /:\s*$/.test(content) && !content.startsWith('- ');
+    if (/^- [^:]*:\s*$/.test(content)) {
+      // `- key:` opens a map nested under the item's own indentation.
+      prevIndent = ind + 2;
+      prevOpens = true;
+    }
+    if (indent && indentSeq !== undefined) break;
+  }
+  return {
+    indent: indent || 2,
+    // Kubernetes' own output does not indent sequences under their key.
+    indentSeq: indentSeq ?? false,
+    lineWidth: 0,
+    minContentWidth: 0,
+  };
+}
+
+/** The edited document, in its source's style, ending as the source chunk ended. */
+export function printChunk(chunk: ParsedChunk): string {
+  const body = chunk.doc.toString(styleOf(chunk.text)).replace(/\n+$/, '');
+  const trailing = /\s*$/.exec(chunk.text)?.[0] ?? '';
+  return body + trailing;
+}

@@ -127,9 +127,10 @@ export const RUNTIME_OPTS_SPEC: Spec = {
         t: 'object',
         fields: {
           key: str,
-          operator: { t: 'enum', values: ['Exists', 'Equal'] },
+          // '' is Kubernetes' default for both: Equal, and every effect.
+          operator: { t: 'enum', values: ['Exists', 'Equal', ''] },
           value: str,
-          effect: { t: 'enum', values: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+          effect: { t: 'enum', values: ['NoSchedule', 'PreferNoSchedule', 'NoExecute', ''] },
           tolerationSeconds: { t: 'int' },
         },
       },

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { splitDocuments, styleOf } from '../src/core/stream.js';
+import { parseDocument } from 'yaml';
+import { runPmc } from './support/run.js';
+
+const fixture = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pulsar-function.yaml'), 'utf8');
+
+describe('what the customization does not touch keeps its bytes', () => {
+  it('no options at all: the input comes back byte for byte', async () => {
+    const r = await runPmc(['customize', '--customizer', 'basic'], { stdin: fixture });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(fixture);
+  });
+
+  it('an edited document keeps its comments, key order and quoting', async () => {
+    const input = `# leading comment
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: fn   # trailing comment
+  labels: {component: function, tenant: t, namespace: n, name: fn}
+  annotations:
+    keep: 'single quoted'
+spec:
+  serviceName: fn
+  selector:
+    matchLabels: {component: function}
+  template:
+    metadata:
+      labels:
+        component: function
+    spec:
+      # the instance
+      containers:
+        - name: pulsarfunction
+          image: "apachepulsar/pulsar:3.3.9"
+          args: ["a", 'b']
+`;
+    const r = await runPmc(['customize', '-r', '{"extraAnnotations": {"added": "yes"}}'], { stdin: input });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('# leading comment\n');
+    expect(r.stdout).toContain('name: fn # trailing comment');
+    expect(r.stdout).toContain("keep: 'single quoted'\n    added: yes\n");
+    expect(r.stdout).toContain('image: "apachepulsar/pulsar:3.3.9"');
+    expect(r.stdout).toContain('# the instance\n      containers:\n        - name: pulsarfunction');
+    const order = [...r.stdout.matchAll(/^(\w+):/gm)].map((m) => m[1]);
+    expect(order).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+  });
+
+  it('documents that are not Pulsar workloads pass through as text, in order', async () => {
+    const other = "---\n# not ours\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata:\n  x: '1'\n";
+    const input = other + fixture + other.replace('cm', 'cm2');
+    const r = await runPmc(['customize', '-r', '{"extraLabels": {"a": "b"}}'], { stdin: input });
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith(other)).toBe(true);
+    expect(r.stdout.endsWith(other.replace('cm', 'cm2'))).toBe(true);
+    expect(r.stdout).toContain('    a: b\n');
+  });
+
+  it('a stream without a Pulsar StatefulSet is unchanged, with a warning', async () => {
+    const input = 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: postgres\nspec:\n  template:\n    spec:\n      containers: [{name: db}]\n';
+    const r = await runPmc(['customize', '-r', '{"extraLabels": {"a": "b"}}'], { stdin: input });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(input);
+    expect(r.stderr).toMatch(/no Pulsar function StatefulSet.*\[PMC_NO_WORKLOAD\]/);
+  });
+});
+
+describe('splitDocuments', () => {
+  it('cuts at --- and ... lines only, keeping every byte', () => {
+    const text = 'a: 1\n---\nb: "---"\n...\n# between\n--- \nc: |\n  ---x\n';
+    const chunks = splitDocuments(text);
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+    expect(chunks.map((c) => c.line)).toEqual([1, 2, 5, 6]);
+    expect(chunks).toHaveLength(4);
+  });
+});
+
+describe('styleOf', () => {
+  it.each([
+    ['a:\n  b:\n  - x\n', { indent: 2, indentSeq: false }],
+    ['a:\n    b:\n        - x\n', { indent: 4, indentSeq: true }],
+    ['a:\n  - b: 1\n    c:\n      d: 2\n', { indent: 2, indentSeq: true }],
+  ])('reads the layout of %j', (text, expected) => {
+    expect(styleOf(text)).toMatchObject(expected);
+    expect(parseDocument(text).toString(styleOf(text))).toBe(text);
+  });
+});

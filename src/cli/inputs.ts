@@ -13,6 +13,7 @@ import {
 import type { CustomizeInput } from '../core/customize.js';
 import type { RuntimeOpts } from '../core/options.js';
 import { readStdin, readTextFile, type Io } from './io.js';
+import { loadSchemaValidator } from './schema.js';
 
 export interface InputFlags {
   workerConfig?: string;
@@ -25,6 +26,8 @@ export interface InputFlags {
   customizer?: CustomizerKind;
   strict?: boolean;
   all?: boolean;
+  /** commander's --no-validate sets this to false. */
+  validate?: boolean;
 }
 
 export interface LoadedInput {
@@ -91,6 +94,8 @@ export async function loadInput(manifestArg: string | undefined, flags: InputFla
       all: !!flags.all,
       strict,
       optionsGiven,
+      validate: flags.validate !== false,
+      schema: flags.validate !== false ? await loadSchemaValidator() : undefined,
     },
     warnings: sink.warnings,
   };

@@ -24,7 +24,8 @@ function addInputOptions(cmd: Command): Command {
       new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName').choices(CUSTOMIZER_KINDS as string[]),
     )
     .option('--strict', 'unknown option keys are errors, not warnings')
-    .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'");
+    .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'")
+    .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules');
 }
 
 export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command {

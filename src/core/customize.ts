@@ -11,6 +11,8 @@ import { mergeRuntimeOpts, PULSAR_RESOURCES } from './merge.js';
 import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.js';
 import { jsonPath, type RuntimeOpts, type SecurityContextOpts } from './options.js';
 import { mayHoldKind, parseChunk, printChunk, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
+import { checkOptions, checkWorkload, optionRoot, type OptionRoot, type SchemaValidator } from './validate.js';
+import { FORBIDDEN_KEYS } from './options.js';
 
 export interface CustomizeInput {
   /** The manifest stream, as read. */
@@ -32,6 +34,10 @@ export interface CustomizeInput {
   strict?: boolean;
   /** Something asked for customization (for the warning when the customizer is none). */
   optionsGiven?: boolean;
+  /** Check the options and the result against Kubernetes' rules (default true). */
+  validate?: boolean;
+  /** The Kubernetes OpenAPI schema check, when the caller has loaded one. */
+  schema?: SchemaValidator;
 }
 
 export interface CustomizedDocument {
@@ -67,6 +73,11 @@ interface Candidate {
 
 export function customize(input: CustomizeInput): CustomizeResult {
   const sink = new DiagnosticSink();
+  if (isEmptyStream(input.manifest)) {
+    throw new PmcError('PMC_EMPTY_INPUT', 'the input holds no YAML document (did the command before pmc fail?)', {
+      location: { source: input.source },
+    });
+  }
   const chunks = splitDocuments(input.manifest);
   const result: CustomizeResult = { documents: [], changes: [], warnings: [], merged: new Map(), workloads: 0 };
 
@@ -87,6 +98,7 @@ export function customize(input: CustomizeInput): CustomizeResult {
     parsed.set(chunk.index, p);
     const plain = toPlain(p, input.source);
     if (!isObject(plain)) continue;
+    refuseForbiddenKeys(plain, [], p, input.source);
     if (plain.kind === 'StatefulSet' || plain.kind === 'Service') {
       candidates.push({ chunk: p, plain, kind: plain.kind, name: String(plain.metadata?.name ?? '') });
     }
@@ -118,6 +130,14 @@ export function customize(input: CustomizeInput): CustomizeResult {
     });
   }
   sink.throwIfErrors();
+  if (input.validate !== false) {
+    for (const c of candidates) {
+      if (!edited.has(c.chunk.index)) continue;
+      const object = toPlain(c.chunk, input.source) as Record<string, any>;
+      checkWorkload(c.kind, object, docLocation(c, input.source), sink, input.schema);
+    }
+    sink.throwIfErrors();
+  }
 
   const changedDocs = new Set(result.changes.map((c) => c.document));
   result.documents = chunks.map((c) => {
@@ -129,6 +149,35 @@ export function customize(input: CustomizeInput): CustomizeResult {
   });
   result.warnings = sink.warnings;
   return result;
+}
+
+/** Nothing but blank lines, comments and document markers. */
+function isEmptyStream(text: string): boolean {
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).trim();
+    if (line !== '' && !line.startsWith('#') && !/^(---|\.\.\.)(\s|$)/.test(line)) return false;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return true;
+}
+
+/** A manifest key that could reach Object.prototype in some later consumer is refused outright. */
+function refuseForbiddenKeys(value: unknown, path: (string | number)[], chunk: ParsedChunk, source: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseForbiddenKeys(v, [...path, i], chunk, source));
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__proto__' || (FORBIDDEN_KEYS.has(k) && typeof v === 'object')) {
+        throw new PmcError('PMC_FORBIDDEN_KEY', `the key "${k}" is not allowed in a manifest`, {
+          location: { source, line: chunk.line, document: { index: chunk.index }, path: [...path, k].join('.') },
+        });
+      }
+      refuseForbiddenKeys(v, [...path, k], chunk, source);
+    }
+  }
 }
 
 function isObject(v: unknown): v is Record<string, any> {
@@ -200,6 +249,11 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
     { from: 'labels', value: labelsIdentity(sts.plain) },
   ]);
   result.merged.set(sts.chunk.index, { options, functionOptions, identity });
+  if (input.validate !== false) {
+    const rootOf = optionRoot(functionOptions);
+    checkOptions(options, rootOf, docLocation(sts, input.source), sink);
+    checkSelectorKept(options, sts, rootOf, docLocation(sts, input.source), sink);
+  }
 
   let jobName: string | undefined;
   if (options.jobName) {
@@ -253,6 +307,25 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
     if (options.jobNamespace) svcEditor.set(['metadata', 'namespace'], options.jobNamespace, 'jobNamespace');
     if (jobName) svcEditor.set(['metadata', 'name'], jobName, 'jobName');
     result.changes.push(...svcEditor.changes);
+  }
+}
+
+/**
+ * An extra label may overwrite one the StatefulSet selects its pods by (Pulsar's
+ * `component`, say). Pulsar applies it anyway; the API server then refuses the
+ * StatefulSet, and the Service would select no pod.
+ */
+function checkSelectorKept(options: RuntimeOpts, sts: Candidate, rootOf: OptionRoot, where: Location, sink: DiagnosticSink) {
+  const selected = sts.plain.spec?.selector?.matchLabels;
+  if (!isObject(selected)) return;
+  for (const [k, v] of Object.entries(options.extraLabels ?? {})) {
+    if (k in selected && selected[k] !== v) {
+      sink.error(
+        'PMC_SELECTOR_MISMATCH',
+        `${JSON.stringify(v)} would replace the pod label ${k}: ${JSON.stringify(selected[k])}, which the StatefulSet's selector and its Service select pods by; the API server refuses a StatefulSet whose selector does not match its template (use another label key)`,
+        { ...where, path: jsonPath(rootOf(['extraLabels', k]), ['extraLabels', k]) },
+      );
+    }
   }
 }
 

@@ -150,9 +150,16 @@ const cases = {
     cmd: ['customize', 'input.yaml', '-w', 'worker.yml'],
   },
   'seed-example-2-function': {
-    about: "The seed's Example 2 (pulsar-admin functions create data-processor), with a jobName.",
+    about:
+      "The seed's Example 2 (pulsar-admin functions create data-processor). Its extra label component: stream-processing overwrites the pod label component: function that the selector needs, so the API server would refuse the StatefulSet: pmc refuses it first.",
     files: { 'input.yaml': dp, 'worker.yml': extensionWorker },
     cmd: ['customize', 'input.yaml', '-w', 'worker.yml', '--custom-runtime-options', seed2],
+    status: 1,
+  },
+  'seed-example-2-no-validate': {
+    about: "The seed's Example 2 with --no-validate: exactly what Pulsar would send to the API server.",
+    files: { 'input.yaml': dp, 'worker.yml': extensionWorker },
+    cmd: ['customize', 'input.yaml', '-w', 'worker.yml', '--no-validate', '--custom-runtime-options', seed2],
   },
   'seed-example-3-sink': {
     about: "The seed's Example 3 (pulsar-admin sinks create elasticsearch-sink), a minimal securityContext.",
@@ -202,6 +209,6 @@ for (const [name, c] of Object.entries(cases)) {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(c.files)) writeFileSync(join(dir, file), text);
-  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ about: c.about, cmd: c.cmd }, null, 2)}\n`);
+  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ about: c.about, cmd: c.cmd, ...(c.status ? { status: c.status } : {}) }, null, 2)}\n`);
 }
 console.log(`wrote ${Object.keys(cases).length} cases under ${root}`);

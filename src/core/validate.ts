@@ -1,0 +1,207 @@
+/**
+ * Checks of the customized result, run before anything is printed: what the Kubernetes
+ * API server or the kubelet would refuse, reported before anything is deployed.
+ */
+import type { DiagnosticSink, Location } from './diagnostics.js';
+import { jsonPath, type RuntimeOpts } from './options.js';
+
+/** Validates a whole object against the Kubernetes OpenAPI schema of its kind. */
+export type SchemaValidator = (kind: 'StatefulSet' | 'Service', object: unknown) => SchemaProblem[];
+
+export interface SchemaProblem {
+  /** JSON pointer into the object, e.g. /spec/template/spec/tolerations/0/effect */
+  pointer: string;
+  message: string;
+}
+
+// Kubernetes' apimachinery validation rules.
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/** Why `key` is not a valid label or annotation key, or undefined. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+    return 'its prefix must be a DNS subdomain: lower case letters, digits, "-" and ".", at most 253 characters';
+  }
+  if (name.length === 0 || name.length > 63) return 'its name part must be 1 to 63 characters';
+  if (!QUALIFIED_NAME.test(name)) {
+    return 'its name part must consist of letters, digits, "-", "_" or ".", and start and end with a letter or digit';
+  }
+  return undefined;
+}
+
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return 'a label value must be at most 63 characters';
+  if (!LABEL_VALUE.test(value)) {
+    return 'a label value must be empty or consist of letters, digits, "-", "_" or ".", and start and end with a letter or digit';
+  }
+  return undefined;
+}
+
+export function namespaceProblem(ns: string): string | undefined {
+  if (ns.length > 63 || !DNS1123_LABEL.test(ns)) {
+    return 'a namespace must be a DNS label: lower case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
+  }
+  return undefined;
+}
+
+export function serviceNameProblem(name: string): string | undefined {
+  if (name.length > 63 || !DNS1035_LABEL.test(name)) {
+    return 'a Service name must be a DNS-1035 label: lower case letters, digits and "-", starting with a letter, at most 63 characters';
+  }
+  return undefined;
+}
+
+/** Which options file an option path came from: the function's when it set it, else the worker's. */
+export type OptionRoot = (path: (string | number)[]) => string;
+
+export function optionRoot(functionOptions: RuntimeOpts): OptionRoot {
+  return (path) => {
+    let v: unknown = functionOptions;
+    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+    return v !== undefined ? 'customRuntimeOptions' : 'runtimeCustomizerConfig';
+  };
+}
+
+/** The merged options against Kubernetes' rules, each problem at the option that holds it. */
+export function checkOptions(options: RuntimeOpts, rootOf: OptionRoot, where: Location, sink: DiagnosticSink): void {
+  const at = (path: (string | number)[]): Location => ({ ...where, path: jsonPath(rootOf(path), path) });
+  for (const field of ['extraLabels', 'nodeSelectorLabels'] as const) {
+    for (const [k, v] of Object.entries(options[field] ?? {})) {
+      const keyProblem = qualifiedNameProblem(k);
+      if (keyProblem) sink.error('PMC_LABEL_KEY', `"${k}" is not a valid label key: ${keyProblem}`, at([field, k]));
+      const valueProblem = labelValueProblem(v);
+      if (valueProblem) sink.error('PMC_LABEL_VALUE', `${JSON.stringify(v)}: ${valueProblem}`, at([field, k]));
+    }
+  }
+  let annotationBytes = 0;
+  for (const [k, v] of Object.entries(options.extraAnnotations ?? {})) {
+    const keyProblem = qualifiedNameProblem(k);
+    if (keyProblem) sink.error('PMC_ANNOTATION_KEY', `"${k}" is not a valid annotation key: ${keyProblem}`, at(['extraAnnotations', k]));
+    annotationBytes += k.length + v.length;
+  }
+  if (annotationBytes > MAX_ANNOTATIONS_BYTES) {
+    sink.error('PMC_ANNOTATION_SIZE', `the annotations add up to ${annotationBytes} bytes; Kubernetes allows 262144 in all`, at(['extraAnnotations']));
+  }
+  if (options.jobNamespace) {
+    const problem = namespaceProblem(options.jobNamespace);
+    if (problem) sink.error('PMC_NAMESPACE', `"${options.jobNamespace}" is refused: ${problem}`, at(['jobNamespace']));
+  }
+  (options.tolerations ?? []).forEach((t, i) => {
+    if (t.operator === 'Exists' && t.value) {
+      sink.error('PMC_TOLERATION', 'a toleration with operator Exists must not have a value', at(['tolerations', i, 'value']));
+    }
+    if (!t.key && t.operator !== 'Exists') {
+      sink.error('PMC_TOLERATION', 'a toleration with no key must have operator Exists', at(['tolerations', i, 'operator']));
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      sink.error('PMC_TOLERATION', 'tolerationSeconds is only allowed with effect NoExecute', at(['tolerations', i, 'tolerationSeconds']));
+    }
+  });
+  const sc = options.securityContext;
+  for (const field of ['addCapabilities', 'dropCapabilities'] as const) {
+    (sc?.[field] ?? []).forEach((cap, i) => {
+      if (/^CAP_/i.test(cap)) {
+        sink.warn(
+          'PMC_CAPABILITY_NAME',
+          `"${cap}": Kubernetes names capabilities without the CAP_ prefix ("${cap.replace(/^CAP_/i, '')}"); as written, the container runtime may not recognize it`,
+          at(['securityContext', field, i]),
+        );
+      }
+    });
+  }
+}
+
+type Obj = Record<string, any>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The customized objects as the API server and the kubelet would judge them. */
+export function checkWorkload(
+  kind: 'StatefulSet' | 'Service',
+  object: Obj,
+  where: Location,
+  sink: DiagnosticSink,
+  schema?: SchemaValidator,
+): void {
+  const at = (path: string): Location => ({ ...where, path });
+  if (schema) {
+    for (const p of collapse(schema(kind, object))) {
+      sink.error('PMC_SCHEMA', `${p.message} (Kubernetes ${kind} schema)`, at(pointerToPath(p.pointer)));
+    }
+  }
+  const name = object.metadata?.name;
+  if (kind === 'Service' && typeof name === 'string') {
+    const problem = serviceNameProblem(name);
+    if (problem) sink.error('PMC_NAME', `"${name}" is refused: ${problem}`, at('metadata.name'));
+  }
+  if (kind !== 'StatefulSet') return;
+
+  const template = object.spec?.template;
+  const selector = object.spec?.selector?.matchLabels;
+  const labels = template?.metadata?.labels;
+  if (isObj(selector)) {
+    for (const [k, v] of Object.entries(selector)) {
+      if (!isObj(labels) || labels[k] !== v) {
+        sink.error(
+          'PMC_SELECTOR_MISMATCH',
+          `spec.selector.matchLabels.${k} is ${JSON.stringify(v)} but the pod template's label is ${JSON.stringify(isObj(labels) ? labels[k] : undefined)}: the API server refuses a StatefulSet whose selector does not match its template (did an extra label overwrite one of Pulsar's?)`,
+          at(`spec.template.metadata.labels.${k}`),
+        );
+      }
+    }
+  }
+  const pod = template?.spec;
+  if (!isObj(pod)) return;
+  const podSc = isObj(pod.securityContext) ? pod.securityContext : {};
+  const containers = Array.isArray(pod.containers) ? pod.containers : [];
+  containers.forEach((c: unknown, i: number) => {
+    if (!isObj(c)) return;
+    const sc = isObj(c.securityContext) ? c.securityContext : {};
+    const path = `spec.template.spec.containers[${i}].securityContext`;
+    if (sc.privileged === true && sc.allowPrivilegeEscalation === false) {
+      sink.error(
+        'PMC_SECURITY_CONTEXT',
+        `container "${c.name}": privileged: true with allowPrivilegeEscalation: false is refused by the API server (cannot set allowPrivilegeEscalation to false and privileged to true)`,
+        at(path),
+      );
+    }
+    const runAsNonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
+    const runAsUser = sc.runAsUser ?? podSc.runAsUser;
+    if (runAsNonRoot === true && runAsUser === 0) {
+      sink.error(
+        'PMC_SECURITY_CONTEXT',
+        `container "${c.name}": runAsNonRoot: true with runAsUser: 0; the kubelet refuses to start it (container's runAsUser breaks non-root policy)`,
+        at(sc.runAsUser === 0 ? `${path}.runAsUser` : 'spec.template.spec.securityContext.runAsUser'),
+      );
+    }
+  });
+}
+
+/** Keeps the most telling message per place: ajv reports each branch of a oneOf. */
+function collapse(problems: SchemaProblem[]): SchemaProblem[] {
+  const byPointer = new Map<string, SchemaProblem[]>();
+  for (const p of problems) byPointer.set(p.pointer, [...(byPointer.get(p.pointer) ?? []), p]);
+  return [...byPointer.values()].map((ps) => {
+    const format = ps.find((p) => /format/.test(p.message));
+    return format ?? ps.find((p) => !/oneOf|anyOf/.test(p.message)) ?? ps[0];
+  });
+}
+
+/** /spec/template/spec/tolerations/3/effect -> spec.template.spec.tolerations[3].effect */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((out, s) => (/^\d+$/.test(s) ? `${out}[${s}]` : out ? `${out}.${s}` : s), '');
+}

@@ -34,7 +34,7 @@ export async function readStdin(io: Io): Promise<string> {
   const limit = maxInputBytes(io.env);
   if (typeof io.stdin === 'string') {
     if (Buffer.byteLength(io.stdin) > limit) throw tooLarge('<stdin>', limit);
-    return io.stdin;
+    return checkText(io.stdin, '<stdin>');
   }
   if (!io.stdin) return '';
   if (io.stdinIsTTY) {
@@ -87,6 +87,11 @@ export function decodeText(buf: Buffer, source: string): string {
   } catch {
     throw new PmcError('PMC_NOT_TEXT', 'the input is not UTF-8 text', { location: { source } });
   }
+  return checkText(text, source);
+}
+
+/** Refuses control characters YAML does not allow; drops a byte order mark. */
+export function checkText(text: string, source: string): string {
   const m = FORBIDDEN_CONTROL.exec(text);
   if (m) {
     const before = text.slice(0, m.index);

@@ -45,6 +45,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
       .description("merge the worker's runtimeCustomizerConfig with the function's customRuntimeOptions and customize the StatefulSet and Service"),
   )
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
     .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));
 
   return program;
@@ -71,7 +72,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function handleError(e: unknown, io: Io): Promise<number> {
   if (e instanceof CommanderError) {
     // Help and version are successes; everything else commander refuses is usage.
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode;
+    // `commander.help` is help shown because the command line was incomplete.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return e.exitCode;
     return EXIT_USAGE;
   }
   if (e instanceof PmcError) {

@@ -3,9 +3,11 @@
  * and a function's customRuntimeOptions (on its own, or inside a pulsar-admin
  * function/source/sink config file). Text in, typed options out; no file system.
  */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
 import { readRuntimeOpts, FORBIDDEN_KEYS, type RuntimeOpts } from './options.js';
+import { yamlError } from './stream.js';
 import type { FunctionIdentity } from './naming.js';
 
 export type CustomizerKind = 'basic' | 'security-context' | 'none';
@@ -30,20 +32,22 @@ export interface WorkerConfig {
 export function parseYamlFile(text: string, source: string): Document {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
-  if (err) {
-    const { line, col } = lineColAt(text, err.pos[0]);
-    throw new PmcError('PMC_YAML_SYNTAX', err.message.split(' at line ')[0].split('\n')[0], {
-      location: { source, line, col, excerpt: caretExcerpt(text, line, col) },
-    });
-  }
+  if (err) throw yamlError(err, text, { source });
   return doc;
 }
 
-/** file:line:col of the node at `path` in a YAML document. */
-export function yamlLocator(doc: Document, text: string, source: string, prefix: (string | number)[] = []) {
-  return (path: (string | number)[]): Location | undefined => {
+/**
+ * file:line:col of the node at `path` in a YAML document: its value, or with
+ * `{ key: true }` its key (for a key that is itself the problem).
+ */
+export function yamlLocator(doc: Document, text: string, source: string) {
+  return (path: (string | number)[], opts: { key?: boolean } = {}): Location | undefined => {
     let node: unknown;
-    for (let n = path.length; n >= 0 && !node; n--) node = doc.getIn([...prefix, ...path.slice(0, n)], true);
+    if (opts.key && path.length > 0) {
+      const parent = doc.getIn(path.slice(0, -1), true);
+      if (isMap(parent)) node = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1])?.key;
+    }
+    for (let n = path.length; n >= 0 && !node; n--) node = doc.getIn(path.slice(0, n), true);
     const range = (node as Node | undefined)?.range;
     if (!range) return { source };
     const { line, col } = lineColAt(text, range[0]);
@@ -71,7 +75,7 @@ export function readWorkerConfig(text: string, source: string, sink: DiagnosticS
   const raw = plainOf(doc, source).runtimeCustomizerConfig;
   const options = readRuntimeOpts(raw, {
     root: 'runtimeCustomizerConfig',
-    locate: (p) => locate(['runtimeCustomizerConfig', ...p]),
+    locate: (p, opts) => locate(['runtimeCustomizerConfig', ...p], opts),
     strict,
     sink,
   });
@@ -113,7 +117,7 @@ export function readCustomRuntimeOptions(
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    throw jsonSyntaxError(json, e as Error, origin);
+    throw jsonSyntaxError(json, origin);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new PmcError('PMC_OPTIONS_TYPE', `customRuntimeOptions must be a JSON object, got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, {
@@ -128,20 +132,26 @@ export function readCustomRuntimeOptions(
   });
 }
 
-function jsonSyntaxError(json: string, e: Error, origin: OptionsOrigin): PmcError {
-  const m = /at position (\d+)/.exec(e.message);
-  const offset = m ? Number(m[1]) : json.length;
+function jsonSyntaxError(json: string, origin: OptionsOrigin): PmcError {
+  // JSON.parse names the place only sometimes; jsonc-parser always gives the offset.
+  const errors: ParseError[] = [];
+  parseJsonc(json, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const first = errors[0];
+  const offset = first ? first.offset : json.length;
+  const reason = first
+    ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+    : 'unexpected end of input';
   const { line, col } = lineColAt(json, offset);
-  const reason = e.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-  const where = origin.line === undefined ? `column ${col}${line > 1 ? ` of line ${line}` : ''}` : `column ${col} of the JSON`;
-  return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason} (${where})`, {
-    location: {
-      source: origin.source,
-      line: origin.line ?? (line > 1 ? line : undefined),
-      col: origin.line === undefined && line === 1 ? col : origin.col,
-      document: origin.document,
-      excerpt: caretExcerpt(json, line, col),
-    },
+  const excerpt = caretExcerpt(json, line, col);
+  if (origin.line === undefined) {
+    // The JSON is the whole source (-r or its own file): its own line and column.
+    return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason}`, {
+      location: { source: origin.source, line, col, document: origin.document, excerpt },
+    });
+  }
+  const inJson = line > 1 ? `line ${line}, column ${col}` : `column ${col}`;
+  return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason} (${inJson} of the JSON)`, {
+    location: { source: origin.source, line: origin.line, col: origin.col, document: origin.document, excerpt },
   });
 }
 
@@ -163,7 +173,7 @@ export function readFunctionConfig(text: string, source: string, sink: Diagnosti
   const locate = yamlLocator(doc, text, source);
   const plain = plainOf(doc, source);
   for (const key of Object.keys(plain)) {
-    if (FORBIDDEN_KEYS.has(key)) sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, { ...locate([key]), path: key });
+    if (FORBIDDEN_KEYS.has(key)) sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, { ...locate([key], { key: true }), path: key });
   }
   const identity: Partial<FunctionIdentity> = {};
   for (const field of ['tenant', 'namespace', 'name'] as const) {

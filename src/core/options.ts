@@ -143,7 +143,7 @@ export interface ReadContext {
   /** How the root is named in messages: `customRuntimeOptions` or `runtimeCustomizerConfig`. */
   root: string;
   /** Maps a path inside the options to a place in a file, when the options came from one. */
-  locate?: (path: (string | number)[]) => Location | undefined;
+  locate?: (path: (string | number)[], opts?: { key?: boolean }) => Location | undefined;
   /** Unknown keys become errors. */
   strict?: boolean;
   sink: DiagnosticSink;
@@ -272,7 +272,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
           const suggestion = closest(k, known);
           const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';
           const message = `unknown key "${k}" (Pulsar ignores it silently)${hint}`;
-          const loc = { ...ctx.locate?.([...path, k]), path: jsonPath(ctx.root, [...path, k]) };
+          const loc = { ...ctx.locate?.([...path, k], { key: true }), path: jsonPath(ctx.root, [...path, k]) };
           if (ctx.strict) ctx.sink.error('PMC_OPTIONS_UNKNOWN_KEY', message, loc);
           else ctx.sink.warn('PMC_OPTIONS_UNKNOWN_KEY', message, loc);
           continue;
@@ -288,7 +288,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
 function refuseForbidden(key: string, path: (string | number)[], ctx: ReadContext): boolean {
   if (!FORBIDDEN_KEYS.has(key)) return false;
   ctx.sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, {
-    ...ctx.locate?.(path),
+    ...ctx.locate?.(path, { key: true }),
     path: jsonPath(ctx.root, path),
   });
   return true;

@@ -5,7 +5,7 @@
  * forbids those markers at column 0 inside a scalar, so the cut is exact. Only the
  * documents that may be Pulsar's are parsed; the rest are copied as text.
  */
-import { Document, parseDocument, type ToStringOptions } from 'yaml';
+import { Document, parseDocument, type ToStringOptions, type YAMLError } from 'yaml';
 import { PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
 
 export interface DocumentChunk {
@@ -80,18 +80,29 @@ export function parseChunk(chunk: DocumentChunk, source: string): ParsedChunk {
     throw e;
   }
   const err = doc.errors[0];
-  if (err) {
-    const { line, col } = lineColAt(chunk.text, err.pos[0]);
-    const location: Location = {
-      source,
-      line: chunk.line + line - 1,
-      col,
-      document: { index: chunk.index },
-      excerpt: caretExcerpt(chunk.text, line, col),
-    };
-    throw new PmcError('PMC_YAML_SYNTAX', firstLine(err.message), { location });
-  }
+  if (err) throw yamlError(err, chunk.text, { source, firstLine: chunk.line, document: { index: chunk.index } });
   return { ...chunk, doc };
+}
+
+/** A parser error as a PmcError: where, with a caret under the place. */
+export function yamlError(
+  err: YAMLError,
+  text: string,
+  at: { source: string; firstLine?: number; document?: Location['document'] },
+): PmcError {
+  const { line, col } = lineColAt(text, err.pos[0]);
+  const location: Location = {
+    source: at.source,
+    line: (at.firstLine ?? 1) + line - 1,
+    col,
+    document: at.document,
+    excerpt: caretExcerpt(text, line, col),
+  };
+  // yaml reports its own stack exhaustion as a syntax error; name it for what it is.
+  if (/call stack/i.test(err.message)) {
+    return new PmcError('PMC_YAML_TOO_DEEP', 'the document is nested too deeply to read', { location });
+  }
+  return new PmcError('PMC_YAML_SYNTAX', firstLine(err.message), { location });
 }
 
 function firstLine(s: string): string {
@@ -104,6 +115,8 @@ export function toPlain(chunk: ParsedChunk, source: string): unknown {
   try {
     return chunk.doc.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
   } catch (e) {
+    const where = { source, line: chunk.line, document: { index: chunk.index } };
+    if (e instanceof RangeError) throw new PmcError('PMC_YAML_TOO_DEEP', 'the document is nested too deeply to read', { location: where });
     const msg = e instanceof Error ? e.message : String(e);
     throw new PmcError('PMC_YAML_ALIASES', `refusing to expand the document's aliases: ${msg}`, {
       location: { source, line: chunk.line, document: { index: chunk.index } },

@@ -3,7 +3,9 @@
  */
 import { customize, outputYaml, type CustomizeResult } from '../../core/customize.js';
 import { toPlain, parseChunk } from '../../core/stream.js';
-import { EXIT_OK } from '../../core/diagnostics.js';
+import { EXIT_OK, EXIT_USAGE, PmcError } from '../../core/diagnostics.js';
+import { resolve } from 'node:path';
+import { replaceFileAtomically } from '../write.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { report, type Io } from '../io.js';
 
@@ -11,15 +13,20 @@ export type OutputFormat = 'yaml' | 'json';
 
 export interface CustomizeFlags extends InputFlags {
   output?: OutputFormat;
+  inPlace?: boolean;
 }
 
 export async function runCustomize(manifest: string | undefined, flags: CustomizeFlags, io: Io): Promise<number> {
+  if (flags.inPlace && (manifest === undefined || manifest === '-')) {
+    throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin', { exitStatus: EXIT_USAGE });
+  }
   const { input, warnings } = await loadInput(manifest, flags, io);
   const result = customize(input);
   // Built whole before anything is written: a failure leaves stdout empty.
   const text = flags.output === 'json' ? outputJson(result, input.source) : outputYaml(result);
   await report([...warnings, ...result.warnings], io);
-  io.stdout.write(text);
+  if (flags.inPlace && manifest) await replaceFileAtomically(resolve(io.cwd, manifest), text);
+  else io.stdout.write(text);
   return EXIT_OK;
 }
 

@@ -1,0 +1,28 @@
+/**
+ * Replacing a file atomically: the new content goes to a temporary file beside it, which
+ * is then renamed over it. A run that fails or is killed leaves the original intact.
+ */
+import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PmcError } from '../core/diagnostics.js';
+
+export async function replaceFileAtomically(path: string, content: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.pmc-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const { mode } = await stat(path);
+    const handle = await open(temp, 'wx', mode & 0o777);
+    try {
+      await handle.writeFile(content, 'utf8');
+      // On disk before the rename, so a crash cannot leave an empty file in its place.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await chmod(temp, mode & 0o7777);
+    await rename(temp, path);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw new PmcError('PMC_WRITE', `cannot replace the file: ${(e as Error).message}`, { location: { source: path } });
+  }
+}

@@ -1,0 +1,180 @@
+// Bad input never reaches the cluster: each row is one bad input, with the exit status,
+// an empty stdout and the place the message must name.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
+import { runPmc } from './support/run.js';
+
+const fn = pulsarFunctionManifests({ tenant: 'public', namespace: 'default', name: 'my-function' });
+const stsLine = fn.slice(0, fn.indexOf('---\napiVersion: apps/v1')).split('\n').length;
+const bare = (extra = '') =>
+  `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: fn\nspec:\n  serviceName: fn\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: pulsarfunction\n        image: x\n${extra}`;
+const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+  .concat(['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(',')}]`))
+  .join('\n');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pmc-errors-'));
+  const files: Record<string, string | Buffer> = {
+    'fn.yaml': fn,
+    'worker-syntax.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  extraLabels: [a\n',
+    'worker-list.yml': '- a\n- b\n',
+    'worker-badlabels.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  extraLabels:\n    - a\n',
+    'worker-badquantity.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  resourceRequirements:\n    limits:\n      cpu: lots\n',
+    'worker-classmap.yml': 'runtimeCustomizerClassName: {a: 1}\n',
+    'worker-proto.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  extraLabels:\n    __proto__: {polluted: "yes"}\n',
+    'worker-bomb.yml': `${bomb}\nruntimeCustomizerClassName: x\n`,
+    'fc-list.yaml': '- 1\n',
+    'fc-tenant.yaml': 'tenant: 42\nnamespace: ns\nname: fn\n',
+    'fc-cro-number.yaml': 'tenant: t\nnamespace: ns\nname: fn\ncustomRuntimeOptions: 12\n',
+    'fc-cro-badjson.yaml': "tenant: t\nnamespace: ns\nname: fn\ncustomRuntimeOptions: '{\"jobName\": }'\n",
+    'options-bad.json': '{\n  "jobName": "x",\n  "extraLabels": {"a": "b",}\n}\n',
+    'invalid-utf8.yaml': Buffer.from([0x6b, 0x3a, 0x20, 0xff, 0xfe, 0x0a]),
+    'binary.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00]),
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  mkdirSync(join(dir, 'a-directory'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Row {
+  name: string;
+  argv: string[];
+  stdin?: string;
+  status: 1 | 2;
+  /** Every string must appear in stderr. */
+  stderr: string[];
+}
+
+const r = (json: unknown) => ['customize', 'fn.yaml', '-r', typeof json === 'string' ? json : JSON.stringify(json)];
+const sc = (securityContext: unknown) => r({ securityContext });
+const cro = '--custom-runtime-options: customRuntimeOptions';
+
+const rows: Row[] = [
+  // usage: exit 2
+  { name: 'unknown flag', argv: ['customize', '--bogus'], status: 2, stderr: ["unknown option '--bogus'"] },
+  { name: 'unknown command', argv: ['frobnicate'], status: 2, stderr: ["unknown command 'frobnicate'"] },
+  { name: 'no command', argv: [], status: 2, stderr: ['Usage: pmc'] },
+  { name: 'bad --customizer', argv: ['customize', '--customizer', 'fancy'], status: 2, stderr: ["argument 'fancy' is invalid", 'basic, security-context, none'] },
+  { name: 'bad --output', argv: ['customize', '-o', 'xml'], status: 2, stderr: ["argument 'xml' is invalid"] },
+  { name: 'too many manifests', argv: ['customize', 'a.yaml', 'b.yaml'], status: 2, stderr: ['too many arguments'] },
+  { name: '-r and its file together', argv: ['customize', 'fn.yaml', '-r', '{}', '--custom-runtime-options-file', 'x.json'], status: 2, stderr: ['not both', '[PMC_USAGE]'] },
+  { name: '--in-place on stdin', argv: ['customize', '--in-place'], stdin: fn, status: 2, stderr: ['--in-place needs a MANIFEST file', '[PMC_USAGE]'] },
+  { name: 'option without its value', argv: ['customize', '-w'], status: 2, stderr: ["option '-w, --worker-config <FILE>' argument missing"] },
+
+  // files
+  { name: 'missing manifest', argv: ['customize', 'nope.yaml'], status: 1, stderr: ['pmc: error: nope.yaml: cannot read the manifest: no such file [PMC_READ]'] },
+  { name: 'manifest is a directory', argv: ['customize', 'a-directory'], status: 1, stderr: ['a-directory: cannot read the manifest: it is a directory'] },
+  { name: 'missing worker config', argv: ['customize', 'fn.yaml', '-w', 'nope.yml'], status: 1, stderr: ['nope.yml: cannot read the worker config: no such file'] },
+  { name: 'missing options file', argv: ['customize', 'fn.yaml', '--custom-runtime-options-file', 'nope.json'], status: 1, stderr: ['nope.json: cannot read the custom runtime options file'] },
+  { name: 'invalid UTF-8', argv: ['customize', 'invalid-utf8.yaml'], status: 1, stderr: ['invalid-utf8.yaml: the input is not UTF-8 text [PMC_NOT_TEXT]'] },
+  { name: 'binary garbage', argv: ['customize', 'binary.yaml'], status: 1, stderr: ['binary.yaml:1:1: the input holds the control character 0x7f', '[PMC_NOT_TEXT]'] },
+  { name: 'binary on stdin', argv: ['customize'], stdin: 'kind: StatefulSet\n\u0000\u0001\u0002', status: 1, stderr: ['<stdin>:2:1: the input holds the control character 0x00'] },
+  { name: 'input over the size limit', argv: ['customize', 'fn.yaml'], status: 1, stderr: ['fn.yaml: the input is larger than', 'PMC_MAX_INPUT_BYTES', '[PMC_INPUT_TOO_LARGE]'] },
+  { name: 'stdin over the size limit', argv: ['customize'], stdin: fn, status: 1, stderr: ['<stdin>: the input is larger than', '[PMC_INPUT_TOO_LARGE]'] },
+
+  // worker config
+  { name: 'worker YAML syntax', argv: ['customize', 'fn.yaml', '-w', 'worker-syntax.yml'], status: 1, stderr: ['worker-syntax.yml:4:1:', '[PMC_YAML_SYNTAX]', '^'] },
+  { name: 'worker is a list', argv: ['customize', 'fn.yaml', '-w', 'worker-list.yml'], status: 1, stderr: ['worker-list.yml:1:1: a functions_worker.yml must be a YAML map [PMC_WORKER_CONFIG]'] },
+  { name: 'worker option of the wrong type', argv: ['customize', 'fn.yaml', '-w', 'worker-badlabels.yml'], status: 1, stderr: ['worker-badlabels.yml:4:5: runtimeCustomizerConfig.extraLabels: expected an object of names to values, got a list [PMC_OPTIONS_TYPE]'] },
+  { name: 'worker quantity', argv: ['customize', 'fn.yaml', '-w', 'worker-badquantity.yml'], status: 1, stderr: ['worker-badquantity.yml:5:12: runtimeCustomizerConfig.resourceRequirements.limits.cpu: "lots" is not a Kubernetes quantity', '[PMC_OPTIONS_QUANTITY]'] },
+  { name: 'worker class name not a string', argv: ['customize', 'fn.yaml', '-w', 'worker-classmap.yml'], status: 1, stderr: ['worker-classmap.yml:1:29: runtimeCustomizerClassName: runtimeCustomizerClassName must be a class name'] },
+  { name: '__proto__ in the worker YAML', argv: ['customize', 'fn.yaml', '-w', 'worker-proto.yml'], status: 1, stderr: ['worker-proto.yml:4:5: runtimeCustomizerConfig.extraLabels.__proto__: the key "__proto__" is not allowed [PMC_FORBIDDEN_KEY]'] },
+  { name: 'alias bomb in the worker YAML', argv: ['customize', 'fn.yaml', '-w', 'worker-bomb.yml'], status: 1, stderr: ["worker-bomb.yml: refusing to expand the file's aliases", '[PMC_YAML_ALIASES]'] },
+
+  // function config
+  { name: 'function config not an object', argv: ['customize', 'fn.yaml', '-c', 'fc-list.yaml'], status: 1, stderr: ['fc-list.yaml:1:1: a function, source or sink config file must be a YAML or JSON object'] },
+  { name: 'function config tenant not a string', argv: ['customize', 'fn.yaml', '-c', 'fc-tenant.yaml'], status: 1, stderr: ['fc-tenant.yaml:1:9: tenant: tenant must be a string, got 42 [PMC_FUNCTION_CONFIG]'] },
+  { name: 'function config options a number', argv: ['customize', 'fn.yaml', '-c', 'fc-cro-number.yaml'], status: 1, stderr: ['fc-cro-number.yaml:4:23: customRuntimeOptions: customRuntimeOptions must be a JSON string, got 12'] },
+  { name: 'function config options bad JSON', argv: ['customize', 'fn.yaml', '-c', 'fc-cro-badjson.yaml'], status: 1, stderr: ['fc-cro-badjson.yaml:4:23: customRuntimeOptions is not valid JSON', 'value expected (column 13 of the JSON)', '  {"jobName": }\n              ^', '[PMC_OPTIONS_JSON]'] },
+
+  // customRuntimeOptions
+  { name: 'JSON with a trailing comma', argv: r('{"jobName": "x",}'), status: 1, stderr: ['--custom-runtime-options:1:17: customRuntimeOptions is not valid JSON: property name expected [PMC_OPTIONS_JSON]', '  {"jobName": "x",}\n                  ^'] },
+  { name: 'JSON cut short', argv: r('{"jobName": '), status: 1, stderr: ['--custom-runtime-options:1:13: customRuntimeOptions is not valid JSON: value expected [PMC_OPTIONS_JSON]'] },
+  { name: 'JSON on several lines', argv: ['customize', 'fn.yaml', '--custom-runtime-options-file', 'options-bad.json'], status: 1, stderr: ['options-bad.json:3:28: customRuntimeOptions is not valid JSON: property name expected', '  "extraLabels": {"a": "b",}\n                             ^'] },
+  { name: 'JSON not an object', argv: r('[1, 2]'), status: 1, stderr: ['--custom-runtime-options: customRuntimeOptions: customRuntimeOptions must be a JSON object, got a list'] },
+  { name: 'runAsNonRoot "yes"', argv: sc({ runAsNonRoot: 'yes' }), status: 1, stderr: [`${cro}.securityContext.runAsNonRoot: expected true or false, got "yes" [PMC_OPTIONS_TYPE]`] },
+  { name: 'runAsUser not a number', argv: sc({ runAsUser: 'abc' }), status: 1, stderr: [`${cro}.securityContext.runAsUser: expected an integer, got "abc"`] },
+  { name: 'runAsUser negative', argv: sc({ runAsUser: -1 }), status: 1, stderr: [`${cro}.securityContext.runAsUser: must be at least 0, got -1 [PMC_OPTIONS_RANGE]`] },
+  { name: 'runAsUser fractional', argv: sc({ runAsUser: 1.5 }), status: 1, stderr: [`${cro}.securityContext.runAsUser: expected an integer, got 1.5`] },
+  { name: 'capabilities not a list', argv: sc({ dropCapabilities: 'ALL' }), status: 1, stderr: [`${cro}.securityContext.dropCapabilities: expected a list, got "ALL"`] },
+  { name: 'seccomp type unknown', argv: sc({ seccompProfile: { type: 'Default' } }), status: 1, stderr: [`${cro}.securityContext.seccompProfile.type: "Default" is not one of RuntimeDefault, Localhost, Unconfined [PMC_OPTIONS_VALUE]`] },
+  { name: 'tolerations not a list', argv: r({ tolerations: { key: 'a' } }), status: 1, stderr: [`${cro}.tolerations: expected a list, got an object`] },
+  { name: 'toleration effect', argv: r({ tolerations: [{ key: 'a', effect: 'test' }] }), status: 1, stderr: [`${cro}.tolerations[0].effect: "test" is not one of NoSchedule, PreferNoSchedule, NoExecute`] },
+  { name: 'toleration Exists with a value', argv: r({ tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }), status: 1, stderr: [`customRuntimeOptions.tolerations[0].value: a toleration with operator Exists must not have a value [PMC_TOLERATION]`] },
+  { name: 'tolerationSeconds without NoExecute', argv: r({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }] }), status: 1, stderr: ['customRuntimeOptions.tolerations[0].tolerationSeconds: tolerationSeconds is only allowed with effect NoExecute'] },
+  { name: 'quantity', argv: r({ resourceRequirements: { limits: { cpu: 'two' } } }), status: 1, stderr: [`${cro}.resourceRequirements.limits.cpu: "two" is not a Kubernetes quantity`] },
+  { name: 'label value an object', argv: r({ extraLabels: { a: { b: 1 } } }), status: 1, stderr: [`${cro}.extraLabels.a: expected a string, got an object`] },
+  { name: 'label key', argv: r({ extraLabels: { 'bad key!': 'v' } }), status: 1, stderr: ['customRuntimeOptions.extraLabels["bad key!"]: "bad key!" is not a valid label key', '[PMC_LABEL_KEY]'] },
+  { name: 'label value too long', argv: r({ extraLabels: { a: 'x'.repeat(64) } }), status: 1, stderr: ['customRuntimeOptions.extraLabels.a:', 'at most 63 characters [PMC_LABEL_VALUE]'] },
+  { name: 'node selector value', argv: r({ nodeSelectorLabels: { disk: 'fast ssd' } }), status: 1, stderr: ['customRuntimeOptions.nodeSelectorLabels.disk: "fast ssd": a label value must'] },
+  { name: 'annotation key', argv: r({ extraAnnotations: { 'Example.COM/x': 'v' } }), status: 1, stderr: ['customRuntimeOptions.extraAnnotations["Example.COM/x"]: "Example.COM/x" is not a valid annotation key: its prefix must be a DNS subdomain'] },
+  { name: 'namespace', argv: r({ jobNamespace: 'Bad_NS' }), status: 1, stderr: ['customRuntimeOptions.jobNamespace: "Bad_NS" is refused: a namespace must be a DNS label', '[PMC_NAMESPACE]'] },
+  { name: 'job name over 53', argv: r({ jobName: 'custom-k8s-pod-name-over-kuberenetes-max-character-limit-123456789' }), status: 1, stderr: [`fn.yaml:${stsLine}: document 2 StatefulSet/pf-public-default-my-function: customRuntimeOptions.jobName: the job name`, 'Pulsar allows at most 53 [PMC_JOB_NAME]'] },
+  { name: 'job name with no identity', argv: ['customize', '-r', '{"jobName": "x"}'], stdin: bare(), status: 1, stderr: ["<stdin>:1: document 1 StatefulSet/fn: jobName is set, but the function's tenant, namespace and name are not known", '[PMC_IDENTITY_UNKNOWN]'] },
+  { name: 'unknown key under --strict', argv: [...r({ securityContex: {} }), '--strict'], status: 1, stderr: [`${cro}.securityContex: unknown key "securityContex" (Pulsar ignores it silently); did you mean "securityContext"? [PMC_OPTIONS_UNKNOWN_KEY]`] },
+  { name: '__proto__ in the options', argv: r('{"extraLabels": {"__proto__": {"polluted": "yes"}}}'), status: 1, stderr: [`${cro}.extraLabels.__proto__: the key "__proto__" is not allowed [PMC_FORBIDDEN_KEY]`] },
+  { name: 'constructor in the options', argv: r('{"constructor": {"prototype": {}}}'), status: 1, stderr: [`${cro}.constructor: the key "constructor" is not allowed`] },
+  { name: 'privileged without escalation', argv: sc({ privileged: true, allowPrivilegeEscalation: false }), status: 1, stderr: ['document 2 StatefulSet/pf-public-default-my-function: spec.template.spec.containers[0].securityContext: container "pulsarfunction": privileged: true with allowPrivilegeEscalation: false is refused', '[PMC_SECURITY_CONTEXT]'] },
+  { name: 'runAsNonRoot as root', argv: sc({ runAsNonRoot: true, runAsUser: 0 }), status: 1, stderr: ['spec.template.spec.securityContext.runAsUser: container "pulsarfunction": runAsNonRoot: true with runAsUser: 0; the kubelet refuses to start it'] },
+  { name: 'label overwriting the selector', argv: r({ extraLabels: { component: 'stream-processing' } }), status: 1, stderr: ['customRuntimeOptions.extraLabels.component: "stream-processing" would replace the pod label component: "function"', '[PMC_SELECTOR_MISMATCH]'] },
+
+  // manifests
+  { name: 'empty stream', argv: ['customize', '-r', '{}'], stdin: '# nothing here\n---\n', status: 1, stderr: ['<stdin>: the input holds no YAML document', '[PMC_EMPTY_INPUT]'] },
+  { name: 'manifest YAML syntax', argv: ['customize', '-r', '{}'], stdin: `${fn}---\nkind: StatefulSet\nmetadata: {name: [}\n`, status: 1, stderr: [`<stdin>:${fn.split('\n').length + 2}:19: document 3:`, '[PMC_YAML_SYNTAX]', '  metadata: {name: [}\n                    ^'] },
+  { name: 'alias bomb in a manifest', argv: ['customize', '-r', '{}'], stdin: `kind: StatefulSet\n${bomb}\n`, status: 1, stderr: ["<stdin>:1: document 1: refusing to expand the document's aliases", '[PMC_YAML_ALIASES]'] },
+  { name: 'nested too deeply', argv: ['customize', '-r', '{}'], stdin: `kind: StatefulSet\nx: ${'['.repeat(20000)}${']'.repeat(20000)}\n`, status: 1, stderr: ['<stdin>:2:', 'the document is nested too deeply to read [PMC_YAML_TOO_DEEP]'] },
+  { name: '__proto__ in a manifest', argv: ['customize', '-r', '{}'], stdin: bare().replace('  name: fn\n', '  name: fn\n  __proto__: {polluted: "yes"}\n'), status: 1, stderr: ['<stdin>:1: document 1: metadata.__proto__: the key "__proto__" is not allowed in a manifest'] },
+  { name: 'StatefulSet without a pod template', argv: ['customize', '-r', '{}'], stdin: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: fn\n  labels: {component: function, tenant: t, namespace: n, name: fn}\nspec:\n  serviceName: fn\n', status: 1, stderr: ['<stdin>:1: document 1 StatefulSet/fn: spec.template: the StatefulSet has no pod template (spec.template) [PMC_MANIFEST_SHAPE]'] },
+  { name: 'labels that are not a map', argv: ['customize', '-r', '{"extraLabels": {"a": "b"}}'], stdin: bare().replace('  name: fn\n', '  name: fn\n  labels: [a, b]\n'), status: 1, stderr: ['document 1 StatefulSet/fn: metadata.labels: metadata.labels must be a map [PMC_MANIFEST_SHAPE]'] },
+  { name: 'schema: replicas not a number', argv: ['customize', '-r', '{"extraLabels": {"a": "b"}}'], stdin: bare().replace('  serviceName: fn\n', '  serviceName: fn\n  replicas: two\n'), status: 1, stderr: ['<stdin>:1: document 1 StatefulSet/fn: spec.replicas: must be integer (Kubernetes StatefulSet schema) [PMC_SCHEMA]'] },
+  { name: 'schema: bad port in the Service', argv: ['customize', '-r', '{"extraLabels": {"a": "b"}}'], stdin: fn.replace('port: 9093', 'port: grpc'), status: 1, stderr: ['document 1 Service/pf-public-default-my-function: spec.ports[0].port: must be integer (Kubernetes Service schema)'] },
+];
+
+describe('bad input: exit status, nothing on stdout, and where', () => {
+  it('has a row for every kind of bad input', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(rows)('$name', async (row) => {
+    const env = /size limit/.test(row.name) ? { PMC_MAX_INPUT_BYTES: '100' } : {};
+    const res = await runPmc(row.argv, { cwd: dir, stdin: row.stdin ?? '', env });
+    expect(res.stdout).toBe('');
+    for (const s of row.stderr) expect(res.stderr).toContain(s);
+    expect(res.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // never a stack trace
+    expect(res.status).toBe(row.status);
+  });
+});
+
+describe('accepted as Pulsar reads it, with a warning', () => {
+  it.each([
+    ['"true" for a boolean', { securityContext: { runAsNonRoot: 'true' } }, `${cro}.securityContext.runAsNonRoot: "true" is a string; read as the boolean true, as Pulsar reads it [PMC_OPTIONS_COERCED]`],
+    ['a numeric string for an integer', { securityContext: { runAsUser: '1000' } }, `${cro}.securityContext.runAsUser: "1000" is a string; read as the integer 1000`],
+    ['a number for a label value', { extraLabels: { version: 2 } }, `${cro}.extraLabels.version: 2 is not a string; read as "2"`],
+    ['an unknown key', { securityContex: { runAsUser: 1 } }, `${cro}.securityContex: unknown key "securityContex" (Pulsar ignores it silently); did you mean "securityContext"? [PMC_OPTIONS_UNKNOWN_KEY]`],
+    ['an unknown key far from any known one', { serviceAccountName: 'x' }, `${cro}.serviceAccountName: unknown key "serviceAccountName" (Pulsar ignores it silently) [PMC_OPTIONS_UNKNOWN_KEY]`],
+    ['a capability named CAP_X', { securityContext: { dropCapabilities: ['CAP_NET_RAW'] } }, `fn.yaml:${stsLine}: document 2 StatefulSet/pf-public-default-my-function: customRuntimeOptions.securityContext.dropCapabilities[0]: "CAP_NET_RAW": Kubernetes names capabilities without the CAP_ prefix ("NET_RAW")`],
+  ])('%s', async (_name, options, warning) => {
+    const res = await runPmc(r(options), { cwd: dir });
+    expect(res.status).toBe(0);
+    expect(res.stderr).toContain(`pmc: warning: ${warning}`);
+    expect(res.stdout).toContain('kind: StatefulSet');
+  });
+
+  it('reads the coerced values, not a silent false', async () => {
+    const res = await runPmc(r({ securityContext: { runAsNonRoot: 'true', runAsUser: '1000' } }), { cwd: dir });
+    expect(res.stdout).toContain('      securityContext:\n        runAsUser: 1000\n        runAsNonRoot: true\n');
+  });
+});
+
+describe('--no-validate', () => {
+  it('turns the result checks off, and Pulsar\'s output comes through', async () => {
+    const res = await runPmc([...sc({ privileged: true, allowPrivilegeEscalation: false }), '--no-validate'], { cwd: dir });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('privileged: true\n          allowPrivilegeEscalation: false');
+  });
+});
+

@@ -11,7 +11,7 @@ import { mergeRuntimeOpts, PULSAR_RESOURCES } from './merge.js';
 import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.js';
 import { jsonPath, type RuntimeOpts, type SecurityContextOpts } from './options.js';
 import { mayHoldKind, parseChunk, printChunk, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
-import { checkOptions, checkWorkload, optionRoot, type OptionRoot, type SchemaValidator } from './validate.js';
+import { checkOptions, checkWorkload, optionRoot, serviceNameProblem, type OptionRoot, type SchemaValidator } from './validate.js';
 import { FORBIDDEN_KEYS } from './options.js';
 
 export interface CustomizeInput {
@@ -134,7 +134,8 @@ export function customize(input: CustomizeInput): CustomizeResult {
     for (const c of candidates) {
       if (!edited.has(c.chunk.index)) continue;
       const object = toPlain(c.chunk, input.source) as Record<string, any>;
-      checkWorkload(c.kind, object, docLocation(c, input.source), sink, input.schema);
+      const nameSet = result.changes.some((ch) => ch.document === c.chunk.index && ch.path.join('.') === 'metadata.name');
+      checkWorkload(c.kind, object, docLocation(c, input.source), sink, { schema: input.schema, nameSet });
     }
     sink.throwIfErrors();
   }
@@ -273,11 +274,16 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
       );
     }
     jobName = customJobName(options.jobName, identity);
-    const problem = jobNameProblem(jobName);
-    if (problem) {
-      sink.error('PMC_JOB_NAME', `the job name "${jobName}" is refused by Pulsar: ${problem}`, {
+    // Pulsar's own rule first; then Kubernetes' stricter one for the Service's name.
+    const pulsarProblem = jobNameProblem(jobName);
+    const serviceProblem = services.length > 0 && input.validate !== false ? serviceNameProblem(jobName) : undefined;
+    if (pulsarProblem || serviceProblem) {
+      const message = pulsarProblem
+        ? `the job name "${jobName}" is refused by Pulsar: ${pulsarProblem}`
+        : `the job name "${jobName}" passes Pulsar's check, but the API server refuses it as the Service's name: ${serviceProblem}`;
+      sink.error('PMC_JOB_NAME', message, {
         ...docLocation(sts, input.source),
-        path: jsonPath('customRuntimeOptions', ['jobName']),
+        path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']),
       });
       return;
     }

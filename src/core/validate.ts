@@ -131,9 +131,10 @@ export function checkWorkload(
   object: Obj,
   where: Location,
   sink: DiagnosticSink,
-  schema?: SchemaValidator,
+  opts: { schema?: SchemaValidator; nameSet?: boolean } = {},
 ): void {
   const at = (path: string): Location => ({ ...where, path });
+  const schema = opts.schema;
   if (schema) {
     for (const p of collapse(schema(kind, object))) {
       sink.error('PMC_SCHEMA', `${p.message} (Kubernetes ${kind} schema)`, at(pointerToPath(p.pointer)));
@@ -142,7 +143,9 @@ export function checkWorkload(
   const name = object.metadata?.name;
   if (kind === 'Service' && typeof name === 'string') {
     const problem = serviceNameProblem(name);
-    if (problem) sink.error('PMC_NAME', `"${name}" is refused: ${problem}`, at('metadata.name'));
+    // A name the input already had is not pmc's doing: say so, but let it through.
+    if (problem && opts.nameSet) sink.error('PMC_NAME', `"${name}" is refused by the API server: ${problem}`, at('metadata.name'));
+    else if (problem) sink.warn('PMC_NAME', `"${name}" will be refused by the API server: ${problem} (Pulsar named it so; a jobName can give it another)`, at('metadata.name'));
   }
   if (kind !== 'StatefulSet') return;
 

@@ -2,6 +2,8 @@
 // createStatefulSet, getFunctionContainer), printed as `kubectl get -o yaml` prints them:
 // keys sorted, sequences not indented. Plain JS so benchmarks can use it without a build.
 
+import { createHash } from 'node:crypto';
+
 const TOLERATION_KEYS = ['node.kubernetes.io/not-ready', 'node.alpha.kubernetes.io/notReady', 'node.alpha.kubernetes.io/unreachable'];
 
 /** Pulsar's toValidLabelName. */
@@ -12,6 +14,13 @@ export function toValidLabelName(s) {
     .replace(/^[^a-zA-Z0-9]/, '0')
     .replace(/[^a-zA-Z0-9]$/, '0')
     .slice(0, 63);
+}
+
+/** Pulsar's createJobName without a jobName: pf-tenant-namespace-name, hashed when it had to be changed. */
+export function defaultJobName(f) {
+  const base = `${f.tenant}-${f.namespace}-${f.name}`;
+  const valid = `pf-${base}`.toLowerCase().replace(/[^a-z0-9\-.]/g, '-');
+  return valid === `pf-${base}` ? valid : `${valid}-${createHash('sha1').update(base).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -40,18 +49,23 @@ function q(s) {
   return JSON.stringify(s);
 }
 
+/** A string as YAML prints it: quoted when plain it would read as a number, boolean or null. */
+function str(s) {
+  return /^([-+.\d]|(true|false|null|yes|no|on|off|y|n|~)$)/i.test(s) || s === '' ? q(s) : s;
+}
+
 /** The headless Service and the StatefulSet, as one YAML stream (Service first, as Pulsar creates them). */
 export function pulsarFunctionManifests(f) {
   const component = f.component ?? 'function';
-  const jobName = f.jobName ?? `pf-${f.tenant}-${f.namespace}-${f.name}`;
+  const jobName = f.jobName ?? defaultJobName(f);
   const ns = f.k8sNamespace ?? 'pulsar';
   const fqfn = `${f.tenant}/${f.namespace}/${f.name}`;
   const labels = (indent) =>
     [
       `component: ${component}`,
-      `name: ${toValidLabelName(f.name)}`,
-      `namespace: ${toValidLabelName(f.namespace)}`,
-      `tenant: ${toValidLabelName(f.tenant)}`,
+      `name: ${str(toValidLabelName(f.name))}`,
+      `namespace: ${str(toValidLabelName(f.namespace))}`,
+      `tenant: ${str(toValidLabelName(f.tenant))}`,
     ]
       .map((l) => `${' '.repeat(indent)}${l}`)
       .join('\n');

@@ -109,8 +109,9 @@ export function customize(input: CustomizeInput): CustomizeResult {
   const edited = new Set<number>();
   const pairedServices = new Set<number>();
 
+  const serviceIndex = indexServices(services);
   for (const sts of statefulSets) {
-    const own = services.filter((svc) => isServiceOf(svc.plain, sts.plain));
+    const own = servicesOf(sts, serviceIndex);
     own.forEach((s) => pairedServices.add(s.chunk.index));
     customizeWorkload(sts, own, input, sink, result);
     edited.add(sts.chunk.index);
@@ -192,15 +193,44 @@ export function isPulsarStatefulSet(plain: Record<string, any>): boolean {
   return Array.isArray(containers) && containers.some((c) => isObject(c) && c.name === PULSAR_CONTAINER);
 }
 
-/** Pulsar's headless Service carries the StatefulSet's function labels and its serviceName. */
-function isServiceOf(svc: Record<string, any>, sts: Record<string, any>): boolean {
-  const svcNs = svc.metadata?.namespace;
-  const stsNs = sts.metadata?.namespace;
-  if (svcNs && stsNs && svcNs !== stsNs) return false;
-  if (svc.metadata?.name && svc.metadata.name === sts.spec?.serviceName) return true;
-  const a = svc.metadata?.labels;
-  const b = sts.metadata?.labels;
-  return isObject(a) && isObject(b) && FUNCTION_LABELS.every((k) => typeof b[k] === 'string' && a[k] === b[k]);
+interface ServiceIndex {
+  byName: Map<string, Candidate[]>;
+  byLabels: Map<string, Candidate[]>;
+}
+
+function functionLabelsKey(labels: unknown): string | undefined {
+  if (!isObject(labels) || !FUNCTION_LABELS.every((k) => typeof labels[k] === 'string')) return undefined;
+  return FUNCTION_LABELS.map((k) => labels[k]).join('\u0000');
+}
+
+/** Services by name and by function labels, so pairing stays linear in the stream. */
+function indexServices(services: Candidate[]): ServiceIndex {
+  const index: ServiceIndex = { byName: new Map(), byLabels: new Map() };
+  const add = (m: Map<string, Candidate[]>, k: string | undefined, c: Candidate) => {
+    if (k !== undefined) m.set(k, [...(m.get(k) ?? []), c]);
+  };
+  for (const svc of services) {
+    add(index.byName, svc.name || undefined, svc);
+    add(index.byLabels, functionLabelsKey(svc.plain.metadata?.labels), svc);
+  }
+  return index;
+}
+
+/**
+ * Pulsar's headless Service: named by the StatefulSet's serviceName, or carrying its
+ * function labels; in the same Kubernetes namespace when both say one.
+ */
+function servicesOf(sts: Candidate, index: ServiceIndex): Candidate[] {
+  const serviceName = sts.plain.spec?.serviceName;
+  const labelsKey = functionLabelsKey(sts.plain.metadata?.labels);
+  const found = new Set([
+    ...(typeof serviceName === 'string' ? (index.byName.get(serviceName) ?? []) : []),
+    ...(labelsKey !== undefined ? (index.byLabels.get(labelsKey) ?? []) : []),
+  ]);
+  const stsNs = sts.plain.metadata?.namespace;
+  return [...found]
+    .filter((svc) => !svc.plain.metadata?.namespace || !stsNs || svc.plain.metadata.namespace === stsNs)
+    .sort((a, b) => a.chunk.index - b.chunk.index);
 }
 
 function docLocation(c: Candidate, source: string, path?: string): Location {

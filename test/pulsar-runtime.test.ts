@@ -1,9 +1,9 @@
 // Pulsar's own expectations (KubernetesRuntimeTest), ported. The manifests are shaped as
 // KubernetesRuntime generates them for tenant "tenant", namespace "namespace", name "container".
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import { runPmc } from './support/run.js';
@@ -25,12 +25,15 @@ function manifests(customRuntimeOptions?: string) {
   return pulsarFunctionManifests({ tenant: 'tenant', namespace: 'namespace', name: 'container', customRuntimeOptions, k8sNamespace: 'default' });
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'pmc-worker-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let workers = 0;
+
 function worker(className: string | undefined, config?: object): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pmc-worker-'));
   const lines = [];
   if (className) lines.push(`runtimeCustomizerClassName: ${className}`);
   if (config) lines.push(`runtimeCustomizerConfig: ${JSON.stringify(config)}`);
-  const file = join(dir, 'functions_worker.yml');
+  const file = join(dir, `functions_worker-${workers++}.yml`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -149,5 +152,48 @@ describe("Pulsar's KubernetesRuntimeTest, ported", () => {
     const r = await runPmc(['customize', '-r', '{"resourceRequirements": {"requests": {"cpu": "250m"}}}'], { stdin: input });
     expect(r.status).toBe(0);
     expect(parse(r.stdout).sts.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '250m' } });
+  });
+});
+
+describe("the function's identity", () => {
+  // Pulsar's own example: function "clazz.testfunction", jobName "custom-k8s-pod-name".
+  const expected = 'custom-k8s-pod-name-dedfc7cf';
+  const embedded = pulsarFunctionManifests({ tenant: 'tenant', namespace: 'namespace', name: 'clazz.testfunction', k8sNamespace: 'default' });
+  const jobName = ['-r', '{"jobName": "custom-k8s-pod-name"}'];
+
+  it('comes from the function details Pulsar embeds in the container command', async () => {
+    const r = await runPmc(['customize', ...jobName, '--no-validate'], { stdin: embedded });
+    expect(r.stderr).toBe('');
+    expect(parse(r.stdout).sts.metadata.name).toBe(expected);
+  });
+
+  it('flags win over the embedded details', async () => {
+    const r = await runPmc(['customize', ...jobName, '--no-validate', '--name', 'other'], { stdin: embedded });
+    expect(parse(r.stdout).sts.metadata.name).not.toBe(expected);
+    expect(parse(r.stdout).sts.metadata.name).toMatch(/^custom-k8s-pod-name-[0-9a-f]{8}$/);
+  });
+
+  it('a config file gives it too', async () => {
+    const file = join(dir, 'fn-config.json');
+    writeFileSync(file, JSON.stringify({ tenant: 'tenant', namespace: 'namespace', name: 'clazz.testfunction', customRuntimeOptions: '{"jobName": "custom-k8s-pod-name"}' }));
+    const noDetails = embedded.replace(/--function_details '[^']*'/, '');
+    const r = await runPmc(['customize', '-c', file, '--no-validate'], { stdin: noDetails });
+    expect(r.stderr).toBe('');
+    expect(parse(r.stdout).sts.metadata.name).toBe(expected);
+  });
+
+  it('falls back to the labels, with a warning that they are lossy', async () => {
+    const noDetails = embedded.replace(/--function_details '[^']*'/, '');
+    const r = await runPmc(['customize', ...jobName, '--no-validate'], { stdin: noDetails });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/identity was read from the tenant\/namespace\/name labels.*\[PMC_IDENTITY_FROM_LABELS\]/);
+    expect(parse(r.stdout).sts.metadata.name).toBe(expected);
+  });
+
+  it('a lossy label gives another name, which is why the warning matters', async () => {
+    const upper = pulsarFunctionManifests({ tenant: 'tenant', namespace: 'namespace', name: 'UpperCaseFunction', k8sNamespace: 'default' });
+    const fromDetails = await runPmc(['customize', ...jobName], { stdin: upper });
+    const fromLabels = await runPmc(['customize', ...jobName], { stdin: upper.replace(/--function_details '[^']*'/, '') });
+    expect(parse(fromDetails.stdout).sts.metadata.name).not.toBe(parse(fromLabels.stdout).sts.metadata.name);
   });
 });

@@ -36,6 +36,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`pmc: ${s}`),
     })
     .showHelpAfterError('(run with --help for usage)');
 

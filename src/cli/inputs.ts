@@ -12,12 +12,17 @@ import {
 } from '../core/config.js';
 import type { CustomizeInput } from '../core/customize.js';
 import type { RuntimeOpts } from '../core/options.js';
+import type { PluginConfig } from '../core/plugin-config.js';
 import { readStdin, readTextFile, type Io } from './io.js';
 import { loadSchemaValidator } from './schema.js';
 
 export interface InputFlags {
   workerConfig?: string;
+  /** A worker config inside another YAML file (a plugin config's spec.workerConfig). */
+  workerConfigInline?: { text: string; source: string; at: string[] };
   customRuntimeOptions?: string;
+  /** Where an inline customRuntimeOptions came from, when not from -r. */
+  customRuntimeOptionsSource?: string;
   customRuntimeOptionsFile?: string;
   functionConfig?: string;
   tenant?: string;
@@ -50,9 +55,13 @@ export async function loadInput(manifestArg: string | undefined, flags: InputFla
 
   let className: string | undefined;
   let worker: RuntimeOpts = {};
+  const workerGiven = flags.workerConfig !== undefined || flags.workerConfigInline !== undefined;
   if (flags.workerConfig !== undefined) {
     const text = await readTextFile(flags.workerConfig, io, 'worker config');
     ({ className, options: worker } = readWorkerConfig(text, flags.workerConfig, sink, strict));
+  } else if (flags.workerConfigInline) {
+    const { text, source, at } = flags.workerConfigInline;
+    ({ className, options: worker } = readWorkerConfig(text, source, sink, strict, at));
   }
 
   let functionOptions: RuntimeOpts | undefined;
@@ -70,7 +79,8 @@ export async function loadInput(manifestArg: string | undefined, flags: InputFla
   }
   // The command line wins over the config file, as pulsar-admin's flags do.
   if (flags.customRuntimeOptions !== undefined) {
-    functionOptions = readCustomRuntimeOptions(flags.customRuntimeOptions, { source: '--custom-runtime-options' }, sink, strict);
+    const source = flags.customRuntimeOptionsSource ?? '--custom-runtime-options';
+    functionOptions = readCustomRuntimeOptions(flags.customRuntimeOptions, { source }, sink, strict);
   } else if (flags.customRuntimeOptionsFile !== undefined) {
     const text = await readTextFile(flags.customRuntimeOptionsFile, io, 'custom runtime options file');
     functionOptions = readCustomRuntimeOptions(text, { source: flags.customRuntimeOptionsFile }, sink, strict);
@@ -79,7 +89,7 @@ export async function loadInput(manifestArg: string | undefined, flags: InputFla
 
   // No worker file, no class name to follow: assume the deployment the seed describes.
   const customizer: CustomizerKind =
-    flags.customizer ?? (flags.workerConfig === undefined ? 'security-context' : customizerForClassName(className));
+    flags.customizer ?? (!workerGiven ? 'security-context' : customizerForClassName(className));
 
   const manifest = await readManifest(manifestArg, io);
   const optionsGiven = functionOptions !== undefined || Object.keys(worker).length > 0;
@@ -98,5 +108,23 @@ export async function loadInput(manifestArg: string | undefined, flags: InputFla
       schema: flags.validate !== false ? await loadSchemaValidator() : undefined,
     },
     warnings: sink.warnings,
+  };
+}
+
+/** The flags a PulsarManifestCustomizer config stands for. */
+export function flagsFromPluginConfig(config: PluginConfig, text: string, source: string): InputFlags {
+  return {
+    customizer: config.customizer,
+    workerConfig: config.workerConfigFile,
+    workerConfigInline: config.workerConfigInline ? { text, source, at: ['spec', 'workerConfig'] } : undefined,
+    customRuntimeOptions: config.customRuntimeOptions,
+    customRuntimeOptionsSource: `${config.label ?? source} spec.customRuntimeOptions`,
+    functionConfig: config.functionConfigFile,
+    tenant: config.function?.tenant,
+    namespace: config.function?.namespace,
+    name: config.function?.name,
+    all: config.all,
+    strict: config.strict,
+    validate: config.validate,
   };
 }

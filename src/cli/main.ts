@@ -7,6 +7,9 @@ import { EXIT_INPUT, EXIT_USAGE, PmcError } from '../core/diagnostics.js';
 import { CUSTOMIZER_KINDS } from '../core/config.js';
 import { report, type Io } from './io.js';
 import { runCustomize, type CustomizeFlags } from './commands/customize.js';
+import { runAsPlugin, runInstall } from './commands/kustomize-plugin.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export const VERSION = '0.1.0';
 
@@ -49,7 +52,24 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
     .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));
 
+  const plugin = program.command('kustomize-plugin').description('the kustomize exec transformer plugin (kind PulsarManifestCustomizer)');
+  plugin
+    .command('install')
+    .description('install pmc where kustomize looks for the PulsarManifestCustomizer plugin, and print the path')
+    .action(() => run(runInstall(io)));
+
   return program;
+}
+
+/**
+ * kustomize runs a plugin with its config file as the only argument. Anything that is not
+ * a command or an option, and names a file, is taken as that.
+ */
+function pluginConfigArgument(argv: string[], program: Command, io: Io): string | undefined {
+  const [first] = argv;
+  if (argv.length !== 1 || !first || first.startsWith('-')) return undefined;
+  if (program.commands.some((c) => c.name() === first || c.aliases().includes(first))) return undefined;
+  return existsSync(resolve(io.cwd, first)) ? first : undefined;
 }
 
 /** Runs pmc with `argv` (without node and script); resolves to the exit status. */
@@ -59,6 +79,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     pending = p;
   });
   try {
+    const pluginConfig = pluginConfigArgument(argv, program, io);
+    if (pluginConfig !== undefined) return await runAsPlugin(pluginConfig, io);
     await program.parseAsync(argv, { from: 'user' });
     if (!pending) {
       program.outputHelp({ error: true });

@@ -55,26 +55,40 @@ export function yamlLocator(doc: Document, text: string, source: string) {
   };
 }
 
-export function readWorkerConfig(text: string, source: string, sink: DiagnosticSink, strict = false): WorkerConfig {
+export function readWorkerConfig(
+  text: string,
+  source: string,
+  sink: DiagnosticSink,
+  strict = false,
+  /** Where the worker config sits inside the document, when it is inline (plugin config). */
+  at: string[] = [],
+): WorkerConfig {
   const doc = parseYamlFile(text, source);
-  if (doc.contents === null) return { options: {} };
-  if (!isMap(doc.contents)) {
-    throw new PmcError('PMC_WORKER_CONFIG', 'a functions_worker.yml must be a YAML map', { location: { source, line: 1, col: 1 } });
+  const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { options: {} };
+  const where = (p: (string | number)[]) => [...at, ...p].join('.');
+  const locateIn = yamlLocator(doc, text, source);
+  const locate = (p: (string | number)[], opts?: { key?: boolean }) => locateIn([...at, ...p], opts);
+  if (!isMap(node)) {
+    throw new PmcError('PMC_WORKER_CONFIG', 'a functions_worker.yml must be a YAML map', {
+      location: { ...locate([]), path: at.length ? at.join('.') : undefined },
+    });
   }
-  const locate = yamlLocator(doc, text, source);
-  const classNode = doc.get('runtimeCustomizerClassName', true);
+  const classNode = node.get('runtimeCustomizerClassName', true);
   let className: string | undefined;
   if (classNode !== undefined && !(isScalar(classNode) && classNode.value === null)) {
     if (!isScalar(classNode) || typeof classNode.value !== 'string') {
       sink.error('PMC_WORKER_CONFIG', 'runtimeCustomizerClassName must be a class name', {
         ...locate(['runtimeCustomizerClassName']),
-        path: 'runtimeCustomizerClassName',
+        path: where(['runtimeCustomizerClassName']),
       });
     } else className = classNode.value;
   }
-  const raw = plainOf(doc, source).runtimeCustomizerConfig;
-  const options = readRuntimeOpts(raw, {
-    root: 'runtimeCustomizerConfig',
+  const plain = plainOf(doc, source);
+  let raw: unknown = plain;
+  for (const k of at) raw = (raw as Record<string, unknown> | undefined)?.[k];
+  const options = readRuntimeOpts((raw as Record<string, unknown>).runtimeCustomizerConfig, {
+    root: at.length ? `${at.join('.')}.runtimeCustomizerConfig` : 'runtimeCustomizerConfig',
     locate: (p, opts) => locate(['runtimeCustomizerConfig', ...p], opts),
     strict,
     sink,

@@ -68,7 +68,8 @@ export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 // optional binary SI, decimal SI or exponent suffix.
 export const QUANTITY_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
-type Spec =
+export type Spec =
+  | { t: 'any' }
   | { t: 'string' }
   | { t: 'int'; min?: number }
   | { t: 'bool' }
@@ -182,6 +183,11 @@ export function readRuntimeOpts(raw: unknown, ctx: ReadContext): RuntimeOpts {
   return (read(raw, RUNTIME_OPTS_SPEC, [], ctx) ?? {}) as RuntimeOpts;
 }
 
+/** Reads any value against a schema, with the same rules and messages as the options. */
+export function readWithSpec(raw: unknown, spec: Spec, ctx: ReadContext): unknown {
+  return read(raw, spec, [], ctx);
+}
+
 function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadContext): unknown {
   const where = (): Location => ({ ...ctx.locate?.(path), path: jsonPath(ctx.root, path) });
   const wrongType = (expected: string) => {
@@ -191,6 +197,9 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
   if (value === null || value === undefined) return undefined;
 
   switch (spec.t) {
+    case 'any':
+      return value;
+
     case 'string':
       if (typeof value === 'string') return value;
       // Gson reads a number or boolean into a String field as its text.

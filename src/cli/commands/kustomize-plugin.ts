@@ -1,0 +1,64 @@
+/**
+ * kustomize's legacy exec transformer plugin: kustomize runs the plugin with the path of
+ * its config as the first argument, the resources on stdin, and the kustomization root as
+ * the working directory (also in KUSTOMIZE_PLUGIN_CONFIG_ROOT).
+ */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DiagnosticSink, EXIT_OK, PmcError } from '../../core/diagnostics.js';
+import { customize, outputYaml } from '../../core/customize.js';
+import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/plugin-config.js';
+import { flagsFromPluginConfig, loadInput } from '../inputs.js';
+import { readTextFile, report, type Io } from '../io.js';
+
+/** Runs as the plugin: the config file is `configPath`, resources on stdin. */
+export async function runAsPlugin(configPath: string, io: Io): Promise<number> {
+  const text = await readTextFile(configPath, io, 'plugin config');
+  const sink = new DiagnosticSink();
+  const config = readPluginConfig(text, configPath, sink);
+  sink.throwIfErrors();
+  // Relative paths in the config are the kustomization's, not the temporary config file's.
+  const root = io.env.KUSTOMIZE_PLUGIN_CONFIG_ROOT || io.cwd;
+  const { input, warnings } = await loadInput(undefined, flagsFromPluginConfig(config, text, configPath), { ...io, cwd: root });
+  const result = customize(input);
+  const out = outputYaml(result);
+  await report([...sink.warnings, ...warnings, ...result.warnings], io);
+  io.stdout.write(out);
+  return EXIT_OK;
+}
+
+/** Where kustomize looks for this plugin's executable. */
+export function pluginPath(env: Io['env']): string {
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(config, 'kustomize', 'plugin', PLUGIN_API_VERSION, PLUGIN_KIND.toLowerCase(), PLUGIN_KIND);
+}
+
+/** This installation's entry point, which the installed plugin runs. */
+export function pmcEntry(): string {
+  return fileURLToPath(new URL('../../../bin/pmc.js', import.meta.url));
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function runInstall(io: Io): Promise<number> {
+  const path = pluginPath(io.env);
+  const script = [
+    '#!/bin/sh',
+    '# Installed by `pmc kustomize-plugin install`: kustomize runs this with its plugin config as $1.',
+    `exec ${shellQuote(process.execPath)} ${shellQuote(pmcEntry())} "$@"`,
+    '',
+  ].join('\n');
+  try {
+    await mkdir(resolve(path, '..'), { recursive: true });
+    await writeFile(path, script);
+    await chmod(path, 0o755);
+  } catch (e) {
+    throw new PmcError('PMC_WRITE', `cannot install the kustomize plugin: ${(e as Error).message}`, { location: { source: path } });
+  }
+  io.stdout.write(`${path}\n`);
+  return EXIT_OK;
+}

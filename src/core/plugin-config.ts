@@ -1,0 +1,111 @@
+/**
+ * The configuration kind every integration shares (kustomize plugin, KRM function):
+ *
+ *   apiVersion: pmc.pulsar/v1alpha1
+ *   kind: PulsarManifestCustomizer
+ *   spec: { customizer, workerConfigFile | workerConfig, customRuntimeOptions,
+ *           functionConfigFile | function: {tenant, namespace, name}, all, strict, validate }
+ */
+import { isMap } from 'yaml';
+import { DiagnosticSink, PmcError } from './diagnostics.js';
+import { CUSTOMIZER_KINDS, parseYamlFile, yamlLocator, type CustomizerKind } from './config.js';
+import { readWithSpec, type Spec } from './options.js';
+import type { FunctionIdentity } from './naming.js';
+
+export const PLUGIN_API_VERSION = 'pmc.pulsar/v1alpha1';
+export const PLUGIN_KIND = 'PulsarManifestCustomizer';
+
+export interface PluginConfig {
+  /** `PulsarManifestCustomizer/<metadata.name>`, for messages. */
+  label?: string;
+  customizer?: CustomizerKind;
+  workerConfigFile?: string;
+  /** An inline functions_worker.yml: read from the config's own text at spec.workerConfig. */
+  workerConfigInline?: boolean;
+  /** Always a JSON string: a map in the config is turned into one. */
+  customRuntimeOptions?: string;
+  functionConfigFile?: string;
+  function?: Partial<FunctionIdentity>;
+  all?: boolean;
+  strict?: boolean;
+  validate?: boolean;
+}
+
+const str: Spec = { t: 'string' };
+const bool: Spec = { t: 'bool' };
+const PLUGIN_SPEC: Spec = {
+  t: 'object',
+  fields: {
+    customizer: { t: 'enum', values: CUSTOMIZER_KINDS },
+    workerConfigFile: str,
+    workerConfig: { t: 'any' },
+    customRuntimeOptions: { t: 'any' },
+    functionConfigFile: str,
+    function: { t: 'object', fields: { tenant: str, namespace: str, name: str } },
+    all: bool,
+    strict: bool,
+    validate: bool,
+  },
+};
+
+/** Reads a PulsarManifestCustomizer object from YAML (or JSON) text. */
+export function readPluginConfig(text: string, source: string, sink: DiagnosticSink): PluginConfig {
+  const doc = parseYamlFile(text, source);
+  const locate = yamlLocator(doc, text, source);
+  if (!isMap(doc.contents)) {
+    throw new PmcError('PMC_PLUGIN_CONFIG', `the plugin config must be a ${PLUGIN_KIND} object`, { location: { source, line: 1, col: 1 } });
+  }
+  const plain = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  return pluginConfigFrom(plain, source, sink, (p, o) => locate(p, o));
+}
+
+/** The same, from an object already parsed (a KRM ResourceList's functionConfig). */
+export function pluginConfigFrom(
+  plain: Record<string, unknown>,
+  source: string,
+  sink: DiagnosticSink,
+  locate: (path: (string | number)[], opts?: { key?: boolean }) => ReturnType<ReturnType<typeof yamlLocator>> = () => ({ source }),
+): PluginConfig {
+  if (plain.apiVersion !== PLUGIN_API_VERSION || plain.kind !== PLUGIN_KIND) {
+    throw new PmcError(
+      'PMC_PLUGIN_CONFIG',
+      `expected apiVersion: ${PLUGIN_API_VERSION} and kind: ${PLUGIN_KIND}, got ${JSON.stringify(plain.apiVersion)} and ${JSON.stringify(plain.kind)}`,
+      { location: { ...locate(['kind']), path: 'kind' } },
+    );
+  }
+  const spec = (plain.spec ?? {}) as Record<string, unknown>;
+  const read = readWithSpec(spec, PLUGIN_SPEC, {
+    root: 'spec',
+    locate: (p, o) => locate(['spec', ...p], o),
+    strict: true,
+    sink,
+  }) as Record<string, unknown> | undefined;
+  const meta = plain.metadata as Record<string, unknown> | undefined;
+  const out: PluginConfig = { label: `${PLUGIN_KIND}/${typeof meta?.name === 'string' ? meta.name : '<unnamed>'}` };
+  if (!read) return out;
+  if (read.customizer !== undefined) out.customizer = read.customizer as CustomizerKind;
+  if (read.workerConfigFile !== undefined) out.workerConfigFile = read.workerConfigFile as string;
+  if (read.functionConfigFile !== undefined) out.functionConfigFile = read.functionConfigFile as string;
+  if (read.function !== undefined) out.function = read.function as Partial<FunctionIdentity>;
+  for (const k of ['all', 'strict', 'validate'] as const) if (read[k] !== undefined) out[k] = read[k] as boolean;
+
+  if (read.workerConfig !== undefined && read.workerConfig !== null) {
+    if (out.workerConfigFile !== undefined) {
+      sink.error('PMC_PLUGIN_CONFIG', 'give workerConfigFile or workerConfig, not both', { ...locate(['spec', 'workerConfig']), path: 'spec.workerConfig' });
+    }
+    out.workerConfigInline = true;
+  }
+  const cro = read.customRuntimeOptions;
+  if (typeof cro === 'string') out.customRuntimeOptions = cro;
+  else if (typeof cro === 'object' && cro !== null && !Array.isArray(cro)) out.customRuntimeOptions = JSON.stringify(cro);
+  else if (cro !== undefined && cro !== null) {
+    sink.error('PMC_PLUGIN_CONFIG', 'customRuntimeOptions must be a JSON string or a map', {
+      ...locate(['spec', 'customRuntimeOptions']),
+      path: 'spec.customRuntimeOptions',
+    });
+  }
+  if (out.function && out.functionConfigFile !== undefined) {
+    sink.error('PMC_PLUGIN_CONFIG', 'give functionConfigFile or function, not both', { ...locate(['spec', 'function']), path: 'spec.function' });
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { CUSTOMIZER_KINDS } from '../core/config.js';
 import { report, type Io } from './io.js';
 import { runCustomize, type CustomizeFlags } from './commands/customize.js';
 import { runAsPlugin, runInstall } from './commands/kustomize-plugin.js';
+import { runKrm } from './commands/krm.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -51,6 +52,11 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
     .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));
+
+  program
+    .command('krm')
+    .description('run as a KRM function: a ResourceList on stdin, its functionConfig a PulsarManifestCustomizer')
+    .action(() => run(runKrm(io)));
 
   const plugin = program.command('kustomize-plugin').description('the kustomize exec transformer plugin (kind PulsarManifestCustomizer)');
   plugin

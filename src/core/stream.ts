@@ -99,6 +99,9 @@ export function yamlError(
     excerpt: caretExcerpt(text, line, col),
   };
   // yaml reports its own stack exhaustion as a syntax error; name it for what it is.
+  if (err.code === 'MULTIPLE_DOCS') {
+    return new PmcError('PMC_YAML_SYNTAX', 'expected one YAML document, found a second one here', { location });
+  }
   if (/call stack/i.test(err.message)) {
     return new PmcError('PMC_YAML_TOO_DEEP', 'the document is nested too deeply to read', { location });
   }

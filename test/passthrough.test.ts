@@ -76,6 +76,15 @@ describe('splitDocuments', () => {
     expect(chunks.map((c) => c.line)).toEqual([1, 2, 5, 6]);
     expect(chunks).toHaveLength(4);
   });
+
+  it('joins comments before the first --- to the document that follows', () => {
+    const text = '# about this file\n\n---\na: 1\n---\nb: 2\n';
+    const chunks = splitDocuments(text);
+    expect(chunks.map((c) => [c.index, c.line, c.text])).toEqual([
+      [0, 1, '# about this file\n\n---\na: 1\n'],
+      [1, 5, '---\nb: 2\n'],
+    ]);
+  });
 });
 
 describe('styleOf', () => {

@@ -9,6 +9,8 @@ import { report, type Io } from './io.js';
 import { runCustomize, type CustomizeFlags } from './commands/customize.js';
 import { runAsPlugin, runInstall } from './commands/kustomize-plugin.js';
 import { runKrm } from './commands/krm.js';
+import { runCheckPss } from './commands/check-pss.js';
+import { PSS_LEVELS, type PssLevel } from '../core/pss.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -32,6 +34,12 @@ function addInputOptions(cmd: Command): Command {
     .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules');
 }
 
+function pssOption(): Option {
+  return new Option('--check-pss <LEVEL>', 'fail unless every pod template in the output passes this Pod Security Standards level').choices(
+    PSS_LEVELS as string[],
+  );
+}
+
 export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command {
   const program = new Command('pmc')
     .description("Apply Apache Pulsar Functions' Kubernetes manifest customization offline")
@@ -51,7 +59,15 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
   )
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
+    .addOption(pssOption())
     .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));
+
+  program
+    .command('check-pss')
+    .description('check every pod template against the Kubernetes Pod Security Standards')
+    .argument('[MANIFEST]', 'a YAML file of manifests, or - for stdin (stdin when omitted)')
+    .addOption(new Option('--level <LEVEL>', 'baseline or restricted').choices(PSS_LEVELS as string[]).default('restricted'))
+    .action((manifest: string | undefined, flags: { level: PssLevel }) => run(runCheckPss(manifest, flags, io)));
 
   program
     .command('krm')

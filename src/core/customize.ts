@@ -10,7 +10,7 @@ import { embeddedFunctionDetails, isComplete, resolveIdentity, type IdentitySour
 import { mergeRuntimeOpts, PULSAR_RESOURCES } from './merge.js';
 import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.js';
 import { jsonPath, type RuntimeOpts, type SecurityContextOpts } from './options.js';
-import { mayHoldKind, parseChunk, printChunk, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
+import { hasContent, mayHoldKind, parseChunk, printChunk, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
 import { checkOptions, checkWorkload, optionRoot, serviceNameProblem, type OptionRoot, type SchemaValidator } from './validate.js';
 import { FORBIDDEN_KEYS } from './options.js';
 
@@ -73,7 +73,7 @@ interface Candidate {
 
 export function customize(input: CustomizeInput): CustomizeResult {
   const sink = new DiagnosticSink();
-  if (isEmptyStream(input.manifest)) {
+  if (!hasContent(input.manifest)) {
     throw new PmcError('PMC_EMPTY_INPUT', 'the input holds no YAML document (did the command before pmc fail?)', {
       location: { source: input.source },
     });
@@ -151,19 +151,6 @@ export function customize(input: CustomizeInput): CustomizeResult {
   });
   result.warnings = sink.warnings;
   return result;
-}
-
-/** Nothing but blank lines, comments and document markers. */
-function isEmptyStream(text: string): boolean {
-  let start = 0;
-  while (start <= text.length) {
-    const end = text.indexOf('\n', start);
-    const line = text.slice(start, end === -1 ? text.length : end).trim();
-    if (line !== '' && !line.startsWith('#') && !/^(---|\.\.\.)(\s|$)/.test(line)) return false;
-    if (end === -1) break;
-    start = end + 1;
-  }
-  return true;
 }
 
 /** A manifest key that could reach Object.prototype in some later consumer is refused outright. */
@@ -441,6 +428,15 @@ function applySecurityContext(editor: DocumentEditor, podSpec: (string | number)
     }
     if (Object.keys(seLinux).length > 0) editor.set([...at, 'seLinuxOptions'], seLinux, 'securityContext.seLinuxOptions');
   }
+}
+
+/** Every document of the output as plain data (null for an empty one), in order. */
+export function outputObjects(result: CustomizeResult, source: string): { index: number; object: unknown }[] {
+  return result.documents.map((d) => {
+    // The edited document, or a parse of the original bytes for one that was passed over.
+    const parsed = d.parsed ?? parseChunk({ index: d.index, text: d.text, line: d.line }, source);
+    return { index: d.index, object: toPlain(parsed, source) };
+  });
 }
 
 /** The whole output stream as YAML. */

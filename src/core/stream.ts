@@ -47,7 +47,26 @@ export function splitDocuments(text: string): DocumentChunk[] {
     }
   }
   cut(text.length);
+  // Comments before the first `---` belong to the document that follows.
+  if (chunks.length > 1 && !chunks[0].text.startsWith('---') && !hasContent(chunks[0].text)) {
+    const [prefix, next] = chunks.splice(0, 2);
+    chunks.unshift({ index: 0, text: prefix.text + next.text, line: prefix.line });
+    chunks.forEach((c, i) => (c.index = i));
+  }
   return chunks;
+}
+
+/** Anything but blank lines, comments and document markers. */
+export function hasContent(text: string): boolean {
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).trim();
+    if (line !== '' && !line.startsWith('#') && !/^(---|\.\.\.)(\s|$)/.test(line)) return true;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** Cheap test before parsing: every Pulsar workload and its Service name their kind. */
@@ -174,4 +193,9 @@ export function printChunk(chunk: ParsedChunk): string {
   const body = chunk.doc.toString(styleOf(chunk.text)).replace(/\n+$/, '');
   const trailing = /\s*$/.exec(chunk.text)?.[0] ?? '';
   return body + trailing;
+}
+
+/** Every document of a stream as plain data, in order (null for an empty one). */
+export function streamObjects(text: string, source: string): { index: number; object: unknown }[] {
+  return splitDocuments(text).map((chunk) => ({ index: chunk.index, object: toPlain(parseChunk(chunk, source), source) }));
 }

@@ -2,7 +2,8 @@
  * `pmc customize`: the transformed stream on stdout, or nothing at all.
  */
 import { customize, outputYaml, type CustomizeResult } from '../../core/customize.js';
-import { toPlain, parseChunk } from '../../core/stream.js';
+import { outputObjects } from '../../core/customize.js';
+import { pssDiagnostics, type PssLevel } from '../../core/pss.js';
 import { EXIT_OK, EXIT_USAGE, PmcError } from '../../core/diagnostics.js';
 import { resolve } from 'node:path';
 import { replaceFileAtomically } from '../write.js';
@@ -13,6 +14,7 @@ export type OutputFormat = 'yaml' | 'json';
 
 export interface CustomizeFlags extends InputFlags {
   output?: OutputFormat;
+  checkPss?: PssLevel;
   inPlace?: boolean;
 }
 
@@ -22,6 +24,7 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
   }
   const { input, warnings } = await loadInput(manifest, flags, io);
   const result = customize(input);
+  checkPss(result, flags.checkPss, input.source);
   // Built whole before anything is written: a failure leaves stdout empty.
   const text = flags.output === 'json' ? outputJson(result, input.source) : outputYaml(result);
   await report([...warnings, ...result.warnings], io);
@@ -32,13 +35,16 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
 
 /** One object for one document, else a v1 List, as `kubectl get -o json` prints. */
 export function outputJson(result: CustomizeResult, source: string): string {
-  const items: unknown[] = [];
-  for (const d of result.documents) {
-    // The edited document, or a parse of the original bytes for one that was passed over.
-    const parsed = d.parsed ?? parseChunk({ index: d.index, text: d.text, line: d.line }, source);
-    const value = toPlain(parsed, source);
-    if (value !== null && value !== undefined) items.push(value);
-  }
+  const items = outputObjects(result, source)
+    .map((d) => d.object)
+    .filter((o) => o !== null && o !== undefined);
   const out = items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items };
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** --check-pss: every pod template in the output against the level, or an error. */
+export function checkPss(result: CustomizeResult, level: PssLevel | undefined, source: string): void {
+  if (!level) return;
+  const errors = pssDiagnostics(outputObjects(result, source), level, source);
+  if (errors.length) throw PmcError.fromDiagnostics(errors);
 }

@@ -22,6 +22,10 @@ type Container = Obj & { name?: string };
 interface Check {
   id: string;
   level: PssLevel;
+  /** Baseline checks this one replaces at the restricted level (the library's OverrideCheckIDs). */
+  overrides?: string[];
+  /** Since 1.25 the library exempts pods with spec.os.name: windows from some checks. */
+  skipWindows?: boolean;
   run: (meta: Obj, spec: Obj) => Omit<PssViolation, 'check'> | undefined;
 }
 
@@ -66,10 +70,27 @@ function setters(pod: boolean, names: string[]): string {
   return out.join(' and ');
 }
 
+function procMount(_meta: Obj, spec: Obj): Omit<PssViolation, 'check'> | undefined {
+  if (spec.hostUsers === false) return undefined;
+  const bad: string[] = [];
+  const types = new Set<string>();
+  for (const c of containers(spec)) {
+    const pm = sc(c).procMount;
+    if (pm !== undefined && pm !== null && pm !== 'Default') {
+      bad.push(c.name ?? '');
+      types.add(String(pm));
+    }
+  }
+  return bad.length
+    ? { reason: 'procMount', detail: `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sorted(types))}` }
+    : undefined;
+}
+
 const CHECKS: Check[] = [
   {
     id: 'allowPrivilegeEscalation',
     level: 'restricted',
+    skipWindows: true,
     run: (_m, spec) => {
       const bad = containers(spec).filter((c) => sc(c).allowPrivilegeEscalation !== false).map((c) => c.name ?? '');
       return bad.length
@@ -117,6 +138,8 @@ const CHECKS: Check[] = [
   {
     id: 'capabilities_restricted',
     level: 'restricted',
+    overrides: ['capabilities_baseline'],
+    skipWindows: true,
     run: (_m, spec) => {
       const missingDrop: string[] = [];
       const adding: string[] = [];
@@ -213,28 +236,18 @@ const CHECKS: Check[] = [
       return bad.length ? { reason: 'privileged', detail: `${containersPhrase(bad)} must not set securityContext.privileged=true` } : undefined;
     },
   },
+  { id: 'procMount', level: 'baseline', run: (meta, spec) => procMount(meta, spec) },
   {
-    id: 'procMount',
-    level: 'baseline',
-    run: (_m, spec) => {
-      if (spec.hostUsers === false) return undefined;
-      const bad: string[] = [];
-      const types = new Set<string>();
-      for (const c of containers(spec)) {
-        const pm = sc(c).procMount;
-        if (pm !== undefined && pm !== null && pm !== 'Default') {
-          bad.push(c.name ?? '');
-          types.add(String(pm));
-        }
-      }
-      return bad.length
-        ? { reason: 'procMount', detail: `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sorted(types))}` }
-        : undefined;
-    },
+    // Restricted keeps the stricter rule even for user-namespace pods (1.35+).
+    id: 'procMount_restricted',
+    level: 'restricted',
+    overrides: ['procMount'],
+    run: (meta, spec) => procMount(meta, { ...spec, hostUsers: undefined }),
   },
   {
     id: 'restrictedVolumes',
     level: 'restricted',
+    overrides: ['hostPathVolumes'],
     run: (_m, spec) => {
       const bad = sorted(
         list(spec.volumes)
@@ -326,6 +339,8 @@ const CHECKS: Check[] = [
   {
     id: 'seccompProfile_restricted',
     level: 'restricted',
+    overrides: ['seccompProfile_baseline'],
+    skipWindows: true,
     run: (_m, spec) => {
       const values = new Set<string>();
       const podProfile = podSc(spec).seccompProfile;
@@ -379,9 +394,12 @@ CHECKS.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** Every violation of `level` (restricted includes baseline) by one pod's metadata and spec. */
 export function checkPod(meta: Obj, spec: Obj, level: PssLevel): PssViolation[] {
+  const active = CHECKS.filter((c) => level === 'restricted' || c.level === 'baseline');
+  const overridden = new Set(active.flatMap((c) => c.overrides ?? []));
+  const windows = spec.os?.name === 'windows';
   const out: PssViolation[] = [];
-  for (const check of CHECKS) {
-    if (level === 'baseline' && check.level !== 'baseline') continue;
+  for (const check of active) {
+    if (overridden.has(check.id) || (windows && check.skipWindows)) continue;
     const v = check.run(meta, spec);
     if (v) out.push({ check: check.id, ...v });
   }

@@ -5,7 +5,8 @@
 import { DiagnosticSink, PmcError, type Diagnostic, type Location } from './diagnostics.js';
 import type { CustomizerKind } from './config.js';
 import { readCustomRuntimeOptions } from './config.js';
-import { DocumentEditor, type Change } from './edit.js';
+import { DocumentEditor, type Change, type FieldPath } from './edit.js';
+import { planMounts, writablePaths } from './presets.js';
 import { embeddedFunctionDetails, isComplete, resolveIdentity, type IdentitySource } from './identity.js';
 import { mergeRuntimeOpts, PULSAR_RESOURCES } from './merge.js';
 import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.js';
@@ -316,7 +317,12 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
   (options.tolerations ?? []).forEach((t, i) => editor.append([...podSpec, 'tolerations'], t, `tolerations[${i}]`));
   const containers = editor.length([...podSpec, 'containers']);
   for (let i = 0; i < containers; i++) applyResources(editor, [...podSpec, 'containers', i], options);
-  if (options.securityContext) applySecurityContext(editor, podSpec, containers, options.securityContext);
+  if (options.securityContext) {
+    applySecurityContext(editor, podSpec, containers, options.securityContext);
+    if (options.securityContext.preset && options.securityContext.readOnlyRootFilesystem) {
+      addWritableDirectories(editor, sts, podSpec, sink, docLocation(sts, input.source));
+    }
+  }
   if (options.jobNamespace) editor.set(['metadata', 'namespace'], options.jobNamespace, 'jobNamespace');
   if (jobName) {
     editor.set(['metadata', 'name'], jobName, 'jobName');
@@ -402,6 +408,7 @@ function applyResources(editor: DocumentEditor, container: (string | number)[], 
   }
 }
 
+// `preset` is not a Kubernetes field: it has been expanded into the others by now.
 const POD_FIELDS = ['runAsUser', 'runAsGroup', 'fsGroup', 'runAsNonRoot', 'seccompProfile', 'supplementalGroups', 'fsGroupChangePolicy'] as const;
 const CONTAINER_FIELDS = ['privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem'] as const;
 const SELINUX_FIELDS = { seLinuxLevel: 'level', seLinuxRole: 'role', seLinuxType: 'type', seLinuxUser: 'user' } as const;
@@ -436,6 +443,41 @@ export function outputObjects(result: CustomizeResult, source: string): { index:
     // The edited document, or a parse of the original bytes for one that was passed over.
     const parsed = d.parsed ?? parseChunk({ index: d.index, text: d.text, line: d.line }, source);
     return { index: d.index, object: toPlain(parsed, source) };
+  });
+}
+
+/**
+ * With a preset and readOnlyRootFilesystem, the instance still has to write its logs, its
+ * downloaded code, extracted NARs and temporary files: an emptyDir for each, at the
+ * paths read off the command Pulsar generated.
+ */
+function addWritableDirectories(editor: DocumentEditor, sts: Candidate, podSpec: FieldPath, sink: DiagnosticSink, where: Location) {
+  const containers: unknown[] = sts.plain.spec?.template?.spec?.containers ?? [];
+  const volumes = new Set<string>(
+    (Array.isArray(sts.plain.spec?.template?.spec?.volumes) ? sts.plain.spec.template.spec.volumes : []).map((v: any) => v?.name),
+  );
+  containers.forEach((c, i) => {
+    if (!isObject(c)) return;
+    const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
+    const { mounts, refused } = planMounts(writablePaths(command));
+    for (const r of refused) {
+      sink.warn(
+        'PMC_PRESET_PATH',
+        `container "${c.name}" writes its ${r.what === 'download' ? 'downloaded code' : r.what} to ${r.path}, which the image ships: no emptyDir there (it would hide the image's files), so with readOnlyRootFilesystem that write fails; set functionRuntimeFactoryConfigs.downloadDirectory (e.g. /pulsar/download) in functions_worker.yml`,
+        where,
+      );
+    }
+    const existing = new Set(asArray(c.volumeMounts).map((m: any) => m?.mountPath));
+    for (const m of mounts) {
+      const name = `pmc-${m.what}`;
+      if (!volumes.has(name)) {
+        editor.append([...podSpec, 'volumes'], { name, emptyDir: {} }, 'securityContext.readOnlyRootFilesystem');
+        volumes.add(name);
+      }
+      if (!existing.has(m.path)) {
+        editor.append([...podSpec, 'containers', i, 'volumeMounts'], { name, mountPath: m.path }, 'securityContext.readOnlyRootFilesystem');
+      }
+    }
   });
 }
 

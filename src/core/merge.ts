@@ -5,6 +5,7 @@
  * does leak; see pulsar-semantics.md section 3).
  */
 import deepmerge from 'deepmerge';
+import { expandPreset } from './presets.js';
 import type { ResourceRequirements, RuntimeOpts, SecurityContextOpts, StringMap } from './options.js';
 
 /** The only resource names Pulsar copies from the options into containers. */
@@ -64,5 +65,8 @@ export function mergeSecurityContext(
   fn: SecurityContextOpts | undefined,
 ): SecurityContextOpts | undefined {
   if (!worker && !fn) return undefined;
-  return deepmerge<SecurityContextOpts>(worker ?? {}, fn ?? {}, { arrayMerge: (_target, source) => [...source] });
+  // Each level's preset is expanded under that level's own fields before the merge.
+  return deepmerge<SecurityContextOpts>(expandPreset(worker) ?? {}, expandPreset(fn) ?? {}, {
+    arrayMerge: (_target, source) => [...source],
+  });
 }

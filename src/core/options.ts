@@ -30,6 +30,8 @@ export interface SeccompProfile {
 }
 
 export interface SecurityContextOpts {
+  /** Settings that pass a Pod Security Standards level; the fields beside it override it. */
+  preset?: 'restricted' | 'baseline';
   // pod level
   runAsUser?: number;
   runAsGroup?: number;
@@ -88,6 +90,7 @@ const stringList: Spec = { t: 'list', of: str };
 export const SECURITY_CONTEXT_SPEC: Spec = {
   t: 'object',
   fields: {
+    preset: { t: 'enum', values: ['restricted', 'baseline'] },
     runAsUser: uint,
     runAsGroup: uint,
     fsGroup: uint,

@@ -16,12 +16,12 @@ describe('golden cases', () => {
 
   it.each(cases)('%s', async (name) => {
     const dir = join(root, name);
-    const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { cmd: string[]; status?: number; stdin?: string };
+    const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { cmd: string[]; status?: number; stdin?: string; expected?: string };
     const stdin = spec.stdin ? readFileSync(join(dir, spec.stdin), 'utf8') : '';
     const r = await runPmc(spec.cmd, { cwd: dir, stdin });
     const expectedStderr = existsSync(join(dir, 'expected.stderr')) ? readFileSync(join(dir, 'expected.stderr'), 'utf8') : '';
     expect(r.stderr).toBe(expectedStderr);
-    expect(r.stdout).toBe(readFileSync(join(dir, 'expected.yaml'), 'utf8'));
+    expect(r.stdout).toBe(readFileSync(join(dir, spec.expected ?? 'expected.yaml'), 'utf8'));
     expect(r.status).toBe(spec.status ?? 0);
   });
 });

@@ -108,8 +108,7 @@ export function checkText(text: string, source: string): string {
 /** Writes warnings and errors to stderr, one per line, with where and an excerpt. */
 export async function report(diags: Diagnostic[], io: Io): Promise<void> {
   if (diags.length === 0) return;
-  const colour = !!io.stderr.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
-  const chalk = colour ? (await import('chalk')).default : undefined;
+  const chalk = await colours(io, io.stderr);
   for (const d of diags) {
     const label = d.severity === 'error' ? 'error' : 'warning';
     const tag = chalk ? (d.severity === 'error' ? chalk.red.bold(label) : chalk.yellow.bold(label)) : label;
@@ -118,4 +117,16 @@ export async function report(diags: Diagnostic[], io: Io): Promise<void> {
     if (d.location?.excerpt) line += `${d.location.excerpt}\n`;
     io.stderr.write(line);
   }
+}
+
+/** Whether to colour what goes to `stream`: a terminal, and neither NO_COLOR nor TERM=dumb. */
+export function useColour(io: Io, stream: TextSink): boolean {
+  return !!stream.isTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+}
+
+/** A chalk that colours exactly when `stream` should be coloured (chalk alone asks the process). */
+export async function colours(io: Io, stream: TextSink) {
+  if (!useColour(io, stream)) return undefined;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
 }

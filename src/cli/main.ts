@@ -10,6 +10,9 @@ import { runCustomize, type CustomizeFlags } from './commands/customize.js';
 import { runAsPlugin, runInstall } from './commands/kustomize-plugin.js';
 import { runKrm } from './commands/krm.js';
 import { runCheckPss } from './commands/check-pss.js';
+import { runDiff } from './commands/diff.js';
+import { runExplain } from './commands/explain.js';
+import type { InputFlags } from './inputs.js';
 import { PSS_LEVELS, type PssLevel } from '../core/pss.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -62,6 +65,14 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .addOption(pssOption())
     .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));
 
+  addInputOptions(program.command('diff').description('show what customize would change, as a unified diff per document (exit 3 when something changes)'))
+    .addOption(pssOption())
+    .action((manifest: string | undefined, flags: InputFlags & { checkPss?: PssLevel }) => run(runDiff(manifest, flags, io)));
+
+  addInputOptions(program.command('explain').description('list every field customize sets, the value it replaced, and where the option came from'))
+    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
+    .action((manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }) => run(runExplain(manifest, flags, io)));
+
   program
     .command('check-pss')
     .description('check every pod template against the Kubernetes Pod Security Standards')
@@ -72,7 +83,8 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
   program
     .command('krm')
     .description('run as a KRM function: a ResourceList on stdin, its functionConfig a PulsarManifestCustomizer')
-    .action(() => run(runKrm(io)));
+    .addOption(pssOption())
+    .action((flags: { checkPss?: PssLevel }) => run(runKrm(io, flags)));
 
   const plugin = program.command('kustomize-plugin').description('the kustomize exec transformer plugin (kind PulsarManifestCustomizer)');
   plugin

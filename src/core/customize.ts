@@ -56,7 +56,7 @@ export interface CustomizeResult {
   documents: CustomizedDocument[];
   changes: Change[];
   warnings: Diagnostic[];
-  /** The merged options applied to each customized StatefulSet, by document index. */
+  /** The options applied to each customized StatefulSet and its Services, by document index. */
   merged: Map<number, { options: RuntimeOpts; functionOptions: RuntimeOpts; identity: Partial<FunctionIdentity> }>;
   /** How many StatefulSets were customized. */
   workloads: number;
@@ -331,6 +331,7 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
   result.changes.push(...editor.changes);
 
   for (const svc of services) {
+    result.merged.set(svc.chunk.index, result.merged.get(sts.chunk.index)!);
     const svcEditor = new DocumentEditor(svc.chunk.doc, svc.chunk.index, 'Service', svc.name, input.source);
     applyMeta(svcEditor, ['metadata'], options);
     if (options.jobNamespace) svcEditor.set(['metadata', 'namespace'], options.jobNamespace, 'jobNamespace');

@@ -198,6 +198,30 @@ const cases = {
     },
     cmd: ['customize', 'input.yaml', '-w', 'worker.yml'],
   },
+  // pmc diff (plain) and pmc explain (table and JSON) on the seed's examples.
+  ...Object.fromEntries(
+    [
+      ['seed-example-1-source', kafka, seed1],
+      ['seed-example-3-sink', es, seed3],
+      ['seed-example-4-high-security', dp, seed4],
+    ].flatMap(([name, input, options]) => [
+      [`diff-${name}`, { about: `pmc diff on ${name}: exit 3, a unified diff per changed document.`, files: { 'input.yaml': input, 'worker.yml': extensionWorker }, cmd: ['diff', 'input.yaml', '-w', 'worker.yml', '-r', options], status: 3, expected: 'expected.diff' }],
+      [`explain-${name}`, { about: `pmc explain on ${name}, as a table.`, files: { 'input.yaml': input, 'worker.yml': extensionWorker }, cmd: ['explain', 'input.yaml', '-w', 'worker.yml', '-r', options], expected: 'expected.txt' }],
+      [`explain-json-${name}`, { about: `pmc explain -o json on ${name}.`, files: { 'input.yaml': input, 'worker.yml': extensionWorker }, cmd: ['explain', 'input.yaml', '-w', 'worker.yml', '-r', options, '-o', 'json'], expected: 'expected.json' }],
+    ]),
+  ),
+  'explain-seed-worker-override': {
+    about: "pmc explain on the seed's worker securityContext with the function overriding runAsUser: the source column says who set what.",
+    files: { 'input.yaml': dp },
+    cmd: ['explain', 'input.yaml', '-w', '../../functions_worker.yml', '-r', '{"securityContext": {"runAsUser": 20000}}'],
+    expected: 'expected.txt',
+  },
+  'explain-basic-ignores-security-context': {
+    about: 'pmc explain with the basic customizer: securityContext and a GPU limit are listed as ignored, with why.',
+    files: { 'input.yaml': dp, 'worker.yml': `runtimeCustomizerClassName: ${BASIC}\n` },
+    cmd: ['explain', 'input.yaml', '-w', 'worker.yml', '-r', '{"securityContext": {"runAsUser": 1000}, "resourceRequirements": {"limits": {"nvidia.com/gpu": "1"}}, "extraLabel": {"a": "b"}}'],
+    expected: 'expected.txt',
+  },
   'npm-start': {
     about: 'What `npm start` prints: the shipped fixtures with the worker file and a function config file.',
     files: {},
@@ -209,6 +233,6 @@ for (const [name, c] of Object.entries(cases)) {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(c.files)) writeFileSync(join(dir, file), text);
-  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ about: c.about, cmd: c.cmd, ...(c.status ? { status: c.status } : {}) }, null, 2)}\n`);
+  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ about: c.about, cmd: c.cmd, ...(c.status ? { status: c.status } : {}), ...(c.expected ? { expected: c.expected } : {}) }, null, 2)}\n`);
 }
 console.log(`wrote ${Object.keys(cases).length} cases under ${root}`);

@@ -6,7 +6,8 @@
  * (config.kubernetes.io/*, internal.config.kubernetes.io/*) comes back as it was.
  */
 import { Document, isMap, isSeq, type Node } from 'yaml';
-import { customize } from '../../core/customize.js';
+import { customize, outputObjects } from '../../core/customize.js';
+import { pssDiagnostics, type PssLevel } from '../../core/pss.js';
 import { DiagnosticSink, EXIT_INPUT, EXIT_OK, PmcError, type Diagnostic } from '../../core/diagnostics.js';
 import { parseYamlFile } from '../../core/config.js';
 import { styleOf } from '../../core/stream.js';
@@ -25,7 +26,7 @@ export interface KrmResult {
   tags?: Record<string, string>;
 }
 
-export async function runKrm(io: Io): Promise<number> {
+export async function runKrm(io: Io, options: { checkPss?: PssLevel } = {}): Promise<number> {
   const source = '<stdin>';
   const text = await readStdin(io);
   const doc = parseYamlFile(text, source);
@@ -56,6 +57,8 @@ export async function runKrm(io: Io): Promise<number> {
     const { input, warnings } = await loadInput(undefined, flags, { ...io, stdin: stream, stdinIsTTY: false });
     input.source = 'items';
     const result = customize(input);
+    const pss = options.checkPss ? pssDiagnostics(outputObjects(result, input.source), options.checkPss, input.source) : [];
+    if (pss.length) throw PmcError.fromDiagnostics(pss);
     for (const d of result.documents) {
       if (d.edited && d.parsed && isSeq(itemsNode)) itemsNode.items[d.index] = d.parsed.doc.contents as Node;
     }

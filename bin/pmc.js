@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { fileURLToPath } from 'node:url';
+import { loadPmc } from './load.js';
 
-const io = {
-  stdin: process.stdin,
-  stdinIsTTY: process.stdin.isTTY,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-};
+const { main } = loadPmc().pmc;
+const { stdin, stdout, stderr, env } = process;
+const io = { stdin, stdinIsTTY: stdin.isTTY, stdout, stderr, env, cwd: process.cwd(), entry: fileURLToPath(import.meta.url) };
 process.exitCode = await main(process.argv.slice(2), io);

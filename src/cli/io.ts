@@ -19,6 +19,8 @@ export interface Io {
   stderr: TextSink;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The pmc executable being run (bin/pmc.js), for what must run pmc again (the kustomize plugin). */
+  entry?: string;
 }
 
 /** Above this, input is refused rather than read into memory. */

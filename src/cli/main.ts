@@ -7,11 +7,15 @@ import { EXIT_INPUT, EXIT_USAGE, PmcError } from '../core/diagnostics.js';
 import { CUSTOMIZER_KINDS } from '../core/config.js';
 import { report, type Io } from './io.js';
 import { runCustomize, type CustomizeFlags } from './commands/customize.js';
-import { runAsPlugin, runInstall } from './commands/kustomize-plugin.js';
-import { runKrm } from './commands/krm.js';
-import { runCheckPss } from './commands/check-pss.js';
-import { runDiff } from './commands/diff.js';
-import { runExplain } from './commands/explain.js';
+
+// Commands other than customize load their code only when they run.
+const commands = {
+  plugin: () => import('./commands/kustomize-plugin.js'),
+  krm: () => import('./commands/krm.js'),
+  checkPss: () => import('./commands/check-pss.js'),
+  diff: () => import('./commands/diff.js'),
+  explain: () => import('./commands/explain.js'),
+};
 import type { InputFlags } from './inputs.js';
 import { PSS_LEVELS, type PssLevel } from '../core/pss.js';
 import { existsSync } from 'node:fs';
@@ -67,30 +71,30 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
 
   addInputOptions(program.command('diff').description('show what customize would change, as a unified diff per document (exit 3 when something changes)'))
     .addOption(pssOption())
-    .action((manifest: string | undefined, flags: InputFlags & { checkPss?: PssLevel }) => run(runDiff(manifest, flags, io)));
+    .action((manifest: string | undefined, flags: InputFlags & { checkPss?: PssLevel }) => run(commands.diff().then((m) => m.runDiff(manifest, flags, io))));
 
   addInputOptions(program.command('explain').description('list every field customize sets, the value it replaced, and where the option came from'))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
-    .action((manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }) => run(runExplain(manifest, flags, io)));
+    .action((manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }) => run(commands.explain().then((m) => m.runExplain(manifest, flags, io))));
 
   program
     .command('check-pss')
     .description('check every pod template against the Kubernetes Pod Security Standards')
     .argument('[MANIFEST]', 'a YAML file of manifests, or - for stdin (stdin when omitted)')
     .addOption(new Option('--level <LEVEL>', 'baseline or restricted').choices(PSS_LEVELS as string[]).default('restricted'))
-    .action((manifest: string | undefined, flags: { level: PssLevel }) => run(runCheckPss(manifest, flags, io)));
+    .action((manifest: string | undefined, flags: { level: PssLevel }) => run(commands.checkPss().then((m) => m.runCheckPss(manifest, flags, io))));
 
   program
     .command('krm')
     .description('run as a KRM function: a ResourceList on stdin, its functionConfig a PulsarManifestCustomizer')
     .addOption(pssOption())
-    .action((flags: { checkPss?: PssLevel }) => run(runKrm(io, flags)));
+    .action((flags: { checkPss?: PssLevel }) => run(commands.krm().then((m) => m.runKrm(io, flags))));
 
   const plugin = program.command('kustomize-plugin').description('the kustomize exec transformer plugin (kind PulsarManifestCustomizer)');
   plugin
     .command('install')
     .description('install pmc where kustomize looks for the PulsarManifestCustomizer plugin, and print the path')
-    .action(() => run(runInstall(io)));
+    .action(() => run(commands.plugin().then((m) => m.runInstall(io))));
 
   return program;
 }
@@ -114,7 +118,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   try {
     const pluginConfig = pluginConfigArgument(argv, program, io);
-    if (pluginConfig !== undefined) return await runAsPlugin(pluginConfig, io);
+    if (pluginConfig !== undefined) return await (await commands.plugin()).runAsPlugin(pluginConfig, io);
     await program.parseAsync(argv, { from: 'user' });
     if (!pending) {
       program.outputHelp({ error: true });

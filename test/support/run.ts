@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 export interface RunResult {
@@ -19,6 +20,7 @@ export async function runPmc(
     stderr: { write: (s: string) => (stderr += s), isTTY: opts.stderrIsTTY },
     env: { ...opts.env },
     cwd: opts.cwd ?? process.cwd(),
+    entry: join(import.meta.dirname, '..', '..', 'bin', 'pmc.js'),
   });
   return { status, stdout, stderr };
 }

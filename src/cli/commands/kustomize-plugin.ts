@@ -6,7 +6,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DiagnosticSink, EXIT_OK, PmcError } from '../../core/diagnostics.js';
 import { customize, outputYaml } from '../../core/customize.js';
 import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/plugin-config.js';
@@ -35,21 +34,18 @@ export function pluginPath(env: Io['env']): string {
   return join(config, 'kustomize', 'plugin', PLUGIN_API_VERSION, PLUGIN_KIND.toLowerCase(), PLUGIN_KIND);
 }
 
-/** This installation's entry point, which the installed plugin runs. */
-export function pmcEntry(): string {
-  return fileURLToPath(new URL('../../../bin/pmc.js', import.meta.url));
-}
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function runInstall(io: Io): Promise<number> {
+  if (!io.entry) throw new PmcError('PMC_USAGE', 'cannot tell where pmc itself is installed, so there is nothing to install');
   const path = pluginPath(io.env);
   const script = [
     '#!/bin/sh',
     '# Installed by `pmc kustomize-plugin install`: kustomize runs this with its plugin config as $1.',
-    `exec ${shellQuote(process.execPath)} ${shellQuote(pmcEntry())} "$@"`,
+    `exec ${shellQuote(process.execPath)} ${shellQuote(io.entry)} "$@"`,
     '',
   ].join('\n');
   try {

@@ -2,7 +2,13 @@
 // code cache for it (dist/pmc.cache) from a warm-up run over the fixtures, so that a
 // start does not compile again what every run uses.
 import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+
+// Built-ins that only some runs need, with the functions pmc and its dependencies call:
+// each loads on its first call. (commander spawns executable subcommands, which pmc has
+// none of; crypto hashes a jobName; both cost a few milliseconds at every start.)
+const LAZY_BUILTINS = { child_process: ['spawn'], crypto: ['createHash', 'randomBytes'] };
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
@@ -15,12 +21,26 @@ const result = await build({
   // Dependencies' ESM builds: esbuild can follow them (jsonc-parser's UMD hides its requires).
   mainFields: ['module', 'main'],
   // Less for V8 to parse at every start.
-  minify: true,
+  minify: process.env.PMC_NO_MINIFY ? false : true,
   sourcemap: 'linked',
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
   plugins: [
+    {
+      name: 'lazy-builtins',
+      setup(b) {
+        const filter = new RegExp(`^(node:)?(${Object.keys(LAZY_BUILTINS).join('|')})$`);
+        b.onResolve({ filter }, (args) =>
+          // The stub's own require() is the real built-in.
+          args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+        );
+        b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => ({
+          contents: LAZY_BUILTINS[path].map((name) => `export function ${name}(...args) { return require('node:${path}').${name}(...args); }`).join('\n'),
+          loader: 'js',
+        }));
+      },
+    },
     {
       // Only the formats the two schemas use (see src/cli/k8s-formats.ts).
       name: 'k8s-formats',
@@ -33,7 +53,7 @@ const result = await build({
 writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 
 // The warm-up: what a typical run compiles goes into the cache.
-const { loadPmc, CODE_CACHE } = await import('./bin/load.js');
+const { loadPmc, CODE_CACHE } = createRequire(import.meta.url)('./bin/load.js');
 const { pmc, script } = loadPmc({ useCache: false });
 const quiet = { write: () => true };
 const io = { stdin: '', stdout: quiet, stderr: quiet, env: {}, cwd: process.cwd() };

@@ -1,15 +1,16 @@
 // Loads pmc's bundle with the V8 code cache the build made, so a start skips compiling
 // what the warm-up run compiled. A cache from another Node is rejected by V8 and pmc
 // simply compiles as usual.
-import { readFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+const { readFileSync } = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
 
-export const BUNDLE = fileURLToPath(new URL('../dist/pmc.cjs', import.meta.url));
-export const CODE_CACHE = fileURLToPath(new URL('../dist/pmc.cache', import.meta.url));
+const DIST = path.join(__dirname, '..', 'dist');
+const BUNDLE = path.join(DIST, 'pmc.cjs');
+const CODE_CACHE = path.join(DIST, 'pmc.cache');
 
-export function loadPmc({ useCache = true } = {}) {
+function loadPmc({ useCache = true } = {}) {
   let cachedData;
   if (useCache) {
     try {
@@ -20,6 +21,8 @@ export function loadPmc({ useCache = true } = {}) {
   }
   const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, fileURLToPath(new URL('../dist', import.meta.url)));
+  script.runInThisContext()(module.exports, Module.createRequire(BUNDLE), module, BUNDLE, DIST);
   return { pmc: module.exports, script };
 }
+
+module.exports = { loadPmc, BUNDLE, CODE_CACHE };

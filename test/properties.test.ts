@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { customize, outputYaml } from '../src/core/customize.js';
 import { mergeRuntimeOpts } from '../src/core/merge.js';
 import type { RuntimeOpts } from '../src/core/options.js';
@@ -116,6 +116,9 @@ describe('properties of customize', () => {
           const o = doc.toJS();
           expect(schema(o.kind, o)).toEqual([]);
         }
+        // The plain object pmc checks and prints as JSON is the document it printed.
+        const result = run(input, worker, fnOpts);
+        for (const d of result.documents.filter((x) => x.edited)) expect(d.object).toEqual(parseDocument(d.text).toJS());
         const twice = outputYaml(run(once, worker, fnOpts));
         expect(withoutTolerations(twice)).toEqual(withoutTolerations(once));
         const added = mergeRuntimeOpts(worker, fnOpts).tolerations ?? [];

@@ -2,7 +2,8 @@
  * The edge: streams, files, environment. Commands get an Io so that tests can run the
  * whole CLI in-process with strings.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile as readFileCallback, stat as statCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { PmcError, EXIT_USAGE, formatLocation, type Diagnostic } from '../core/diagnostics.js';
 
@@ -22,6 +23,10 @@ export interface Io {
   /** The pmc executable being run (bin/pmc.js), for what must run pmc again (the kustomize plugin). */
   entry?: string;
 }
+
+// node:fs is loaded at every start already; node:fs/promises would be one more module.
+const readFile = promisify(readFileCallback);
+const stat = promisify(statCallback);
 
 /** Above this, input is refused rather than read into memory. */
 export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024;

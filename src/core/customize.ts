@@ -50,6 +50,8 @@ export interface CustomizedDocument {
   edited: boolean;
   /** The parsed document, when it was parsed. */
   parsed?: ParsedChunk;
+  /** The document as plain data, when pmc already has it (every edited document). */
+  object?: Record<string, unknown>;
 }
 
 export interface CustomizeResult {
@@ -133,22 +135,24 @@ export function customize(input: CustomizeInput): CustomizeResult {
   }
   sink.throwIfErrors();
   if (input.validate !== false) {
+    const named = new Set(result.changes.filter((ch) => ch.path.length === 2 && ch.path[0] === 'metadata' && ch.path[1] === 'name').map((ch) => ch.document));
     for (const c of candidates) {
       if (!edited.has(c.chunk.index)) continue;
-      const object = toPlain(c.chunk, input.source) as Record<string, any>;
-      const nameSet = result.changes.some((ch) => ch.document === c.chunk.index && ch.path.join('.') === 'metadata.name');
-      checkWorkload(c.kind, object, docLocation(c, input.source), sink, { schema: input.schema, nameSet });
+      // c.plain has followed every edit (DocumentEditor mirrors them): no second toJS.
+      checkWorkload(c.kind, c.plain, docLocation(c, input.source), sink, { schema: input.schema, nameSet: named.has(c.chunk.index) });
     }
     sink.throwIfErrors();
   }
 
   const changedDocs = new Set(result.changes.map((c) => c.document));
+  const objects = new Map(candidates.map((c) => [c.chunk.index, c.plain]));
   result.documents = chunks.map((c) => {
     const p = parsed.get(c.index);
+    const object = objects.get(c.index);
     if (p && edited.has(c.index) && changedDocs.has(c.index)) {
-      return { index: c.index, line: c.line, text: printChunk(p), edited: true, parsed: p };
+      return { index: c.index, line: c.line, text: printChunk(p), edited: true, parsed: p, object };
     }
-    return { index: c.index, line: c.line, text: c.text, edited: false, parsed: p };
+    return { index: c.index, line: c.line, text: c.text, edited: false, parsed: p, object };
   });
   result.warnings = sink.warnings;
   return result;
@@ -307,7 +311,7 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
     }
   }
 
-  const editor = new DocumentEditor(sts.chunk.doc, sts.chunk.index, 'StatefulSet', sts.name, input.source);
+  const editor = new DocumentEditor(sts.chunk.doc, sts.plain, sts.chunk.index, 'StatefulSet', sts.name, input.source);
   applyMeta(editor, ['metadata'], options);
   applyMeta(editor, ['spec', 'template', 'metadata'], options);
   const podSpec = ['spec', 'template', 'spec'];
@@ -332,7 +336,7 @@ function customizeWorkload(sts: Candidate, services: Candidate[], input: Customi
 
   for (const svc of services) {
     result.merged.set(svc.chunk.index, result.merged.get(sts.chunk.index)!);
-    const svcEditor = new DocumentEditor(svc.chunk.doc, svc.chunk.index, 'Service', svc.name, input.source);
+    const svcEditor = new DocumentEditor(svc.chunk.doc, svc.plain, svc.chunk.index, 'Service', svc.name, input.source);
     applyMeta(svcEditor, ['metadata'], options);
     if (options.jobNamespace) svcEditor.set(['metadata', 'namespace'], options.jobNamespace, 'jobNamespace');
     if (jobName) svcEditor.set(['metadata', 'name'], jobName, 'jobName');
@@ -362,7 +366,7 @@ function checkSelectorKept(options: RuntimeOpts, sts: Candidate, rootOf: OptionR
 /** With --all, a Service without a StatefulSet gets the worker's and the given options' metadata. */
 function customizeLoneService(svc: Candidate, input: CustomizeInput, sink: DiagnosticSink, result: CustomizeResult) {
   const options = applicableOptions(mergeRuntimeOpts(input.worker, input.functionOptions ?? {}), input, sink, docLocation(svc, input.source));
-  const editor = new DocumentEditor(svc.chunk.doc, svc.chunk.index, 'Service', svc.name, input.source);
+  const editor = new DocumentEditor(svc.chunk.doc, svc.plain, svc.chunk.index, 'Service', svc.name, input.source);
   applyMeta(editor, ['metadata'], options);
   if (options.jobNamespace) editor.set(['metadata', 'namespace'], options.jobNamespace, 'jobNamespace');
   result.changes.push(...editor.changes);
@@ -441,7 +445,8 @@ function applySecurityContext(editor: DocumentEditor, podSpec: (string | number)
 /** Every document of the output as plain data (null for an empty one), in order. */
 export function outputObjects(result: CustomizeResult, source: string): { index: number; object: unknown }[] {
   return result.documents.map((d) => {
-    // The edited document, or a parse of the original bytes for one that was passed over.
+    if (d.object) return { index: d.index, object: d.object };
+    // A parse of the original bytes for a document that was passed over.
     const parsed = d.parsed ?? parseChunk({ index: d.index, text: d.text, line: d.line }, source);
     return { index: d.index, object: toPlain(parsed, source) };
   });

@@ -25,6 +25,8 @@ export class DocumentEditor {
 
   constructor(
     readonly doc: Document,
+    /** The document as plain data, kept equal to `doc` by every edit (for the checks after). */
+    readonly plain: Record<string, unknown>,
     readonly index: number,
     readonly kind: string,
     readonly name: string,
@@ -45,6 +47,7 @@ export class DocumentEditor {
     this.ensureMap(path.slice(0, -1));
     const node = typeof value === 'object' && value !== null ? this.doc.createNode(value) : value;
     this.doc.setIn(path, node);
+    mirrorSet(this.plain, path, structuredClone(value));
     this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: value, option });
   }
 
@@ -52,6 +55,7 @@ export class DocumentEditor {
   append(path: FieldPath, value: unknown, option: string): void {
     const seq = this.ensure(path, 'seq') as YAMLSeq;
     seq.items.push(this.doc.createNode(value));
+    (mirrorGet(this.plain, path) as unknown[]).push(structuredClone(value));
     this.changes.push({
       document: this.index,
       kind: this.kind,
@@ -88,6 +92,7 @@ export class DocumentEditor {
     if (path.length > 1) this.ensureMap(path.slice(0, -1));
     const created = type === 'map' ? new YAMLMap() : new YAMLSeq();
     this.doc.setIn(path, created);
+    mirrorSet(this.plain, path, type === 'map' ? {} : []);
     return created;
   }
 }
@@ -96,4 +101,15 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function mirrorGet(plain: unknown, path: FieldPath): unknown {
+  let v = plain;
+  for (const p of path) v = (v as Record<string | number, unknown>)[p];
+  return v;
+}
+
+function mirrorSet(plain: Record<string, unknown>, path: FieldPath, value: unknown): void {
+  const parent = mirrorGet(plain, path.slice(0, -1)) as Record<string | number, unknown>;
+  parent[path[path.length - 1]] = value;
 }

@@ -6,7 +6,6 @@ import { outputObjects } from '../../core/customize.js';
 import { pssDiagnostics, type PssLevel } from '../../core/pss.js';
 import { EXIT_OK, EXIT_USAGE, PmcError } from '../../core/diagnostics.js';
 import { resolve } from 'node:path';
-import { replaceFileAtomically } from '../write.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { report, type Io } from '../io.js';
 
@@ -28,7 +27,7 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
   // Built whole before anything is written: a failure leaves stdout empty.
   const text = flags.output === 'json' ? outputJson(result, input.source) : outputYaml(result);
   await report([...warnings, ...result.warnings], io);
-  if (flags.inPlace && manifest) await replaceFileAtomically(resolve(io.cwd, manifest), text);
+  if (flags.inPlace && manifest) await (await import('../write.js')).replaceFileAtomically(resolve(io.cwd, manifest), text);
   else io.stdout.write(text);
   return EXIT_OK;
 }

@@ -1,0 +1,183 @@
+// npm run bench: pmc's start-up, throughput, pass-through and peak memory, each measured
+// side by side with its reference in one run (interleaved, so machine noise hits both),
+// printed as a table of medians and ratios against the targets of the README.
+//
+//   node bench/run.mjs            the full run (10,000-function streams; a few minutes)
+//   node bench/run.mjs --quick    fewer repetitions, 1,000-function streams only
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pulsarFunctionManifests } from '../test/support/pulsar-generated.mjs';
+
+const quick = process.argv.includes('--quick');
+const root = new URL('..', import.meta.url).pathname;
+const pmc = join(root, 'bin', 'pmc.js');
+const floor = join(root, 'bench', 'yaml-floor.mjs');
+const work = mkdtempSync(join(tmpdir(), 'pmc-bench-'));
+const haveTime = existsSync('/usr/bin/time');
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+if (!existsSync(join(root, 'dist', 'pmc.cjs'))) {
+  console.error('bench: build first (npm run build)');
+  process.exit(2);
+}
+
+// The same customization for pmc and for kustomize: labels on the objects and the pod
+// template, an annotation, a node selector, and pod and container security contexts.
+const WORKER = `runtimeCustomizerClassName: com.example.SecurityContextKubernetesManifestCustomizer
+runtimeCustomizerConfig:
+  extraLabels: {team: data-platform}
+  extraAnnotations: {owner: data-team}
+  nodeSelectorLabels: {workload: pulsar}
+  securityContext: {runAsNonRoot: true, runAsUser: 10000, allowPrivilegeEscalation: false, dropCapabilities: [ALL]}
+`;
+const KUSTOMIZATION = (resource) => `resources: [${resource}]
+labels:
+- pairs: {team: data-platform}
+  includeSelectors: false
+  includeTemplates: true
+commonAnnotations: {owner: data-team}
+patches:
+- target: {kind: StatefulSet}
+  patch: |-
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: {name: any}
+    spec:
+      template:
+        spec:
+          nodeSelector: {workload: pulsar}
+          securityContext: {runAsNonRoot: true, runAsUser: 10000}
+          containers:
+          - name: pulsarfunction
+            securityContext:
+              allowPrivilegeEscalation: false
+              capabilities: {drop: [ALL]}
+`;
+
+function pulsarStream(n) {
+  return Array.from({ length: n }, (_, i) => pulsarFunctionManifests({ tenant: 'public', namespace: 'default', name: `fn-${i}` })).join('');
+}
+
+function passThroughStream(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      i % 2
+        ? `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\n  namespace: apps\n  labels: {app: app-${i}}\ndata:\n  # settings\n  LOG_LEVEL: info\n  MAX_CONNECTIONS: "100"\n  ENDPOINT: https://app-${i}.example.com/api\n`
+        : `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\n  namespace: apps\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: app-${i}}\n  template:\n    metadata:\n      labels: {app: app-${i}}\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1.${i}\n        ports:\n        - containerPort: 8080\n        resources:\n          limits: {cpu: 500m, memory: 256Mi}\n`,
+    );
+  }
+  return out.join('');
+}
+
+/** Runs a command once: wall milliseconds and peak RSS (KiB, when /usr/bin/time is there). */
+function once(cmd, args, env = {}) {
+  const wrapped = haveTime ? ['/usr/bin/time', ['-f', 'PMC_BENCH_RSS %M', cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(wrapped[0], wrapped[1], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0 && !/PMC_BENCH_RSS/.test(r.stderr ?? '')) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const rss = /PMC_BENCH_RSS (\d+)/.exec(r.stderr ?? '')?.[1];
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+  return { ms, rss: rss ? Number(rss) : undefined };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Interleaved repetitions of several commands; medians of wall time and of peak RSS. */
+function compare(runs, commands) {
+  const samples = commands.map(() => ({ ms: [], rss: [] }));
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((c, j) => {
+      if (c.runs !== undefined && i >= c.runs) return;
+      const r = once(c.cmd, c.args);
+      samples[j].ms.push(r.ms);
+      if (r.rss !== undefined) samples[j].rss.push(r.rss);
+    });
+  }
+  return commands.map((c, j) => ({ name: c.name, ms: median(samples[j].ms), rss: samples[j].rss.length ? median(samples[j].rss) : undefined, n: samples[j].ms.length }));
+}
+
+const rows = [];
+const verdicts = [];
+function record(caseName, results, reference) {
+  const ref = results.find((r) => r.name === reference);
+  for (const r of results) {
+    rows.push({
+      case: caseName,
+      command: r.name,
+      n: r.n,
+      ms: r.ms,
+      ratio: r.ms / ref.ms,
+      rss: r.rss,
+      rssRatio: r.rss && ref.rss ? r.rss / ref.rss : undefined,
+    });
+  }
+}
+function target(what, value, limit, better) {
+  const ok = better === 'lower' ? value <= limit : value >= limit;
+  verdicts.push(`${ok ? 'met    ' : 'NOT met'}  ${what}: ${value.toFixed(2)} (target ${better === 'lower' ? '<=' : '>='} ${limit})`);
+}
+
+try {
+  writeFileSync(join(work, 'worker.yml'), WORKER);
+  const pmcArgs = (file) => [pmc, 'customize', file, '-w', join(work, 'worker.yml')];
+
+  // 1. Start-up: one Pulsar function, a worker file and options, validation on.
+  const fixture = ['customize', 'fixtures/pulsar-function.yaml', '-w', 'fixtures/functions_worker.yml', '-c', 'fixtures/function-config.yaml'];
+  const startup = compare(quick ? 11 : 31, [
+    { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
+    { name: 'pmc customize (1 function)', cmd: process.execPath, args: [pmc, ...fixture.map((a) => (a.startsWith('fixtures/') ? join(root, a) : a))] },
+  ]);
+  record('start-up', startup, 'node -e 0');
+  target('start-up, pmc / node -e 0', startup[1].ms / startup[0].ms, 1.5, 'lower');
+
+  // 2. Throughput, 3. peak memory.
+  for (const n of quick ? [1000] : [1000, 10000]) {
+    const file = join(work, `pulsar-${n}.yaml`);
+    writeFileSync(file, pulsarStream(n));
+    const commands = [
+      { name: 'yaml floor (parseAllDocuments + toString)', cmd: process.execPath, args: [floor, file] },
+      { name: 'pmc customize', cmd: process.execPath, args: pmcArgs(file) },
+    ];
+    if (kubectl) {
+      const dir = join(work, `kustomize-${n}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'kustomization.yaml'), KUSTOMIZATION(`pulsar-${n}.yaml`));
+      writeFileSync(join(dir, `pulsar-${n}.yaml`), pulsarStream(n));
+      // kubectl kustomize is slow at this size: fewer repetitions of it.
+      commands.push({ name: 'kubectl kustomize (same changes)', cmd: 'kubectl', args: ['kustomize', dir], runs: n > 1000 ? 1 : 3 });
+    }
+    const res = compare(quick ? 3 : 5, commands);
+    record(`${n} functions`, res, commands[0].name);
+    target(`${n} functions, pmc / yaml floor`, res[1].ms / res[0].ms, 1.3, 'lower');
+    if (res[1].rss && res[0].rss) target(`${n} functions, peak RSS pmc / yaml floor`, res[1].rss / res[0].rss, 2, 'lower');
+    if (kubectl) target(`${n} functions, kubectl kustomize / pmc`, res[2].ms / res[1].ms, 5, 'higher');
+  }
+
+  // 4. Pass-through: a stream with no Pulsar workload.
+  const n = quick ? 2000 : 10000;
+  const file = join(work, `passthrough-${n}.yaml`);
+  writeFileSync(file, passThroughStream(n));
+  const pass = compare(quick ? 3 : 5, [
+    { name: 'yaml floor (parseAllDocuments + toString)', cmd: process.execPath, args: [floor, file] },
+    { name: 'pmc customize', cmd: process.execPath, args: pmcArgs(file) },
+  ]);
+  record(`pass-through, ${n} documents`, pass, pass[0].name);
+  target(`pass-through, pmc / yaml floor`, pass[1].ms / pass[0].ms, 0.2, 'lower');
+  if (pass[1].rss && pass[0].rss) target('pass-through, peak RSS pmc / yaml floor', pass[1].rss / pass[0].rss, 2, 'lower');
+
+  const fmt = (x, d = 0) => (x === undefined ? '-' : x.toFixed(d));
+  console.log(`\npmc benchmarks: node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}; medians of interleaved runs\n`);
+  console.log('| case | command | runs | median ms | ratio | peak RSS MiB | RSS ratio |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.case} | ${r.command} | ${r.n} | ${fmt(r.ms)} | ${fmt(r.ratio, 2)} | ${fmt(r.rss && r.rss / 1024, 0)} | ${fmt(r.rssRatio, 2)} |`);
+  }
+  console.log('\nTargets:');
+  for (const v of verdicts) console.log(`  ${v}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -5,21 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
+import { BASIC_CUSTOMIZER, PULSAR_TEST_CUSTOMIZER_CONFIG, pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import { runPmc } from './support/run.js';
 
-const BASIC = 'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
-// Pulsar's createRuntimeCustomizerConfig(). Its toleration effect is "test", which the
-// Kubernetes API refuses; pmc checks the value, so the port uses a real effect.
-const CUSTOMIZER_CONFIG = {
-  jobNamespace: 'custom-ns',
-  jobName: 'custom-name',
-  extraAnnotations: { annotation: 'test' },
-  extraLabels: { label: 'test' },
-  nodeSelectorLabels: { selector: 'test' },
-  tolerations: [{ key: 'test', value: 'test', effect: 'NoSchedule' }],
-  resourceRequirements: { requests: { cpu: '1', memory: '4G' }, limits: { cpu: '2', memory: '8G' } },
-};
+const BASIC = BASIC_CUSTOMIZER;
+const CUSTOMIZER_CONFIG = PULSAR_TEST_CUSTOMIZER_CONFIG;
 
 function manifests(customRuntimeOptions?: string) {
   return pulsarFunctionManifests({ tenant: 'tenant', namespace: 'namespace', name: 'container', customRuntimeOptions, k8sNamespace: 'default' });

@@ -111,7 +111,8 @@ export interface ExplainReport {
   ignored: { what: string; why: string; code: string }[];
 }
 
-const IGNORED_CODES = new Set(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
+/** Warnings that mean "given, but not applied": explain lists them as ignored. */
+export const IGNORED_CODES = new Set(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
 
 export function explain(input: CustomizeInput, result: CustomizeResult, warnings: Diagnostic[] = []): ExplainReport {
   const changes = result.changes.map((c): ExplainedChange => {

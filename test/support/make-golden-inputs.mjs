@@ -3,19 +3,11 @@
 // Run: node test/support/make-golden-inputs.mjs
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pulsarFunctionManifests } from './pulsar-generated.mjs';
+import { BASIC_CUSTOMIZER, PULSAR_TEST_CUSTOMIZER_CONFIG, pulsarFunctionManifests } from './pulsar-generated.mjs';
 
 const root = new URL('../../fixtures/golden/', import.meta.url).pathname;
-const BASIC = 'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
-const pulsarTestConfig = JSON.stringify({
-  jobNamespace: 'custom-ns',
-  jobName: 'custom-name',
-  extraAnnotations: { annotation: 'test' },
-  extraLabels: { label: 'test' },
-  nodeSelectorLabels: { selector: 'test' },
-  tolerations: [{ key: 'test', value: 'test', effect: 'NoSchedule' }],
-  resourceRequirements: { requests: { cpu: '1', memory: '4G' }, limits: { cpu: '2', memory: '8G' } },
-});
+const BASIC = BASIC_CUSTOMIZER;
+const pulsarTestConfig = JSON.stringify(PULSAR_TEST_CUSTOMIZER_CONFIG);
 const pulsarTestFn = (customRuntimeOptions) =>
   pulsarFunctionManifests({ tenant: 'tenant', namespace: 'namespace', name: 'container', k8sNamespace: 'default', customRuntimeOptions });
 

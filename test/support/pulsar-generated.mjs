@@ -6,6 +6,22 @@ import { createHash } from 'node:crypto';
 
 const TOLERATION_KEYS = ['node.kubernetes.io/not-ready', 'node.alpha.kubernetes.io/notReady', 'node.alpha.kubernetes.io/unreachable'];
 
+export const BASIC_CUSTOMIZER = 'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
+
+/**
+ * Pulsar's KubernetesRuntimeTest.createRuntimeCustomizerConfig(). Its toleration effect is
+ * "test", which the Kubernetes API refuses; pmc checks the value, so the port uses a real one.
+ */
+export const PULSAR_TEST_CUSTOMIZER_CONFIG = {
+  jobNamespace: 'custom-ns',
+  jobName: 'custom-name',
+  extraAnnotations: { annotation: 'test' },
+  extraLabels: { label: 'test' },
+  nodeSelectorLabels: { selector: 'test' },
+  tolerations: [{ key: 'test', value: 'test', effect: 'NoSchedule' }],
+  resourceRequirements: { requests: { cpu: '1', memory: '4G' }, limits: { cpu: '2', memory: '8G' } },
+};
+
 /** Pulsar's toValidLabelName. */
 export function toValidLabelName(s) {
   return s

@@ -4,11 +4,9 @@
  */
 import { customize } from '../../core/customize.js';
 import { EXIT_OK } from '../../core/diagnostics.js';
-import { explain, type ExplainReport } from '../../core/report.js';
+import { explain, IGNORED_CODES, type ExplainReport } from '../../core/report.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { report, type Io } from '../io.js';
-
-const IGNORED_CODES = new Set(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
 
 export async function runExplain(manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }, io: Io): Promise<number> {
   const { input, warnings } = await loadInput(manifest, flags, io);

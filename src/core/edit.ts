@@ -33,29 +33,25 @@ export class DocumentEditor {
     private readonly source: string,
   ) {}
 
-  get(path: FieldPath): unknown {
-    const node = this.doc.getIn(path, true);
-    if (node === undefined) return undefined;
-    if (isScalar(node)) return node.value;
-    return isCollection(node) ? node.toJSON() : node;
-  }
-
   /** Sets a value, creating the maps on the way; records a change when it differs. */
   set(path: FieldPath, value: unknown, option: string): void {
-    const before = this.get(path);
+    const key = path[path.length - 1];
+    const { node: parent, plain } = this.descend(path.slice(0, -1));
+    const existing: unknown = (parent as YAMLMap).get(key, true);
+    const before = isScalar(existing) ? existing.value : isCollection(existing) ? existing.toJSON() : existing;
     if (sameValue(before, value)) return;
-    this.ensureMap(path.slice(0, -1));
-    const node = typeof value === 'object' && value !== null ? this.doc.createNode(value) : value;
-    this.doc.setIn(path, node);
-    mirrorSet(this.plain, path, structuredClone(value));
+    const isObject = typeof value === 'object' && value !== null;
+    (parent as YAMLMap).set(key, isObject ? this.doc.createNode(value) : value);
+    (plain as Record<string | number, unknown>)[key] = isObject ? structuredClone(value) : value;
     this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: value, option });
   }
 
   /** Appends to a list, creating it when absent. */
   append(path: FieldPath, value: unknown, option: string): void {
-    const seq = this.ensure(path, 'seq') as YAMLSeq;
+    const { node, plain } = this.descend(path, 'seq');
+    const seq = node as YAMLSeq;
     seq.items.push(this.doc.createNode(value));
-    (mirrorGet(this.plain, path) as unknown[]).push(structuredClone(value));
+    (plain as unknown[]).push(structuredClone(value));
     this.changes.push({
       document: this.index,
       kind: this.kind,
@@ -73,27 +69,36 @@ export class DocumentEditor {
     return isSeq(node) ? node.items.length : 0;
   }
 
-  /** Makes every collection on `path` exist: a list where the next step is an index, else a map. */
-  ensureMap(path: FieldPath): void {
-    for (let i = 1; i <= path.length; i++) {
-      this.ensure(path.slice(0, i), typeof path[i] === 'number' ? 'seq' : 'map');
+  /**
+   * Walks down `path` once, in the document and in its plain mirror together, creating
+   * what is missing: a list where the next step is an index (or where `last` says), else
+   * a map. Returns the collection at the end of the path.
+   */
+  private descend(path: FieldPath, last: 'map' | 'seq' = 'map'): { node: YAMLMap | YAMLSeq; plain: unknown } {
+    let node = this.doc.contents as unknown;
+    let plain: unknown = this.plain;
+    if (!isMap(node)) throw this.shapeError([], 'map');
+    for (let i = 0; i < path.length; i++) {
+      const type = i + 1 < path.length ? (typeof path[i + 1] === 'number' ? 'seq' : 'map') : last;
+      const parent = node as YAMLMap | YAMLSeq;
+      let child: unknown = (parent as YAMLMap).get(path[i], true);
+      if (!(type === 'map' ? isMap(child) : isSeq(child))) {
+        const empty = child === undefined || child === null || (isScalar(child) && child.value === null);
+        if (!empty) throw this.shapeError(path.slice(0, i + 1), type);
+        child = type === 'map' ? new YAMLMap() : new YAMLSeq();
+        (parent as YAMLMap).set(path[i], child);
+        (plain as Record<string | number, unknown>)[path[i]] = type === 'map' ? {} : [];
+      }
+      node = child;
+      plain = (plain as Record<string | number, unknown>)[path[i]];
     }
+    return { node: node as YAMLMap | YAMLSeq, plain };
   }
 
-  private ensure(path: FieldPath, type: 'map' | 'seq'): YAMLMap | YAMLSeq {
-    const node = this.doc.getIn(path, true);
-    if (type === 'map' ? isMap(node) : isSeq(node)) return node as YAMLMap | YAMLSeq;
-    const empty = node === undefined || node === null || (isScalar(node) && node.value === null);
-    if (!empty) {
-      throw new PmcError('PMC_MANIFEST_SHAPE', `${path.join('.')} must be ${type === 'map' ? 'a map' : 'a list'}`, {
-        location: { source: this.source, document: { index: this.index, kind: this.kind, name: this.name }, path: path.join('.') },
-      });
-    }
-    if (path.length > 1) this.ensureMap(path.slice(0, -1));
-    const created = type === 'map' ? new YAMLMap() : new YAMLSeq();
-    this.doc.setIn(path, created);
-    mirrorSet(this.plain, path, type === 'map' ? {} : []);
-    return created;
+  private shapeError(path: FieldPath, type: 'map' | 'seq'): PmcError {
+    return new PmcError('PMC_MANIFEST_SHAPE', `${path.join('.') || 'the document'} must be ${type === 'map' ? 'a map' : 'a list'}`, {
+      location: { source: this.source, document: { index: this.index, kind: this.kind, name: this.name }, path: path.join('.') },
+    });
   }
 }
 
@@ -101,15 +106,4 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function mirrorGet(plain: unknown, path: FieldPath): unknown {
-  let v = plain;
-  for (const p of path) v = (v as Record<string | number, unknown>)[p];
-  return v;
-}
-
-function mirrorSet(plain: Record<string, unknown>, path: FieldPath, value: unknown): void {
-  const parent = mirrorGet(plain, path.slice(0, -1)) as Record<string | number, unknown>;
-  parent[path[path.length - 1]] = value;
 }

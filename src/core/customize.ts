@@ -101,7 +101,7 @@ export function customize(input: CustomizeInput): CustomizeResult {
     parsed.set(chunk.index, p);
     const plain = toPlain(p, input.source);
     if (!isObject(plain)) continue;
-    refuseForbiddenKeys(plain, [], p, input.source);
+    refuseForbiddenKeys(plain, p, input.source);
     if (plain.kind === 'StatefulSet' || plain.kind === 'Service') {
       candidates.push({ chunk: p, plain, kind: plain.kind, name: String(plain.metadata?.name ?? '') });
     }
@@ -159,17 +159,26 @@ export function customize(input: CustomizeInput): CustomizeResult {
 }
 
 /** A manifest key that could reach Object.prototype in some later consumer is refused outright. */
-function refuseForbiddenKeys(value: unknown, path: (string | number)[], chunk: ParsedChunk, source: string): void {
+function refuseForbiddenKeys(value: unknown, chunk: ParsedChunk, source: string, path: (string | number)[] = []): void {
+  // One path stack for the whole walk: a copy per node is garbage for every document.
   if (Array.isArray(value)) {
-    value.forEach((v, i) => refuseForbiddenKeys(v, [...path, i], chunk, source));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      refuseForbiddenKeys(value[i], chunk, source, path);
+      path.pop();
+    }
   } else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      const v = value[k];
       if (k === '__proto__' || (FORBIDDEN_KEYS.has(k) && typeof v === 'object')) {
         throw new PmcError('PMC_FORBIDDEN_KEY', `the key "${k}" is not allowed in a manifest`, {
           location: { source, line: chunk.line, document: { index: chunk.index }, path: [...path, k].join('.') },
         });
       }
-      refuseForbiddenKeys(v, [...path, k], chunk, source);
+      path.push(k);
+      refuseForbiddenKeys(v, chunk, source, path);
+      path.pop();
     }
   }
 }

@@ -154,11 +154,14 @@ export function toPlain(chunk: ParsedChunk, source: string): unknown {
 export function styleOf(text: string): ToStringOptions {
   let indent = 0;
   let indentSeq: boolean | undefined;
-  const lines = text.split('\n');
   let prevIndent = -1;
   let prevOpens = false;
-  for (const raw of lines) {
-    const line = raw.replace(/\r$/, '');
+  // Line by line without splitting the whole text: the layout shows within a few lines.
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    const line = text.slice(start, end).replace(/\r$/, '');
+    start = end + 1;
     const content = line.trimStart();
     if (content === '' || content.startsWith('#')) continue;
     const ind = line.length - content.length;
@@ -171,7 +174,7 @@ export function styleOf(text: string): ToStringOptions {
     }
     prevIndent = ind;
     // A key whose value starts on the next line.
-    prevOpens = /:\s*$/.test(content) && !content.startsWith('- ');
+    prevOpens = content.trimEnd().endsWith(':') && !content.startsWith('- ');
     if (/^- [^:]*:\s*$/.test(content)) {
       // `- key:` opens a map nested under the item's own indentation.
       prevIndent = ind + 2;
@@ -190,9 +193,15 @@ export function styleOf(text: string): ToStringOptions {
 
 /** The edited document, in its source's style, ending as the source chunk ended. */
 export function printChunk(chunk: ParsedChunk): string {
-  const body = chunk.doc.toString(styleOf(chunk.text)).replace(/\n+$/, '');
-  const trailing = /\s*$/.exec(chunk.text)?.[0] ?? '';
-  return body + trailing;
+  const body = chunk.doc.toString(styleOf(chunk.text));
+  return body.slice(0, trimmedEnd(body, '\n')) + chunk.text.slice(trimmedEnd(chunk.text));
+}
+
+/** Where `text` ends without its trailing whitespace (or `only` these characters): a scan from the end, where /\s*$/ retries at every position. */
+function trimmedEnd(text: string, only?: string): number {
+  let end = text.length;
+  while (end > 0 && (only ? only.includes(text[end - 1]!) : /\s/.test(text[end - 1]!))) end--;
+  return end;
 }
 
 /** Every document of a stream as plain data, in order (null for an empty one). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CommonJS (bin/package.json): an ES module entry would start Node's ESM loader for nothing.
-const { main } = require('./load.js').loadPmc().pmc;
+const { loadPmc, processIo } = require('./load.js');
 
-const { stdin, stdout, stderr, env } = process;
-const io = { stdin, stdinIsTTY: stdin.isTTY, stdout, stderr, env, cwd: process.cwd(), entry: __filename };
-main(process.argv.slice(2), io).then((status) => (process.exitCode = status));
+loadPmc()
+  .pmc.main(process.argv.slice(2), processIo(__filename))
+  .then((status) => (process.exitCode = status));

@@ -1,5 +1,6 @@
 // Bad input never reaches the cluster: each row is one bad input, with the exit status,
 // an empty stdout and the place the message must name.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,3 +180,27 @@ describe('--no-validate', () => {
   });
 });
 
+
+describe('a pipe as the manifest (bash process substitution)', () => {
+  const pmc = join(import.meta.dirname, '..', 'bin', 'pmc.js');
+  const viaPipe = (env: Record<string, string> = {}) =>
+    spawnSync('bash', ['-c', `"${process.execPath}" "${pmc}" customize <(cat fn.yaml) -r '{"extraLabels": {"a": "b"}}'`], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+
+  it('is read whole, as the file is', async () => {
+    const fromFile = await runPmc(['customize', 'fn.yaml', '-r', '{"extraLabels": {"a": "b"}}'], { cwd: dir });
+    const res = viaPipe();
+    expect(res.status).toBe(0);
+    expect(res.stdout).toBe(fromFile.stdout);
+  });
+
+  it('is refused past the size limit while reading, having no size to check first', () => {
+    const res = viaPipe({ PMC_MAX_INPUT_BYTES: '100' });
+    expect(res.status).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/^pmc: error: \/dev\/fd\/\d+: the input is larger than .*\[PMC_INPUT_TOO_LARGE\]/m);
+  });
+});

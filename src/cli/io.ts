@@ -2,8 +2,7 @@
  * The edge: streams, files, environment. Commands get an Io so that tests can run the
  * whole CLI in-process with strings.
  */
-import { readFile as readFileCallback, stat as statCallback } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PmcError, EXIT_USAGE, formatLocation, type Diagnostic } from '../core/diagnostics.js';
 
@@ -23,10 +22,6 @@ export interface Io {
   /** The pmc executable being run (bin/pmc.js), for what must run pmc again (the kustomize plugin). */
   entry?: string;
 }
-
-// node:fs is loaded at every start already; node:fs/promises would be one more module.
-const readFile = promisify(readFileCallback);
-const stat = promisify(statCallback);
 
 /** Above this, input is refused rather than read into memory. */
 export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -59,12 +54,9 @@ export async function readStdin(io: Io): Promise<string> {
 }
 
 export async function readTextFile(path: string, io: Io, what: string): Promise<string> {
-  const full = resolve(io.cwd, path);
   let buf: Buffer;
   try {
-    const { size } = await stat(full);
-    if (size > maxInputBytes(io.env)) throw tooLarge(path, maxInputBytes(io.env));
-    buf = await readFile(full);
+    buf = readLimited(resolve(io.cwd, path), path, maxInputBytes(io.env));
   } catch (e) {
     if (e instanceof PmcError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -72,6 +64,34 @@ export async function readTextFile(path: string, io: Io, what: string): Promise<
     throw new PmcError('PMC_READ', `cannot read the ${what}: ${reason}`, { location: { source: path } });
   }
   return decodeText(buf, path);
+}
+
+/**
+ * A whole file, refusing more than `limit` bytes: by its size when it is a regular file,
+ * while reading when it is a pipe (`<(...)`, /dev/stdin). Synchronous: a CLI reading a
+ * few local files gains nothing from the thread pool but its start-up.
+ */
+function readLimited(full: string, path: string, limit: number): Buffer {
+  const fd = openSync(full, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) {
+      if (st.size > limit) throw tooLarge(path, limit);
+      return readFileSync(fd);
+    }
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk);
+      if (n === 0) return Buffer.concat(parts, size);
+      size += n;
+      if (size > limit) throw tooLarge(path, limit);
+      parts.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function tooLarge(source: string, limit: number): PmcError {

@@ -3,7 +3,7 @@
  * Service schemas: the formats they use (and only those), and runValidateFunc. The bundle
  * resolves `@kubernetes-models/validate` here: its full format set pulls in e-mail, URI
  * and IANA-scheme grammars (350 KB) that these schemas never call, and its messages load
- * every language. test/schema.test.ts checks that this agrees with the library.
+ * every language. test/k8s-formats.test.ts checks that this agrees with the library.
  */
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 // English only: the whole of ajv-i18n carries every language.
@@ -12,14 +12,11 @@ import localizeEn from 'ajv-i18n/localize/en/index.js';
 // As @kubernetes-models/validate defines them (after apimachinery's resource.Quantity).
 const rSignedNumber = /[+-]?(?:\d+|\d+\.\d+|\d+\.|\.\d+)/;
 const rQuantitySuffix = new RegExp(`(?:[KMGTPE]i|(?:[YZEPTGMkhdcmunpfazy]|da)|[eE]${rSignedNumber.source})?`);
-const rBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export const formats = {
   'date-time': fullFormats['date-time'],
   int32: fullFormats.int32,
   int64: fullFormats.int64,
-  double: fullFormats.double,
-  byte: { type: 'string', validate: (value: string) => rBase64.test(value) },
   quantity: { type: 'string', validate: new RegExp(`^${rSignedNumber.source}${rQuantitySuffix.source}$`) },
 };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { splitDocuments, styleOf } from '../src/core/stream.js';
+import { parseChunk, printChunk, splitDocuments, styleOf } from '../src/core/stream.js';
 import { parseDocument } from 'yaml';
 import { runPmc } from './support/run.js';
 
@@ -42,11 +42,55 @@ spec:
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('# leading comment\n');
     expect(r.stdout).toContain('name: fn # trailing comment');
+    // Flow collections keep the source's spacing, here none inside the braces.
+    expect(r.stdout).toContain('  labels: {component: function, tenant: t, namespace: n, name: fn}\n');
+    expect(r.stdout).toContain('args: ["a", \'b\']');
     expect(r.stdout).toContain("keep: 'single quoted'\n    added: yes\n");
     expect(r.stdout).toContain('image: "apachepulsar/pulsar:3.3.9"');
     expect(r.stdout).toContain('# the instance\n      containers:\n        - name: pulsarfunction');
     const order = [...r.stdout.matchAll(/^(\w+):/gm)].map((m) => m[1]);
     expect(order).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+  });
+
+  it('an edited document keeps its explicit tags and %TAG directives', async () => {
+    const input = `%TAG !k8s! tag:example.com,2026:
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: fn
+  labels: {component: function, tenant: t, namespace: n, name: fn}
+  annotations:
+    port: !!str 9094
+    owner: !k8s!team data
+spec:
+  serviceName: fn
+  selector:
+    matchLabels: {component: function}
+  template:
+    metadata:
+      labels: {component: function}
+    spec:
+      containers:
+      - name: pulsarfunction
+        image: x
+`;
+    const r = await runPmc(['customize', '-r', '{"extraAnnotations": {"added": "yes"}}'], { stdin: input });
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('%TAG !k8s! tag:example.com,2026:\n---\n')).toBe(true);
+    // yaml quotes a tagged plain scalar that would read as a number untagged; same value.
+    expect(r.stdout).toContain('    port: !!str "9094"\n    owner: !k8s!team data\n    added: yes\n');
+  });
+
+  it('a document without tags prints as yaml prints it, without the walk for tags', () => {
+    // printChunk skips yaml's tag walk when the source has no `!`: same output.
+    for (const chunk of splitDocuments(fixture)) {
+      const parsed = parseChunk(chunk, 'fixture');
+      parsed.doc.setIn(['metadata', 'labels', 'added'], 'yes');
+      const yamlOwn = parsed.doc.toString(styleOf(chunk.text)).replace(/\n+$/, '') + chunk.text.slice(chunk.text.trimEnd().length);
+      expect(printChunk(parsed)).toBe(yamlOwn);
+      expect(parsed.doc.directives?.tags).toEqual({ '!!': 'tag:yaml.org,2002:' });
+    }
   });
 
   it('documents that are not Pulsar workloads pass through as text, in order', async () => {
@@ -77,6 +121,15 @@ describe('splitDocuments', () => {
     expect(chunks).toHaveLength(4);
   });
 
+  it('joins directives to the document whose --- follows them, wherever they stand', () => {
+    const text = '%YAML 1.2\n---\na: 1\n...\n%TAG !e! tag:example.com,2026:\n---\nb: !e!x 2\n';
+    const chunks = splitDocuments(text);
+    expect(chunks.map((c) => [c.index, c.line, c.text])).toEqual([
+      [0, 1, '%YAML 1.2\n---\na: 1\n...\n'],
+      [1, 5, '%TAG !e! tag:example.com,2026:\n---\nb: !e!x 2\n'],
+    ]);
+  });
+
   it('joins comments before the first --- to the document that follows', () => {
     const text = '# about this file\n\n---\na: 1\n---\nb: 2\n';
     const chunks = splitDocuments(text);
@@ -92,6 +145,10 @@ describe('styleOf', () => {
     ['a:\n  b:\n  - x\n', { indent: 2, indentSeq: false }],
     ['a:\n    b:\n        - x\n', { indent: 4, indentSeq: true }],
     ['a:\n  - b: 1\n    c:\n      d: 2\n', { indent: 2, indentSeq: true }],
+    ['a: {b: 1}\nc: [d, e]\n', { flowCollectionPadding: false }],
+    ['a: { b: 1 }\nc: [ d, e ]\n', { flowCollectionPadding: true }],
+    ['a: {}\nb:\n  - c: [x]\n', { flowCollectionPadding: false }],
+    ['a: "{ not: flow }"\nb: 1\n', { flowCollectionPadding: true }],
   ])('reads the layout of %j', (text, expected) => {
     expect(styleOf(text)).toMatchObject(expected);
     expect(parseDocument(text).toString(styleOf(text))).toBe(text);

@@ -47,13 +47,31 @@ export function splitDocuments(text: string): DocumentChunk[] {
     }
   }
   cut(text.length);
-  // Comments before the first `---` belong to the document that follows.
-  if (chunks.length > 1 && !chunks[0].text.startsWith('---') && !hasContent(chunks[0].text)) {
-    const [prefix, next] = chunks.splice(0, 2);
-    chunks.unshift({ index: 0, text: prefix.text + next.text, line: prefix.line });
-    chunks.forEach((c, i) => (c.index = i));
+  // Directives (`%TAG`, `%YAML`) belong to the document whose `---` follows them, and so do
+  // the comments before the stream's first `---`.
+  const joined: DocumentChunk[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    const next = chunks[i + 1];
+    const prefix = prefixKind(c.text);
+    if (next && !c.text.startsWith('---') && (prefix === 'directives' || (prefix === 'comments' && i === 0))) {
+      chunks[i + 1] = { ...next, text: c.text + next.text, line: c.line };
+      continue;
+    }
+    joined.push({ ...c, index: joined.length });
   }
-  return chunks;
+  return joined;
+}
+
+/** What a chunk holds when it holds no node: only comments (and blank lines), or directives too. */
+function prefixKind(text: string): 'comments' | 'directives' | undefined {
+  let kind: 'comments' | 'directives' = 'comments';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('%')) kind = 'directives';
+    else if (line !== '' && !line.startsWith('#')) return undefined;
+  }
+  return kind;
 }
 
 /** Anything but blank lines, comments and document markers. */
@@ -188,13 +206,45 @@ export function styleOf(text: string): ToStringOptions {
     indentSeq: indentSeq ?? false,
     lineWidth: 0,
     minContentWidth: 0,
+    flowCollectionPadding: flowPaddingOf(text),
   };
+}
+
+// A key at the start of a line whose value is a non-empty flow collection: `key: {a: 1}`.
+const FLOW_VALUE = /^[ \t]*(?:- )?[^\s#'"{[][^:#\n]*:[ \t]+[{[]([^}\]\n])/gm;
+
+/** `{a: 1}` or `{ a: 1 }`, as the source's first flow collection is written (yaml's default: padded). */
+function flowPaddingOf(text: string): boolean {
+  FLOW_VALUE.lastIndex = 0;
+  const m = FLOW_VALUE.exec(text);
+  return m ? m[1] === ' ' : true;
 }
 
 /** The edited document, in its source's style, ending as the source chunk ended. */
 export function printChunk(chunk: ParsedChunk): string {
-  const body = chunk.doc.toString(styleOf(chunk.text));
+  const body = withoutTagWalk(chunk, () => chunk.doc.toString(styleOf(chunk.text)));
   return body.slice(0, trimmedEnd(body, '\n')) + chunk.text.slice(trimmedEnd(chunk.text));
+}
+
+const DEFAULT_TAG_PREFIX = 'tag:yaml.org,2002:';
+
+/**
+ * yaml walks the whole document before printing it, collecting the tags its nodes use to
+ * choose the %TAG lines (about 4% of a large run). A document whose source has no `!` has
+ * no tag and no %TAG directive, and only the default `!!` handle, which never gets a line:
+ * without it in the directives, the walk is skipped and the output is the same.
+ */
+function withoutTagWalk(chunk: ParsedChunk, print: () => string): string {
+  const { directives } = chunk.doc;
+  const tags = directives?.tags;
+  const onlyDefault = tags && Object.keys(tags).length === 1 && tags['!!'] === DEFAULT_TAG_PREFIX;
+  if (!directives || !onlyDefault || chunk.text.includes('!')) return print();
+  directives.tags = {};
+  try {
+    return print();
+  } finally {
+    directives.tags = tags;
+  }
 }
 
 /** Where `text` ends without its trailing whitespace (or `only` these characters): a scan from the end, where /\s*$/ retries at every position. */

@@ -41,6 +41,27 @@ function containers(spec: Obj): Container[] {
   return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)].filter(isObj);
 }
 const sc = (c: Obj): Obj => (isObj(c.securityContext) ? c.securityContext : {});
+
+/** The names of the containers for which `test` holds, in the library's order. */
+function containersWhere(spec: Obj, test: (c: Container) => boolean): string[] {
+  return containers(spec)
+    .filter(test)
+    .map((c) => c.name ?? '');
+}
+
+/** The containers with forbidden values (`valuesOf` lists a container's), and those values, sorted and unique. */
+function offendingValues(spec: Obj, valuesOf: (c: Container) => unknown[]): { names: string[]; values: string[] } {
+  const names: string[] = [];
+  const values: string[] = [];
+  for (const c of containers(spec)) {
+    const found = valuesOf(c);
+    if (found.length) {
+      names.push(c.name ?? '');
+      values.push(...found.map(String));
+    }
+  }
+  return { names, values: sorted(values) };
+}
 const podSc = (spec: Obj): Obj => (isObj(spec.securityContext) ? spec.securityContext : {});
 
 const ALLOWED_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
@@ -72,18 +93,11 @@ function setters(pod: boolean, names: string[]): string {
 
 function procMount(_meta: Obj, spec: Obj): Omit<PssViolation, 'check'> | undefined {
   if (spec.hostUsers === false) return undefined;
-  const bad: string[] = [];
-  const types = new Set<string>();
-  for (const c of containers(spec)) {
+  const { names, values } = offendingValues(spec, (c) => {
     const pm = sc(c).procMount;
-    if (pm !== undefined && pm !== null && pm !== 'Default') {
-      bad.push(c.name ?? '');
-      types.add(String(pm));
-    }
-  }
-  return bad.length
-    ? { reason: 'procMount', detail: `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sorted(types))}` }
-    : undefined;
+    return pm !== undefined && pm !== null && pm !== 'Default' ? [pm] : [];
+  });
+  return names.length ? { reason: 'procMount', detail: `${containersPhrase(names)} must not set securityContext.procMount to ${joinQuote(values)}` } : undefined;
 }
 
 const CHECKS: Check[] = [
@@ -92,7 +106,7 @@ const CHECKS: Check[] = [
     level: 'restricted',
     skipWindows: true,
     run: (_m, spec) => {
-      const bad = containers(spec).filter((c) => sc(c).allowPrivilegeEscalation !== false).map((c) => c.name ?? '');
+      const bad = containersWhere(spec, (c) => sc(c).allowPrivilegeEscalation !== false);
       return bad.length
         ? { reason: 'allowPrivilegeEscalation != false', detail: `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false` }
         : undefined;
@@ -110,7 +124,7 @@ const CHECKS: Check[] = [
         }
       }
       if (podSc(spec).appArmorProfile?.type === 'Unconfined') bad.push('pod must not set securityContext.appArmorProfile.type to "Unconfined"');
-      const unconfined = containers(spec).filter((c) => sc(c).appArmorProfile?.type === 'Unconfined').map((c) => c.name ?? '');
+      const unconfined = containersWhere(spec, (c) => sc(c).appArmorProfile?.type === 'Unconfined');
       if (unconfined.length) bad.push(`${containersPhrase(unconfined)} must not set securityContext.appArmorProfile.type to "Unconfined"`);
       return bad.length
         ? { reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', bad.length), detail: bad.sort().join(', ') }
@@ -121,17 +135,9 @@ const CHECKS: Check[] = [
     id: 'capabilities_baseline',
     level: 'baseline',
     run: (_m, spec) => {
-      const bad: string[] = [];
-      const caps = new Set<string>();
-      for (const c of containers(spec)) {
-        const added = list(sc(c).capabilities?.add).map(String).filter((x) => !ALLOWED_CAPABILITIES.has(x));
-        if (added.length) {
-          bad.push(c.name ?? '');
-          added.forEach((x) => caps.add(x));
-        }
-      }
-      return bad.length
-        ? { reason: 'non-default capabilities', detail: `${containersPhrase(bad)} must not include ${joinQuote(sorted(caps))} in securityContext.capabilities.add` }
+      const { names, values } = offendingValues(spec, (c) => list(sc(c).capabilities?.add).map(String).filter((x) => !ALLOWED_CAPABILITIES.has(x)));
+      return names.length
+        ? { reason: 'non-default capabilities', detail: `${containersPhrase(names)} must not include ${joinQuote(values)} in securityContext.capabilities.add` }
         : undefined;
     },
   },
@@ -141,25 +147,11 @@ const CHECKS: Check[] = [
     overrides: ['capabilities_baseline'],
     skipWindows: true,
     run: (_m, spec) => {
-      const missingDrop: string[] = [];
-      const adding: string[] = [];
-      const caps = new Set<string>();
-      for (const c of containers(spec)) {
-        const capabilities = sc(c).capabilities;
-        if (!isObj(capabilities)) {
-          missingDrop.push(c.name ?? '');
-          continue;
-        }
-        if (!list(capabilities.drop).includes('ALL')) missingDrop.push(c.name ?? '');
-        const added = list(capabilities.add).map(String).filter((x) => x !== 'NET_BIND_SERVICE');
-        if (added.length) {
-          adding.push(c.name ?? '');
-          added.forEach((x) => caps.add(x));
-        }
-      }
+      const missingDrop = containersWhere(spec, (c) => !list(sc(c).capabilities?.drop).includes('ALL'));
+      const adding = offendingValues(spec, (c) => list(sc(c).capabilities?.add).map(String).filter((x) => x !== 'NET_BIND_SERVICE'));
       const details: string[] = [];
       if (missingDrop.length) details.push(`${containersPhrase(missingDrop)} must set securityContext.capabilities.drop=["ALL"]`);
-      if (adding.length) details.push(`${containersPhrase(adding)} must not include ${joinQuote(sorted(caps))} in securityContext.capabilities.add`);
+      if (adding.names.length) details.push(`${containersPhrase(adding.names)} must not include ${joinQuote(adding.values)} in securityContext.capabilities.add`);
       return details.length ? { reason: 'unrestricted capabilities', detail: details.join('; ') } : undefined;
     },
   },
@@ -183,20 +175,11 @@ const CHECKS: Check[] = [
     id: 'hostPorts',
     level: 'baseline',
     run: (_m, spec) => {
-      const bad: string[] = [];
-      const ports = new Set<string>();
-      for (const c of containers(spec)) {
-        const hostPorts = list(c.ports).filter((p) => isObj(p) && p.hostPort && p.hostPort !== 0).map((p) => String(p.hostPort));
-        if (hostPorts.length) {
-          bad.push(c.name ?? '');
-          hostPorts.forEach((p) => ports.add(p));
-        }
-      }
-      const p = sorted(ports);
-      return bad.length
+      const { names, values } = offendingValues(spec, (c) => list(c.ports).filter((p) => isObj(p) && p.hostPort && p.hostPort !== 0).map((p) => p.hostPort));
+      return names.length
         ? {
             reason: 'hostPort',
-            detail: `${containersPhrase(bad)} ${pluralize('uses', 'use', bad.length)} ${pluralize('hostPort', 'hostPorts', p.length)} ${p.join(', ')}`,
+            detail: `${containersPhrase(names)} ${pluralize('uses', 'use', names.length)} ${pluralize('hostPort', 'hostPorts', values.length)} ${values.join(', ')}`,
           }
         : undefined;
     },
@@ -205,21 +188,13 @@ const CHECKS: Check[] = [
     id: 'hostProbesAndHostLifecycle',
     level: 'baseline',
     run: (_m, spec) => {
-      const bad = new Set<string>();
-      const hosts = new Set<string>();
-      for (const c of containers(spec)) {
-        const handlers = [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop];
-        for (const h of handlers) {
-          for (const action of [h?.httpGet, h?.tcpSocket]) {
-            if (isObj(action) && action.host) {
-              bad.add(c.name ?? '');
-              hosts.add(String(action.host));
-            }
-          }
-        }
-      }
-      const b = sorted(bad);
-      const h = sorted(hosts);
+      const { names, values: h } = offendingValues(spec, (c) =>
+        [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop]
+          .flatMap((handler) => [handler?.httpGet, handler?.tcpSocket])
+          .filter((action) => isObj(action) && action.host)
+          .map((action) => action.host),
+      );
+      const b = sorted(names);
       return b.length
         ? {
             reason: 'probe or lifecycle host',
@@ -232,7 +207,7 @@ const CHECKS: Check[] = [
     id: 'privileged',
     level: 'baseline',
     run: (_m, spec) => {
-      const bad = containers(spec).filter((c) => sc(c).privileged === true).map((c) => c.name ?? '');
+      const bad = containersWhere(spec, (c) => sc(c).privileged === true);
       return bad.length ? { reason: 'privileged', detail: `${containersPhrase(bad)} must not set securityContext.privileged=true` } : undefined;
     },
   },
@@ -286,7 +261,7 @@ const CHECKS: Check[] = [
     run: (_m, spec) => {
       if (spec.hostUsers === false) return undefined;
       const podBad = podSc(spec).runAsUser === 0;
-      const bad = containers(spec).filter((c) => sc(c).runAsUser === 0).map((c) => c.name ?? '');
+      const bad = containersWhere(spec, (c) => sc(c).runAsUser === 0);
       return podBad || bad.length ? { reason: 'runAsUser=0', detail: `${setters(podBad, bad)} must not set runAsUser=0` } : undefined;
     },
   },
@@ -309,7 +284,7 @@ const CHECKS: Check[] = [
       };
       const podOpts = podSc(spec).seLinuxOptions;
       const podBad = isObj(podOpts) && !valid(podOpts);
-      const bad = containers(spec).filter((c) => isObj(sc(c).seLinuxOptions) && !valid(sc(c).seLinuxOptions)).map((c) => c.name ?? '');
+      const bad = containersWhere(spec, (c) => isObj(sc(c).seLinuxOptions) && !valid(sc(c).seLinuxOptions));
       if (!podBad && !bad.length) return undefined;
       const data: string[] = [];
       if (badTypes.size) data.push(`${pluralize('type', 'types', badTypes.size)} ${joinQuote(sorted(badTypes))}`);
@@ -322,17 +297,15 @@ const CHECKS: Check[] = [
     id: 'seccompProfile_baseline',
     level: 'baseline',
     run: (_m, spec) => {
-      const values = new Set<string>();
       const podProfile = podSc(spec).seccompProfile;
       const podBad = isObj(podProfile) && !validSeccomp(podProfile.type);
-      if (podBad) values.add(String(podProfile.type));
-      const bad: string[] = [];
-      for (const c of containers(spec)) {
+      const { names, values } = offendingValues(spec, (c) => {
         const p = sc(c).seccompProfile;
-        if (isObj(p) && !validSeccomp(p.type)) bad.push(c.name ?? ''), values.add(String(p.type));
-      }
-      return podBad || bad.length
-        ? { reason: 'seccompProfile', detail: `${setters(podBad, bad)} must not set securityContext.seccompProfile.type to ${joinQuote(sorted(values))}` }
+        return isObj(p) && !validSeccomp(p.type) ? [p.type] : [];
+      });
+      const all = sorted([...(podBad ? [String(podProfile.type)] : []), ...values]);
+      return podBad || names.length
+        ? { reason: 'seccompProfile', detail: `${setters(podBad, names)} must not set securityContext.seccompProfile.type to ${joinQuote(all)}` }
         : undefined;
     },
   },
@@ -381,7 +354,7 @@ const CHECKS: Check[] = [
     level: 'baseline',
     run: (_m, spec) => {
       const podBad = podSc(spec).windowsOptions?.hostProcess === true;
-      const bad = containers(spec).filter((c) => sc(c).windowsOptions?.hostProcess === true).map((c) => c.name ?? '');
+      const bad = containersWhere(spec, (c) => sc(c).windowsOptions?.hostProcess === true);
       return podBad || bad.length
         ? { reason: 'hostProcess', detail: `${setters(podBad, bad)} must not set securityContext.windowsOptions.hostProcess=true` }
         : undefined;

@@ -121,22 +121,25 @@ describe('splitDocuments', () => {
     expect(chunks).toHaveLength(4);
   });
 
-  it('joins directives to the document whose --- follows them, wherever they stand', () => {
-    const text = '%YAML 1.2\n---\na: 1\n...\n%TAG !e! tag:example.com,2026:\n---\nb: !e!x 2\n';
-    const chunks = splitDocuments(text);
-    expect(chunks.map((c) => [c.index, c.line, c.text])).toEqual([
-      [0, 1, '%YAML 1.2\n---\na: 1\n...\n'],
-      [1, 5, '%TAG !e! tag:example.com,2026:\n---\nb: !e!x 2\n'],
-    ]);
-  });
-
-  it('joins comments before the first --- to the document that follows', () => {
-    const text = '# about this file\n\n---\na: 1\n---\nb: 2\n';
-    const chunks = splitDocuments(text);
-    expect(chunks.map((c) => [c.index, c.line, c.text])).toEqual([
-      [0, 1, '# about this file\n\n---\na: 1\n'],
-      [1, 5, '---\nb: 2\n'],
-    ]);
+  it.each([
+    [
+      'directives to the document whose --- follows them, wherever they stand',
+      '%YAML 1.2\n---\na: 1\n...\n%TAG !e! tag:example.com,2026:\n---\nb: !e!x 2\n',
+      [
+        [0, 1, '%YAML 1.2\n---\na: 1\n...\n'],
+        [1, 5, '%TAG !e! tag:example.com,2026:\n---\nb: !e!x 2\n'],
+      ],
+    ],
+    [
+      'comments before the first --- to the document that follows',
+      '# about this file\n\n---\na: 1\n---\nb: 2\n',
+      [
+        [0, 1, '# about this file\n\n---\na: 1\n'],
+        [1, 5, '---\nb: 2\n'],
+      ],
+    ],
+  ])('joins %s', (_what, text, expected) => {
+    expect(splitDocuments(text).map((c) => [c.index, c.line, c.text])).toEqual(expected);
   });
 });
 

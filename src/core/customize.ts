@@ -14,6 +14,7 @@ import { jsonPath, type RuntimeOpts, type SecurityContextOpts } from './options.
 import { hasContent, mayHoldKind, parseChunk, printChunk, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
 import { checkOptions, checkWorkload, optionRoot, serviceNameProblem, type OptionRoot, type SchemaValidator } from './validate.js';
 import { FORBIDDEN_KEYS } from './options.js';
+import { asArray, isObject } from './values.js';
 
 export interface CustomizeInput {
   /** The manifest stream, as read. */
@@ -183,9 +184,6 @@ function refuseForbiddenKeys(value: unknown, chunk: ParsedChunk, source: string,
   }
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function isPulsarStatefulSet(plain: Record<string, any>): boolean {
   const labels = plain.metadata?.labels;
@@ -244,9 +242,6 @@ function containerCommandParts(plain: Record<string, any>): unknown[] {
   return containers.flatMap((c) => (isObject(c) ? [...asArray(c.command), ...asArray(c.args)] : []));
 }
 
-function asArray(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
 
 function labelsIdentity(plain: Record<string, any>): Partial<FunctionIdentity> | undefined {
   const l = plain.metadata?.labels;

@@ -8,6 +8,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { DiagnosticSink, type Location } from './diagnostics.js';
+import { isObject } from './values.js';
 
 export type StringMap = Record<string, string>;
 
@@ -172,10 +173,6 @@ function describe(value: unknown): string {
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Reads options against the schema. Returns the typed options; errors and warnings go
  * to ctx.sink (the caller decides when to throw). Null and absent fields are the same,
@@ -263,7 +260,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
     }
 
     case 'map': {
-      if (!isPlainObject(value)) return wrongType('an object of names to values');
+      if (!isObject(value)) return wrongType('an object of names to values');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (refuseForbidden(k, [...path, k], ctx)) continue;
@@ -274,7 +271,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
     }
 
     case 'object': {
-      if (!isPlainObject(value)) return wrongType('an object');
+      if (!isObject(value)) return wrongType('an object');
       const known = Object.keys(spec.fields);
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {

@@ -10,6 +10,7 @@ import { isMap } from 'yaml';
 import { DiagnosticSink, PmcError } from './diagnostics.js';
 import { CUSTOMIZER_KINDS, parseYamlFile, yamlLocator, type CustomizerKind } from './config.js';
 import { readWithSpec, type Spec } from './options.js';
+import { isObject } from './values.js';
 import type { FunctionIdentity } from './naming.js';
 
 export const PLUGIN_API_VERSION = 'pmc.pulsar/v1alpha1';
@@ -97,7 +98,7 @@ export function pluginConfigFrom(
   }
   const cro = read.customRuntimeOptions;
   if (typeof cro === 'string') out.customRuntimeOptions = cro;
-  else if (typeof cro === 'object' && cro !== null && !Array.isArray(cro)) out.customRuntimeOptions = JSON.stringify(cro);
+  else if (isObject(cro)) out.customRuntimeOptions = JSON.stringify(cro);
   else if (cro !== undefined && cro !== null) {
     sink.error('PMC_PLUGIN_CONFIG', 'customRuntimeOptions must be a JSON string or a map', {
       ...locate(['spec', 'customRuntimeOptions']),

@@ -5,6 +5,7 @@
  */
 
 import type { Diagnostic } from './diagnostics.js';
+import { asArray, isObject, type Obj } from './values.js';
 
 export type PssLevel = 'baseline' | 'restricted';
 export const PSS_LEVELS: readonly PssLevel[] = ['baseline', 'restricted'];
@@ -16,7 +17,6 @@ export interface PssViolation {
   detail: string;
 }
 
-type Obj = Record<string, any>;
 type Container = Obj & { name?: string };
 
 interface Check {
@@ -29,8 +29,6 @@ interface Check {
   run: (meta: Obj, spec: Obj) => Omit<PssViolation, 'check'> | undefined;
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const joinQuote = (items: string[]) => (items.length ? `"${items.join('", "')}"` : '');
 const pluralize = (one: string, many: string, n: number) => (n === 1 ? one : many);
 const sorted = (s: Iterable<string>) => [...new Set(s)].sort();
@@ -38,9 +36,9 @@ const containersPhrase = (names: string[]) => `${pluralize('container', 'contain
 
 /** containers, initContainers and ephemeralContainers, as the library visits them. */
 function containers(spec: Obj): Container[] {
-  return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)].filter(isObj);
+  return [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)].filter(isObject);
 }
-const sc = (c: Obj): Obj => (isObj(c.securityContext) ? c.securityContext : {});
+const sc = (c: Obj): Obj => (isObject(c.securityContext) ? c.securityContext : {});
 
 /** The names of the containers for which `test` holds, in the library's order. */
 function containersWhere(spec: Obj, test: (c: Container) => boolean): string[] {
@@ -62,7 +60,7 @@ function offendingValues(spec: Obj, valuesOf: (c: Container) => unknown[]): { na
   }
   return { names, values: sorted(values) };
 }
-const podSc = (spec: Obj): Obj => (isObj(spec.securityContext) ? spec.securityContext : {});
+const podSc = (spec: Obj): Obj => (isObject(spec.securityContext) ? spec.securityContext : {});
 
 const ALLOWED_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 const ALLOWED_SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
@@ -117,7 +115,7 @@ const CHECKS: Check[] = [
     level: 'baseline',
     run: (meta, spec) => {
       const bad: string[] = [];
-      for (const [k, v] of Object.entries(isObj(meta.annotations) ? meta.annotations : {})) {
+      for (const [k, v] of Object.entries(isObject(meta.annotations) ? meta.annotations : {})) {
         const profile = String(v);
         if (k.startsWith(APPARMOR_ANNOTATION) && !(profile === '' || profile === 'runtime/default' || profile.startsWith('localhost/'))) {
           bad.push(`${k}=${JSON.stringify(profile)}`);
@@ -135,7 +133,7 @@ const CHECKS: Check[] = [
     id: 'capabilities_baseline',
     level: 'baseline',
     run: (_m, spec) => {
-      const { names, values } = offendingValues(spec, (c) => list(sc(c).capabilities?.add).map(String).filter((x) => !ALLOWED_CAPABILITIES.has(x)));
+      const { names, values } = offendingValues(spec, (c) => asArray(sc(c).capabilities?.add).map(String).filter((x) => !ALLOWED_CAPABILITIES.has(x)));
       return names.length
         ? { reason: 'non-default capabilities', detail: `${containersPhrase(names)} must not include ${joinQuote(values)} in securityContext.capabilities.add` }
         : undefined;
@@ -147,8 +145,8 @@ const CHECKS: Check[] = [
     overrides: ['capabilities_baseline'],
     skipWindows: true,
     run: (_m, spec) => {
-      const missingDrop = containersWhere(spec, (c) => !list(sc(c).capabilities?.drop).includes('ALL'));
-      const adding = offendingValues(spec, (c) => list(sc(c).capabilities?.add).map(String).filter((x) => x !== 'NET_BIND_SERVICE'));
+      const missingDrop = containersWhere(spec, (c) => !asArray(sc(c).capabilities?.drop).includes('ALL'));
+      const adding = offendingValues(spec, (c) => asArray(sc(c).capabilities?.add).map(String).filter((x) => x !== 'NET_BIND_SERVICE'));
       const details: string[] = [];
       if (missingDrop.length) details.push(`${containersPhrase(missingDrop)} must set securityContext.capabilities.drop=["ALL"]`);
       if (adding.names.length) details.push(`${containersPhrase(adding.names)} must not include ${joinQuote(adding.values)} in securityContext.capabilities.add`);
@@ -167,7 +165,7 @@ const CHECKS: Check[] = [
     id: 'hostPathVolumes',
     level: 'baseline',
     run: (_m, spec) => {
-      const bad = list(spec.volumes).filter((v) => isObj(v) && isObj(v.hostPath)).map((v) => String(v.name));
+      const bad = asArray(spec.volumes).filter((v) => isObject(v) && isObject(v.hostPath)).map((v) => String(v.name));
       return bad.length ? { reason: 'hostPath volumes', detail: `${pluralize('volume', 'volumes', bad.length)} ${joinQuote(bad)}` } : undefined;
     },
   },
@@ -175,7 +173,7 @@ const CHECKS: Check[] = [
     id: 'hostPorts',
     level: 'baseline',
     run: (_m, spec) => {
-      const { names, values } = offendingValues(spec, (c) => list(c.ports).filter((p) => isObj(p) && p.hostPort && p.hostPort !== 0).map((p) => p.hostPort));
+      const { names, values } = offendingValues(spec, (c) => asArray(c.ports).filter((p) => isObject(p) && p.hostPort && p.hostPort !== 0).map((p) => p.hostPort));
       return names.length
         ? {
             reason: 'hostPort',
@@ -191,7 +189,7 @@ const CHECKS: Check[] = [
       const { names, values: h } = offendingValues(spec, (c) =>
         [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop]
           .flatMap((handler) => [handler?.httpGet, handler?.tcpSocket])
-          .filter((action) => isObj(action) && action.host)
+          .filter((action) => isObject(action) && action.host)
           .map((action) => action.host),
       );
       const b = sorted(names);
@@ -225,8 +223,8 @@ const CHECKS: Check[] = [
     overrides: ['hostPathVolumes'],
     run: (_m, spec) => {
       const bad = sorted(
-        list(spec.volumes)
-          .filter((v) => isObj(v) && !RESTRICTED_VOLUME_SOURCES.some((s) => isObj(v[s])))
+        asArray(spec.volumes)
+          .filter((v) => isObject(v) && !RESTRICTED_VOLUME_SOURCES.some((s) => isObject(v[s])))
           .map((v) => String(v.name)),
       );
       // Go's %q of a []string: ["a" "b"]
@@ -283,8 +281,8 @@ const CHECKS: Check[] = [
         return ok;
       };
       const podOpts = podSc(spec).seLinuxOptions;
-      const podBad = isObj(podOpts) && !valid(podOpts);
-      const bad = containersWhere(spec, (c) => isObj(sc(c).seLinuxOptions) && !valid(sc(c).seLinuxOptions));
+      const podBad = isObject(podOpts) && !valid(podOpts);
+      const bad = containersWhere(spec, (c) => isObject(sc(c).seLinuxOptions) && !valid(sc(c).seLinuxOptions));
       if (!podBad && !bad.length) return undefined;
       const data: string[] = [];
       if (badTypes.size) data.push(`${pluralize('type', 'types', badTypes.size)} ${joinQuote(sorted(badTypes))}`);
@@ -298,10 +296,10 @@ const CHECKS: Check[] = [
     level: 'baseline',
     run: (_m, spec) => {
       const podProfile = podSc(spec).seccompProfile;
-      const podBad = isObj(podProfile) && !validSeccomp(podProfile.type);
+      const podBad = isObject(podProfile) && !validSeccomp(podProfile.type);
       const { names, values } = offendingValues(spec, (c) => {
         const p = sc(c).seccompProfile;
-        return isObj(p) && !validSeccomp(p.type) ? [p.type] : [];
+        return isObject(p) && !validSeccomp(p.type) ? [p.type] : [];
       });
       const all = sorted([...(podBad ? [String(podProfile.type)] : []), ...values]);
       return podBad || names.length
@@ -319,7 +317,7 @@ const CHECKS: Check[] = [
       const podProfile = podSc(spec).seccompProfile;
       let podSet = false;
       let podBad = false;
-      if (isObj(podProfile)) {
+      if (isObject(podProfile)) {
         if (validSeccomp(podProfile.type)) podSet = true;
         else (podBad = true), values.add(String(podProfile.type));
       }
@@ -327,7 +325,7 @@ const CHECKS: Check[] = [
       const implicit: string[] = [];
       for (const c of containers(spec)) {
         const p = sc(c).seccompProfile;
-        if (isObj(p)) {
+        if (isObject(p)) {
           if (!validSeccomp(p.type)) explicit.push(c.name ?? ''), values.add(String(p.type));
         } else if (!podSet) implicit.push(c.name ?? '');
       }
@@ -343,7 +341,7 @@ const CHECKS: Check[] = [
     id: 'sysctls',
     level: 'baseline',
     run: (_m, spec) => {
-      const bad = list(podSc(spec).sysctls)
+      const bad = asArray(podSc(spec).sysctls)
         .map((s) => String(s?.name))
         .filter((n) => !ALLOWED_SYSCTLS.has(n));
       return bad.length ? { reason: 'forbidden sysctls', detail: bad.join(', ') } : undefined;
@@ -383,10 +381,10 @@ export function checkPod(meta: Obj, spec: Obj, level: PssLevel): PssViolation[] 
 export function podTemplate(object: Obj): { meta: Obj; spec: Obj; path: string } | undefined {
   switch (object.kind) {
     case 'Pod':
-      return isObj(object.spec) ? { meta: isObj(object.metadata) ? object.metadata : {}, spec: object.spec, path: 'spec' } : undefined;
+      return isObject(object.spec) ? { meta: isObject(object.metadata) ? object.metadata : {}, spec: object.spec, path: 'spec' } : undefined;
     case 'CronJob': {
       const t = object.spec?.jobTemplate?.spec?.template;
-      return isObj(t?.spec) ? { meta: isObj(t.metadata) ? t.metadata : {}, spec: t.spec, path: 'spec.jobTemplate.spec.template.spec' } : undefined;
+      return isObject(t?.spec) ? { meta: isObject(t.metadata) ? t.metadata : {}, spec: t.spec, path: 'spec.jobTemplate.spec.template.spec' } : undefined;
     }
     case 'StatefulSet':
     case 'Deployment':
@@ -395,7 +393,7 @@ export function podTemplate(object: Obj): { meta: Obj; spec: Obj; path: string }
     case 'Job':
     case 'ReplicationController': {
       const t = object.spec?.template;
-      return isObj(t?.spec) ? { meta: isObj(t.metadata) ? t.metadata : {}, spec: t.spec, path: 'spec.template.spec' } : undefined;
+      return isObject(t?.spec) ? { meta: isObject(t.metadata) ? t.metadata : {}, spec: t.spec, path: 'spec.template.spec' } : undefined;
     }
     default:
       return undefined;
@@ -415,7 +413,7 @@ export function pssDiagnostics(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const { index, object } of documents) {
-    if (!isObj(object)) continue;
+    if (!isObject(object)) continue;
     const t = podTemplate(object);
     if (!t) continue;
     const violations = checkPod(t.meta, t.spec, level);

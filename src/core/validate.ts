@@ -4,6 +4,7 @@
  */
 import type { DiagnosticSink, Location } from './diagnostics.js';
 import { jsonPath, type RuntimeOpts } from './options.js';
+import { asArray, isObject, type Obj } from './values.js';
 
 /** Validates a whole object against the Kubernetes OpenAPI schema of its kind. */
 export type SchemaValidator = (kind: 'StatefulSet' | 'Service', object: unknown) => SchemaProblem[];
@@ -119,11 +120,6 @@ export function checkOptions(options: RuntimeOpts, rootOf: OptionRoot, where: Lo
   }
 }
 
-type Obj = Record<string, any>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The customized objects as the API server and the kubelet would judge them. */
 export function checkWorkload(
@@ -152,24 +148,24 @@ export function checkWorkload(
   const template = object.spec?.template;
   const selector = object.spec?.selector?.matchLabels;
   const labels = template?.metadata?.labels;
-  if (isObj(selector)) {
+  if (isObject(selector)) {
     for (const [k, v] of Object.entries(selector)) {
-      if (!isObj(labels) || labels[k] !== v) {
+      if (!isObject(labels) || labels[k] !== v) {
         sink.error(
           'PMC_SELECTOR_MISMATCH',
-          `spec.selector.matchLabels.${k} is ${JSON.stringify(v)} but the pod template's label is ${JSON.stringify(isObj(labels) ? labels[k] : undefined)}: the API server refuses a StatefulSet whose selector does not match its template (did an extra label overwrite one of Pulsar's?)`,
+          `spec.selector.matchLabels.${k} is ${JSON.stringify(v)} but the pod template's label is ${JSON.stringify(isObject(labels) ? labels[k] : undefined)}: the API server refuses a StatefulSet whose selector does not match its template (did an extra label overwrite one of Pulsar's?)`,
           at(`spec.template.metadata.labels.${k}`),
         );
       }
     }
   }
   const pod = template?.spec;
-  if (!isObj(pod)) return;
-  const podSc = isObj(pod.securityContext) ? pod.securityContext : {};
-  const containers = Array.isArray(pod.containers) ? pod.containers : [];
+  if (!isObject(pod)) return;
+  const podSc = isObject(pod.securityContext) ? pod.securityContext : {};
+  const containers = asArray(pod.containers);
   containers.forEach((c: unknown, i: number) => {
-    if (!isObj(c)) return;
-    const sc = isObj(c.securityContext) ? c.securityContext : {};
+    if (!isObject(c)) return;
+    const sc = isObject(c.securityContext) ? c.securityContext : {};
     const path = `spec.template.spec.containers[${i}].securityContext`;
     if (sc.privileged === true && sc.allowPrivilegeEscalation === false) {
       sink.error(

@@ -12,6 +12,7 @@ import { DiagnosticSink, EXIT_INPUT, EXIT_OK, PmcError, type Diagnostic } from '
 import { parseYamlFile } from '../../core/config.js';
 import { styleOf } from '../../core/stream.js';
 import { pluginConfigFrom } from '../../core/plugin-config.js';
+import { asArray } from '../../core/values.js';
 import { flagsFromPluginConfig, loadInput } from '../inputs.js';
 import { readStdin, type Io } from '../io.js';
 
@@ -36,7 +37,7 @@ export async function runKrm(io: Io, options: { checkPss?: PssLevel } = {}): Pro
   }
   const itemsNode = doc.get('items', true);
   const items: Node[] = isSeq(itemsNode) ? (itemsNode.items as Node[]) : [];
-  const plainItems: Record<string, any>[] = Array.isArray(list.items) ? list.items : [];
+  const plainItems: Record<string, any>[] = asArray(list.items);
 
   const results: KrmResult[] = [];
   let failed = false;

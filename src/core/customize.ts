@@ -395,7 +395,6 @@ function warnIgnoredResources(opts: RuntimeOpts, root: string, sink: DiagnosticS
     for (const r of Object.keys(opts.resourceRequirements?.[kind] ?? {})) {
       if ((PULSAR_RESOURCES as readonly string[]).includes(r)) continue;
       const path = jsonPath(root, ['resourceRequirements', kind, r]);
-      if (sink.items.some((d) => d.code === 'PMC_RESOURCE_IGNORED' && d.location?.path === path)) continue;
       sink.warn('PMC_RESOURCE_IGNORED', `"${r}" never reaches a container: Pulsar applies only cpu and memory`, { path });
     }
   }

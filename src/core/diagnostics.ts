@@ -73,8 +73,13 @@ export class PmcError extends Error {
 /** Collects warnings and errors during one pass; throws once at the end if any error. */
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
+  private readonly warned = new Set<string>();
 
+  /** A warning said once: options shared by several functions would repeat it for each. */
   warn(code: string, message: string, location?: Location): void {
+    const key = JSON.stringify([code, message, location]);
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
     this.items.push({ severity: 'warning', code, message, location });
   }
 

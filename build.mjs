@@ -1,7 +1,10 @@
 // Builds pmc into one CommonJS bundle (dist/pmc.cjs) that bin/pmc.js loads, then a V8
-// code cache for it (dist/pmc.cache) from a warm-up run over the fixtures, so that a
-// start does not compile again what every run uses.
-import { rmSync, writeFileSync } from 'node:fs';
+// code cache for it (dist/pmc-v8-<version>.cache) from a warm-up run over the fixtures, so
+// that a start does not compile again what every run uses. The bundle holds every
+// dependency: the installed package needs nothing from node_modules, and carries the
+// bundled packages' licences in dist/THIRD-PARTY-LICENSES.txt.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -51,9 +54,12 @@ const result = await build({
   ],
 });
 writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+// Names the user-directory code cache a Node without a shipped cache makes (bin/load.js).
+writeFileSync('dist/build-id', `${createHash('sha256').update(readFileSync('dist/pmc.cjs')).digest('hex').slice(0, 16)}\n`);
+writeFileSync('dist/THIRD-PARTY-LICENSES.txt', thirdPartyLicenses(Object.keys(result.metafile.inputs)));
 
 // The warm-up: what a typical run compiles goes into the cache.
-const { loadPmc, CODE_CACHE } = createRequire(import.meta.url)('./bin/load.js');
+const { loadPmc, SHIPPED_CACHE } = createRequire(import.meta.url)('./bin/load.js');
 const { pmc, script } = loadPmc({ useCache: false });
 const quiet = { write: () => true };
 const io = { stdin: '', stdout: quiet, stderr: quiet, env: {}, cwd: process.cwd() };
@@ -61,9 +67,26 @@ const fixture = ['fixtures/pulsar-function.yaml', '-w', 'fixtures/functions_work
 for (const argv of [['customize', ...fixture]]) {
   await pmc.main(argv, io);
 }
-writeFileSync(CODE_CACHE, script.createCachedData());
+writeFileSync(SHIPPED_CACHE, script.createCachedData());
 
 if (process.argv.includes('--analyze')) {
   const { analyzeMetafile } = await import('esbuild');
   console.log(await analyzeMetafile(result.metafile));
+}
+
+/** The licence text of every package the bundle took code from, one after another. */
+function thirdPartyLicenses(inputs) {
+  const packages = new Set();
+  for (const input of inputs) {
+    const m = /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packages.add(m[1]);
+  }
+  const parts = [...packages].sort().map((name) => {
+    const dir = `node_modules/${name}`;
+    const { version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    if (!file) throw new Error(`build: ${name} has no licence file to ship with the bundle`);
+    return `${name}@${version} (${license})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
+  });
+  return `pmc's bundle (dist/pmc.cjs) includes code from these packages, under these licences.\n\n${parts.join('\n' + '-'.repeat(72) + '\n\n')}`;
 }

@@ -1,28 +1,65 @@
-// Loads pmc's bundle with the V8 code cache the build made, so a start skips compiling
-// what the warm-up run compiled. A cache from another Node is rejected by V8 and pmc
-// simply compiles as usual.
-const { readFileSync, writeSync } = require('node:fs');
+// Loads pmc's bundle with a V8 code cache, so a start skips compiling what a typical run
+// compiles. The cache is an optimisation only: the build ships one named for the V8 that
+// made it (dist/pmc-v8-<version>.cache), which no other V8 ever reads; under another Node
+// pmc compiles as usual and leaves a cache for its own V8 in the user's cache directory
+// ($XDG_CACHE_HOME or ~/.cache, under pulsar-manifest-customizer/), keyed by the bundle's
+// build id. A cache V8 rejects (corrupt, or made for other code) just means compiling;
+// a cache that cannot be read or written is never an error.
+const { mkdirSync, readFileSync, renameSync, writeFileSync, writeSync } = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
 const DIST = path.join(__dirname, '..', 'dist');
 const BUNDLE = path.join(DIST, 'pmc.cjs');
-const CODE_CACHE = path.join(DIST, 'pmc.cache');
+const BUILD_ID = path.join(DIST, 'build-id');
+const cacheName = (v8) => `pmc-v8-${v8.replace(/[^\w.-]/g, '_')}.cache`;
+const SHIPPED_CACHE = path.join(DIST, cacheName(process.versions.v8));
 
-function loadPmc({ useCache = true } = {}) {
-  let cachedData;
-  if (useCache) {
-    try {
-      cachedData = readFileSync(CODE_CACHE);
-    } catch {
-      // no cache: compile
-    }
+/** Where a cache for this Node's V8 is kept when the package ships none for it. */
+function userCachePath(env) {
+  const base = env.XDG_CACHE_HOME || path.join(env.HOME || require('node:os').homedir(), '.cache');
+  const buildId = readFileSync(BUILD_ID, 'utf8').trim();
+  return path.join(base, 'pulsar-manifest-customizer', `${buildId}-${cacheName(process.versions.v8)}`);
+}
+
+function readCache(env) {
+  try {
+    return { cachedData: readFileSync(SHIPPED_CACHE), savePath: undefined };
+  } catch {
+    // no cache shipped for this V8: look in the user's cache directory
   }
+  let savePath;
+  try {
+    savePath = userCachePath(env);
+    return { cachedData: readFileSync(savePath), savePath };
+  } catch {
+    return { cachedData: undefined, savePath };
+  }
+}
+
+function loadPmc({ useCache = true, env = process.env } = {}) {
+  const { cachedData, savePath } = useCache ? readCache(env) : {};
   const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(BUNDLE), module, BUNDLE, DIST);
-  return { pmc: module.exports, script };
+  const missed = useCache && (!cachedData || script.cachedDataRejected);
+  return {
+    pmc: module.exports,
+    script,
+    /** After a run: keep what it compiled for the next start, when no usable cache was there. */
+    saveCache() {
+      if (!missed || !savePath) return;
+      try {
+        mkdirSync(path.dirname(savePath), { recursive: true });
+        const tmp = `${savePath}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, savePath);
+      } catch {
+        // a read-only or missing cache directory: the next start compiles again
+      }
+    },
+  };
 }
 
 /**
@@ -77,4 +114,13 @@ function processIo(entry) {
   };
 }
 
-module.exports = { loadPmc, processIo, BUNDLE, CODE_CACHE };
+/** What bin/pmc.js does: run pmc with `argv` as the process, `entry` being pmc.js's path. */
+function run(argv, entry) {
+  const { pmc, saveCache } = loadPmc();
+  pmc.main(argv, processIo(entry)).then((status) => {
+    process.exitCode = status;
+    saveCache();
+  });
+}
+
+module.exports = { loadPmc, processIo, run, BUNDLE, BUILD_ID, SHIPPED_CACHE };

@@ -58,7 +58,7 @@ describe('kustomize exec transformer plugin, through the real kubectl kustomize'
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      'pmc: error: PulsarManifestCustomizer/pulsar-functions spec.customRuntimeOptions: customRuntimeOptions.securityContext.runAsNonRoot: expected true or false, got "yes" [PMC_OPTIONS_TYPE]',
+      'pmc: error: PulsarManifestCustomizer/pulsar-functions spec.customRuntimeOptions: customRuntimeOptions.securityContext.runAsNonRoot: expected true or false, got "yes" (Pulsar would read it as false) [PMC_OPTIONS_TYPE]',
     );
   });
 });

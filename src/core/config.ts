@@ -4,9 +4,11 @@
  * function/source/sink config file). Text in, typed options out; no file system.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
 import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
-import { readRuntimeOpts, FORBIDDEN_KEYS, type RuntimeOpts } from './options.js';
+import { jsonPath, readRuntimeOpts, specAt, FORBIDDEN_KEYS, RUNTIME_OPTS_SPEC, type RuntimeOpts } from './options.js';
+import { isObject } from './values.js';
 import { yamlError } from './stream.js';
 import type { FunctionIdentity } from './naming.js';
 
@@ -29,8 +31,8 @@ export interface WorkerConfig {
 }
 
 /** Parses YAML text, refusing syntax errors with a caret excerpt. */
-export function parseYamlFile(text: string, source: string): Document {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+export function parseYamlFile(text: string, source: string, opts: { intAsBigInt?: boolean } = {}): Document {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...opts });
   const err = doc.errors[0];
   if (err) throw yamlError(err, text, { source });
   return doc;
@@ -63,7 +65,8 @@ export function readWorkerConfig(
   /** Where the worker config sits inside the document, when it is inline (plugin config). */
   at: string[] = [],
 ): WorkerConfig {
-  const doc = parseYamlFile(text, source);
+  // Integers exact, so that a message quotes 9223372036854775807 as written.
+  const doc = parseYamlFile(text, source, { intAsBigInt: true });
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { options: {} };
   const where = (p: (string | number)[]) => [...at, ...p].join('.');
@@ -127,23 +130,47 @@ export function readCustomRuntimeOptions(
   strict = false,
 ): RuntimeOpts {
   if (json.trim() === '' || json.trim() === 'null') return {};
-  let raw: unknown;
+  const where = { source: origin.source, line: origin.line, col: origin.col, document: origin.document };
+  const errors: ParseError[] = [];
+  let parsed: SourcedJson | undefined;
   try {
-    raw = JSON.parse(json);
+    parsed = parseSourcedJson(json, errors);
   } catch (e) {
-    throw jsonSyntaxError(json, origin);
+    // The parser recurses; a hostile nesting depth ends here rather than in a crash.
+    if (e instanceof RangeError) throw new PmcError('PMC_YAML_TOO_DEEP', 'customRuntimeOptions is nested too deeply to read', { location: where });
+    throw e;
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new PmcError('PMC_OPTIONS_TYPE', `customRuntimeOptions must be a JSON object, got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, {
-      location: { source: origin.source, line: origin.line, col: origin.col, document: origin.document, path: 'customRuntimeOptions' },
+  if (!parsed) throw jsonSyntaxError(json, origin);
+  const raw = parsed.value;
+  if (!isObject(raw)) {
+    throw new PmcError('PMC_OPTIONS_TYPE', `customRuntimeOptions must be a JSON object, got ${Array.isArray(raw) ? 'a list' : raw instanceof JsonNumber ? raw.text : JSON.stringify(raw)}`, {
+      location: { ...where, path: 'customRuntimeOptions' },
     });
+  }
+  for (const dup of parsed.duplicates) {
+    sink.error('PMC_OPTIONS_DUPLICATE_KEY', duplicateKeyMessage(dup), { ...where, path: jsonPath('customRuntimeOptions', [...dup.path, dup.key]) });
   }
   return readRuntimeOpts(raw, {
     root: 'customRuntimeOptions',
-    locate: () => ({ source: origin.source, line: origin.line, col: origin.col, document: origin.document }),
+    locate: () => where,
     strict,
     sink,
+    gson: true,
   });
+}
+
+/**
+ * Gson refuses a repeated key inside a map (`duplicate key: team`), so the worker refuses
+ * the function; for an object's own fields, and in a map after a `null` value (its check
+ * is on the value replaced), it keeps the last one without a word. pmc refuses them all:
+ * which of two values was meant is not for a tool to guess.
+ * https://github.com/google/gson/blob/main/gson/src/main/java/com/google/gson/internal/bind/MapTypeAdapterFactory.java
+ */
+function duplicateKeyMessage(dup: DuplicateKey): string {
+  const inMap = specAt(RUNTIME_OPTS_SPEC, dup.path)?.t === 'map' && !dup.afterNull;
+  return inMap
+    ? `the key "${dup.key}" is given twice; Pulsar refuses this (Gson: "duplicate key: ${dup.key}")`
+    : `the key "${dup.key}" is given twice; Pulsar would silently keep the last one, pmc refuses to guess`;
 }
 
 function jsonSyntaxError(json: string, origin: OptionsOrigin): PmcError {
@@ -157,9 +184,12 @@ function jsonSyntaxError(json: string, origin: OptionsOrigin): PmcError {
     : 'unexpected end of input';
   const { line, col } = lineColAt(json, offset);
   const excerpt = caretExcerpt(json, line, col);
+  // Gson reads leniently (comments, single quotes, unquoted words): say why pmc does not.
+  const outsideStrings = json.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const lenient = /[/#']|(?:^|[{,:[])\s*[A-Za-z_]/.test(outsideStrings) ? '; pmc reads strict JSON only (Pulsar\'s lenient reader might take this, or misread it)' : '';
   if (origin.line === undefined) {
     // The JSON is the whole source (-r or its own file): its own line and column.
-    return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason}`, {
+    return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason}${lenient}`, {
       location: { source: origin.source, line, col, document: origin.document, excerpt },
     });
   }

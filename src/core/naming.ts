@@ -14,17 +14,20 @@ export interface FunctionIdentity {
 export const MAX_JOB_NAME_LENGTH = 53;
 const VALID_POD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+// Java's regex replaces per code point, so "fn😀" (one code point, two UTF-16 units) gives
+// "fn-": the `u` flag makes JavaScript's do the same.
+// https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntime.java
 export function toValidPodName(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9\-.]/g, '-');
+  return s.toLowerCase().replace(/[^a-z0-9\-.]/gu, '-');
 }
 
 /** How Pulsar writes tenant, namespace and name into labels (lossy: see identity.ts). */
 export function toValidLabelName(s: string): string {
   return s
     .toLowerCase()
-    .replace(/[^a-zA-Z0-9\-_.]/g, '-')
-    .replace(/^[^a-zA-Z0-9]/, '0')
-    .replace(/[^a-zA-Z0-9]$/, '0')
+    .replace(/[^a-zA-Z0-9\-_.]/gu, '-')
+    .replace(/^[^a-zA-Z0-9]/u, '0')
+    .replace(/[^a-zA-Z0-9]$/u, '0')
     .slice(0, 63);
 }
 

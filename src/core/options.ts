@@ -2,12 +2,19 @@
  * The options object Pulsar calls RuntimeOpts, plus the SecurityContext extension,
  * read from untyped input (worker YAML or the function's JSON string) against a schema.
  *
- * Pulsar reads these with Gson/Jackson, which silently drop unknown keys and turn
- * `"yes"` into false. We accept only what Pulsar would read the same way, and say so
- * when we coerce: numeric strings for integers and "true"/"false" for booleans.
+ * Pulsar reads these with Gson (customRuntimeOptions) or Jackson (the worker's YAML), which
+ * silently drop unknown keys and turn `"yes"` into false. We accept only what Pulsar would
+ * read the same way, and say so when we coerce; where Pulsar's reading would surprise
+ * (`"yes"` as false, a `null` it would send on), we refuse and say why.
+ *
+ * Numbers from customRuntimeOptions arrive as JsonNumber, their literal text, because Gson's
+ * reading depends on it: a String field takes the text as written (JsonReader.nextString),
+ * an integer field what JsonReader.nextLong accepts.
+ * https://github.com/google/gson/blob/main/gson/src/main/java/com/google/gson/stream/JsonReader.java
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { DiagnosticSink, type Location } from './diagnostics.js';
+import { JsonNumber } from './json-source.js';
 import { isObject } from './values.js';
 
 export type StringMap = Record<string, string>;
@@ -151,6 +158,8 @@ export interface ReadContext {
   locate?: (path: (string | number)[], opts?: { key?: boolean }) => Location | undefined;
   /** Unknown keys become errors. */
   strict?: boolean;
+  /** Read by Pulsar with Gson (customRuntimeOptions), not Jackson (the worker's YAML). */
+  gson?: boolean;
   sink: DiagnosticSink;
 }
 
@@ -165,11 +174,32 @@ export function jsonPath(root: string, path: (string | number)[]): string {
   return out;
 }
 
+/** `one of "Exists", "Equal" or "" (the default)`: the empty string shown as one. */
+function choices(values: readonly string[]): string {
+  const named = values.filter((v) => v !== '').map((v) => `"${v}"`);
+  const last = values.includes('') ? ' or "" (the default)' : '';
+  return `one of ${named.join(', ')}${last}`;
+}
+
+/** The schema of the value at `path`, if the schema goes that deep. */
+export function specAt(spec: Spec, path: readonly (string | number)[]): Spec | undefined {
+  let at: Spec | undefined = spec;
+  for (const p of path) {
+    if (!at) return undefined;
+    if (at.t === 'object') at = typeof p === 'string' ? at.fields[p] : undefined;
+    else if (at.t === 'map' || at.t === 'list') at = at.of;
+    else return undefined;
+  }
+  return at;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  // As the user wrote it, never JavaScript's rounding of it.
+  if (value instanceof JsonNumber) return value.text.length > 60 ? `${value.text.slice(0, 57)}...` : value.text;
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const shown = JSON.stringify(value);
+  const shown = typeof value === 'bigint' ? String(value) : JSON.stringify(value);
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
 }
 
@@ -198,49 +228,63 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
 
   switch (spec.t) {
     case 'any':
-      return value;
+      return value instanceof JsonNumber ? value.value : value;
 
     case 'string':
       if (typeof value === 'string') return value;
-      // Gson reads a number or boolean into a String field as its text.
-      if (typeof value === 'number' || typeof value === 'boolean') {
-        ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is not a string; read as "${String(value)}", as Pulsar reads it`, where());
-        return String(value);
+      // Gson reads a number or boolean into a String field as its text: `1.50` stays "1.50".
+      if (value instanceof JsonNumber || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+        const text = value instanceof JsonNumber ? value.text : String(value);
+        ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is not a string; read as "${text}", as Pulsar reads it`, where());
+        return text;
       }
       return wrongType('a string');
 
     case 'int': {
-      let n: number | undefined;
-      if (typeof value === 'number') n = value;
-      else if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) {
-        n = Number(value.trim());
-        ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is a string; read as the integer ${n}, as Pulsar reads it`, where());
-      }
-      if (n === undefined || !Number.isSafeInteger(n)) return wrongType('an integer');
-      if (spec.min !== undefined && n < spec.min) {
-        ctx.sink.error('PMC_OPTIONS_RANGE', `must be at least ${spec.min}, got ${n}`, where());
+      const n = readInteger(value);
+      if (n.problem) {
+        ctx.sink.error('PMC_OPTIONS_TYPE', `expected an integer, got ${describe(value)}${n.problem === true ? '' : `; ${n.problem}`}`, where());
         return undefined;
       }
-      return n;
+      if (n.tooLarge) {
+        ctx.sink.error('PMC_OPTIONS_RANGE', `${describe(value)} is too large: pmc takes integers up to ${Number.MAX_SAFE_INTEGER} here, far beyond what Kubernetes accepts for any of these fields`, where());
+        return undefined;
+      }
+      if (n.coerced) ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is ${n.coerced}; read as the integer ${n.value}, as Pulsar reads it`, where());
+      if (spec.min !== undefined && n.value! < spec.min) {
+        ctx.sink.error('PMC_OPTIONS_RANGE', `must be at least ${spec.min}, got ${describe(value)}`, where());
+        return undefined;
+      }
+      return n.value;
     }
 
     case 'bool':
       if (typeof value === 'boolean') return value;
-      if (value === 'true' || value === 'false') {
-        ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is a string; read as the boolean ${value}, as Pulsar reads it`, where());
-        return value === 'true';
+      if (typeof value === 'string') {
+        // Gson reads any string with Boolean.parseBoolean: "TRUE" is true, "yes" is false.
+        const lower = value.toLowerCase();
+        if (lower === 'true' || lower === 'false') {
+          ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is a string; read as the boolean ${lower}, as Pulsar reads it`, where());
+          return lower === 'true';
+        }
+        // A silent false here can ship a root pod.
+        ctx.sink.error('PMC_OPTIONS_TYPE', `expected true or false, got ${describe(value)} (Pulsar would read it as false)`, where());
+        return undefined;
       }
-      // Gson would read any other string as false; a silent false here can ship a root pod.
       return wrongType('true or false');
 
-    case 'enum':
-      if (typeof value === 'string' && spec.values.includes(value)) return value;
-      if (typeof value !== 'string') return wrongType(`one of ${spec.values.join(', ')}`);
-      ctx.sink.error('PMC_OPTIONS_VALUE', `${describe(value)} is not one of ${spec.values.join(', ')}`, where());
+    case 'enum': {
+      // Gson reads these into String fields: a number or boolean arrives as its text.
+      const text = value instanceof JsonNumber ? value.text : typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
+      if (typeof text !== 'string') return wrongType(choices(spec.values));
+      if (spec.values.includes(text)) return text;
+      ctx.sink.error('PMC_OPTIONS_VALUE', `${describe(value)} is not ${choices(spec.values)}`, where());
       return undefined;
+    }
 
     case 'quantity': {
-      const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+      // Gson reads a quantity with nextString: a number's literal text.
+      const text = value instanceof JsonNumber ? value.text : (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' ? String(value) : value;
       if (typeof text !== 'string') return wrongType('a Kubernetes quantity such as "500m" or "2Gi"');
       if (!QUANTITY_PATTERN.test(text)) {
         ctx.sink.error('PMC_OPTIONS_QUANTITY', `${describe(value)} is not a Kubernetes quantity (e.g. "500m", "1", "2Gi", "4G")`, where());
@@ -253,6 +297,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
       if (!Array.isArray(value)) return wrongType('a list');
       const out: unknown[] = [];
       value.forEach((item, i) => {
+        if (item === null) return refuseNull([...path, i], 'a list item', ctx);
         const r = read(item, spec.of, [...path, i], ctx);
         if (r !== undefined) out.push(r);
       });
@@ -260,10 +305,16 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
     }
 
     case 'map': {
-      if (!isObject(value)) return wrongType('an object of names to values');
+      // Gson alone reads a map from a list of [key, value] pairs; nobody writes one meaning it.
+      if (Array.isArray(value) && ctx.gson) return wrongType('an object of names to values (Pulsar would read a list as [key, value] pairs; write an object)');
+      if (!isObject(value) || value instanceof JsonNumber) return wrongType('an object of names to values');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (refuseForbidden(k, [...path, k], ctx)) continue;
+        if (v === null) {
+          refuseNull([...path, k], 'a value', ctx);
+          continue;
+        }
         const r = read(v, spec.of, [...path, k], ctx);
         if (r !== undefined) out[k] = r;
       }
@@ -271,7 +322,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
     }
 
     case 'object': {
-      if (!isObject(value)) return wrongType('an object');
+      if (!isObject(value) || value instanceof JsonNumber) return wrongType('an object');
       const known = Object.keys(spec.fields);
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
@@ -292,6 +343,52 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
       return out;
     }
   }
+}
+
+/**
+ * An integer as Gson's JsonReader.nextLong reads it: a number written as an integer; a
+ * number with a fraction or exponent whose value is a whole number (`1.0`, `1e3`); or a
+ * string holding either (a coercion). `problem` says why a value is refused: `true` for a
+ * plain type mismatch, or the reason pmc is stricter than Gson; `tooLarge`, a whole number
+ * beyond what a JavaScript number holds exactly.
+ */
+export function readInteger(value: unknown): { value?: number; coerced?: string; problem?: true | string; tooLarge?: boolean } {
+  let text: string;
+  let coerced: string | undefined;
+  if (value instanceof JsonNumber) text = value.text;
+  else if (typeof value === 'number' || typeof value === 'bigint') text = String(value);
+  else if (typeof value === 'string') {
+    text = value;
+    coerced = 'a string';
+  } else return { problem: true };
+  if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text)) {
+    // Gson's string path goes through Long.parseLong and Double.parseDouble, which take
+    // more ("+1", "007", "0x1p3", " 1 ", "1d"); pmc takes integer text only.
+    return { problem: typeof value === 'string' && text.trim() !== '' ? 'pmc reads only plain integer text here (e.g. "1000")' : true };
+  }
+  if (!/^-?\d+$/.test(text)) {
+    const d = Number(text);
+    // nextLong takes a fraction or exponent only when the value is whole.
+    if (!Number.isInteger(d)) return { problem: 'Pulsar refuses a fraction here' };
+    coerced ??= 'written with a fraction or exponent';
+  }
+  const big = /^-?\d+$/.test(text) ? BigInt(text) : BigInt(Number(text));
+  // Gson takes any whole value up to a Java long, clamping some beyond it; no field pmc sets
+  // takes anything near that (user and group IDs and seconds are far smaller).
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) return { tooLarge: true };
+  return { value: Number(big), coerced };
+}
+
+/**
+ * Gson keeps a `null` map value or list item and Pulsar sends it on: a `null` toleration
+ * becomes an empty toleration the API server refuses, a `null` label or limit removes
+ * what the worker set. Never what was meant, so pmc refuses it.
+ */
+function refuseNull(path: (string | number)[], what: string, ctx: ReadContext): void {
+  ctx.sink.error('PMC_OPTIONS_NULL', `${what} is null; Pulsar would send it on as null (an empty entry, or removing the worker's value); remove it or give a value`, {
+    ...ctx.locate?.(path),
+    path: jsonPath(ctx.root, path),
+  });
 }
 
 function refuseForbidden(key: string, path: (string | number)[], ctx: ReadContext): boolean {

@@ -1,0 +1,68 @@
+/**
+ * JSON read with its source text at hand, as Pulsar's reader needs it. The worker parses a
+ * function's customRuntimeOptions with Gson, which keeps a number's literal text for a
+ * String field (`1.50` stays "1.50", `1E3` stays "1E3") and refuses a duplicate key in a
+ * map. JSON.parse loses both: numbers become doubles and the last duplicate wins. Here
+ * numbers stay as their text (JsonNumber) and every duplicate key is reported.
+ */
+import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+
+/** A number as it was written. Readers decide what it means for their field. */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+  get value(): number {
+    return Number(this.text);
+  }
+}
+
+export interface DuplicateKey {
+  /** The object holding the key, as a path from the root. */
+  path: (string | number)[];
+  key: string;
+  /** Where the second occurrence starts in the text. */
+  offset: number;
+  /** The earlier value was `null` (Gson's map check misses such a repeat). */
+  afterNull: boolean;
+}
+
+export interface SourcedJson {
+  /** Objects are null-prototype records; numbers are JsonNumber; the rest as JSON.parse. */
+  value: unknown;
+  duplicates: DuplicateKey[];
+  /** Offset of the node at a path, for messages. */
+  offsetOf(path: (string | number)[]): number | undefined;
+}
+
+/** Parses strict JSON (no comments, no trailing commas); `errors` receives syntax errors. */
+export function parseSourcedJson(text: string, errors: ParseError[]): SourcedJson | undefined {
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  if (errors.length > 0 || !root) return undefined;
+  const duplicates: DuplicateKey[] = [];
+  const offsets = new Map<string, number>();
+  const value = convert(root, [], text, duplicates, offsets);
+  return { value, duplicates, offsetOf: (path) => offsets.get(JSON.stringify(path)) };
+}
+
+function convert(node: JsonNode, path: (string | number)[], text: string, duplicates: DuplicateKey[], offsets: Map<string, number>): unknown {
+  offsets.set(JSON.stringify(path), node.offset);
+  switch (node.type) {
+    case 'number':
+      return new JsonNumber(text.slice(node.offset, node.offset + node.length));
+    case 'array':
+      return (node.children ?? []).map((child, i) => convert(child, [...path, i], text, duplicates, offsets));
+    case 'object': {
+      // A null prototype: a "__proto__" key is data here, refused later by the options reader.
+      const out: Record<string, unknown> = Object.create(null);
+      for (const property of node.children ?? []) {
+        const [keyNode, valueNode] = property.children ?? [];
+        if (!keyNode || !valueNode) continue;
+        const key = keyNode.value as string;
+        if (Object.prototype.hasOwnProperty.call(out, key)) duplicates.push({ path, key, offset: keyNode.offset, afterNull: out[key] === null });
+        out[key] = convert(valueNode, [...path, key], text, duplicates, offsets);
+      }
+      return out;
+    }
+    default:
+      return node.value;
+  }
+}

@@ -2,7 +2,7 @@
  * Argument parsing and exit statuses. Commands run through `main(argv, io)`, which never
  * exits the process and never touches process streams: bin/pmc.js passes them in.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_INPUT, EXIT_USAGE, PmcError } from '../core/diagnostics.js';
 import { CUSTOMIZER_KINDS } from '../core/config.js';
 import { report, type Io } from './io.js';
@@ -17,7 +17,7 @@ const commands = {
   explain: () => import('./commands/explain.js'),
 };
 import type { InputFlags } from './inputs.js';
-import { PSS_LEVELS, type PssLevel } from '../core/pss.js';
+import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -41,10 +41,18 @@ function addInputOptions(cmd: Command): Command {
     .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules');
 }
 
+/** LEVEL[:VERSION], as the pod-security-admission library and namespace labels write it. */
+function pssPolicyArgument(value: string): PssPolicy {
+  const policy = parsePssPolicy(value);
+  if ('error' in policy) throw new InvalidArgumentError(policy.error);
+  return policy;
+}
+
 function pssOption(): Option {
-  return new Option('--check-pss <LEVEL>', 'fail unless every pod template in the output passes this Pod Security Standards level').choices(
-    PSS_LEVELS as string[],
-  );
+  return new Option(
+    '--check-pss <LEVEL>',
+    'fail unless every pod template in the output passes this Pod Security Standards level: baseline or restricted, optionally :VERSION (restricted:v1.25)',
+  ).argParser(pssPolicyArgument);
 }
 
 export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command {
@@ -71,7 +79,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
 
   addInputOptions(program.command('diff').description('show what customize would change, as a unified diff per document (exit 3 when something changes)'))
     .addOption(pssOption())
-    .action((manifest: string | undefined, flags: InputFlags & { checkPss?: PssLevel }) => run(commands.diff().then((m) => m.runDiff(manifest, flags, io))));
+    .action((manifest: string | undefined, flags: InputFlags & { checkPss?: PssPolicy }) => run(commands.diff().then((m) => m.runDiff(manifest, flags, io))));
 
   addInputOptions(program.command('explain').description('list every field customize sets, the value it replaced, and where the option came from'))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
@@ -81,14 +89,18 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .command('check-pss')
     .description('check every pod template against the Kubernetes Pod Security Standards')
     .argument('[MANIFEST]', 'a YAML file of manifests, or - for stdin (stdin when omitted)')
-    .addOption(new Option('--level <LEVEL>', 'baseline or restricted').choices(PSS_LEVELS as string[]).default('restricted'))
-    .action((manifest: string | undefined, flags: { level: PssLevel }) => run(commands.checkPss().then((m) => m.runCheckPss(manifest, flags, io))));
+    .addOption(
+      new Option('--level <LEVEL>', 'baseline or restricted, optionally with a policy version: restricted:v1.25, baseline:latest')
+        .argParser(pssPolicyArgument)
+        .default(pssPolicyArgument('restricted'), 'restricted'),
+    )
+    .action((manifest: string | undefined, flags: { level: PssPolicy }) => run(commands.checkPss().then((m) => m.runCheckPss(manifest, flags, io))));
 
   program
     .command('krm')
     .description('run as a KRM function: a ResourceList on stdin, its functionConfig a PulsarManifestCustomizer')
     .addOption(pssOption())
-    .action((flags: { checkPss?: PssLevel }) => run(commands.krm().then((m) => m.runKrm(io, flags))));
+    .action((flags: { checkPss?: PssPolicy }) => run(commands.krm().then((m) => m.runKrm(io, flags))));
 
   const plugin = program.command('kustomize-plugin').description('the kustomize exec transformer plugin (kind PulsarManifestCustomizer)');
   plugin

@@ -4,12 +4,14 @@
  *   apiVersion: pmc.pulsar/v1alpha1
  *   kind: PulsarManifestCustomizer
  *   spec: { customizer, workerConfigFile | workerConfig, customRuntimeOptions,
- *           functionConfigFile | function: {tenant, namespace, name}, all, strict, validate }
+ *           functionConfigFile | function: {tenant, namespace, name}, all, strict, validate,
+ *           checkPss }
  */
 import { isMap } from 'yaml';
 import { DiagnosticSink, PmcError } from './diagnostics.js';
 import { CUSTOMIZER_KINDS, parseYamlFile, yamlLocator, type CustomizerKind } from './config.js';
 import { readWithSpec, type Spec } from './options.js';
+import { parsePssPolicy, type PssPolicy } from './pss.js';
 import { isObject } from './values.js';
 import type { FunctionIdentity } from './naming.js';
 
@@ -30,6 +32,8 @@ export interface PluginConfig {
   all?: boolean;
   strict?: boolean;
   validate?: boolean;
+  /** `restricted`, `baseline:v1.25`: fail unless every pod template in the output passes. */
+  checkPss?: PssPolicy;
 }
 
 const str: Spec = { t: 'string' };
@@ -46,6 +50,7 @@ const PLUGIN_SPEC: Spec = {
     all: bool,
     strict: bool,
     validate: bool,
+    checkPss: str,
   },
 };
 
@@ -104,6 +109,11 @@ export function pluginConfigFrom(
       ...locate(['spec', 'customRuntimeOptions']),
       path: 'spec.customRuntimeOptions',
     });
+  }
+  if (typeof read.checkPss === 'string') {
+    const policy = parsePssPolicy(read.checkPss);
+    if ('error' in policy) sink.error('PMC_PLUGIN_CONFIG', policy.error, { ...locate(['spec', 'checkPss']), path: 'spec.checkPss' });
+    else out.checkPss = policy;
   }
   if (out.function && out.functionConfigFile !== undefined) {
     sink.error('PMC_PLUGIN_CONFIG', 'give functionConfigFile or function, not both', { ...locate(['spec', 'function']), path: 'spec.function' });

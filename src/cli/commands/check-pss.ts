@@ -3,21 +3,25 @@
  * ReplicaSet, Job, CronJob, Pod) against a Pod Security Standards level.
  */
 import { EXIT_OK, PmcError } from '../../core/diagnostics.js';
-import { podTemplate, pssDiagnostics, type PssLevel } from '../../core/pss.js';
+import { formatPssPolicy, podBearers, podTemplate, pssDiagnostics, type PssPolicy } from '../../core/pss.js';
 import { streamObjects } from '../../core/stream.js';
 import { readManifest } from '../inputs.js';
 import type { Io } from '../io.js';
 
-export async function runCheckPss(manifest: string | undefined, flags: { level: PssLevel }, io: Io): Promise<number> {
+export async function runCheckPss(manifest: string | undefined, flags: { level: PssPolicy }, io: Io): Promise<number> {
   const { text, source } = await readManifest(manifest, io);
   const documents = streamObjects(text, source);
   const errors = pssDiagnostics(documents, flags.level, source);
   if (errors.length) throw PmcError.fromDiagnostics(errors);
-  const checked = documents.filter((d) => d.object && podTemplate(d.object as Record<string, unknown>));
-  const lines = checked.map(({ index, object }) => {
-    const o = object as { kind: string; metadata?: { name?: string } };
-    return `${source}: document ${index + 1} ${o.kind}/${o.metadata?.name ?? '<unnamed>'}: passes PodSecurity "${flags.level}:latest"\n`;
-  });
+  const lines: string[] = [];
+  for (const { index, object } of documents) {
+    if (!object || typeof object !== 'object' || Array.isArray(object)) continue;
+    for (const { object: o, prefix } of podBearers(object as Record<string, unknown>)) {
+      if (!podTemplate(o)) continue;
+      const item = prefix ? ` ${prefix.slice(0, -1)}` : '';
+      lines.push(`${source}: document ${index + 1}${item} ${o.kind}/${o.metadata?.name ?? '<unnamed>'}: passes PodSecurity "${formatPssPolicy(flags.level)}"\n`);
+    }
+  }
   io.stdout.write(lines.length ? lines.join('') : `${source}: no pod template to check\n`);
   return EXIT_OK;
 }

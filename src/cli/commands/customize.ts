@@ -3,7 +3,7 @@
  */
 import { customize, outputYaml, type CustomizeResult } from '../../core/customize.js';
 import { outputObjects } from '../../core/customize.js';
-import { pssDiagnostics, type PssLevel } from '../../core/pss.js';
+import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
 import { EXIT_OK, EXIT_USAGE, PmcError } from '../../core/diagnostics.js';
 import { resolve } from 'node:path';
 import { loadInput, type InputFlags } from '../inputs.js';
@@ -13,7 +13,7 @@ export type OutputFormat = 'yaml' | 'json';
 
 export interface CustomizeFlags extends InputFlags {
   output?: OutputFormat;
-  checkPss?: PssLevel;
+  checkPss?: PssPolicy;
   inPlace?: boolean;
 }
 
@@ -41,9 +41,9 @@ export function outputJson(result: CustomizeResult, source: string): string {
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-/** --check-pss: every pod template in the output against the level, or an error. */
-export function checkPss(result: CustomizeResult, level: PssLevel | undefined, source: string): void {
-  if (!level) return;
-  const errors = pssDiagnostics(outputObjects(result, source), level, source);
+/** --check-pss: every pod template in the output against the policy, or an error. */
+export function checkPss(result: CustomizeResult, policy: PssPolicy | undefined, source: string): void {
+  if (!policy) return;
+  const errors = pssDiagnostics(outputObjects(result, source), policy, source);
   if (errors.length) throw PmcError.fromDiagnostics(errors);
 }

@@ -5,12 +5,12 @@
 import { customize } from '../../core/customize.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../../core/diagnostics.js';
 import { documentDiffs } from '../../core/report.js';
-import type { PssLevel } from '../../core/pss.js';
+import type { PssPolicy } from '../../core/pss.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { colours, report, type Io } from '../io.js';
 import { checkPss } from './customize.js';
 
-export async function runDiff(manifest: string | undefined, flags: InputFlags & { checkPss?: PssLevel }, io: Io): Promise<number> {
+export async function runDiff(manifest: string | undefined, flags: InputFlags & { checkPss?: PssPolicy }, io: Io): Promise<number> {
   const { input, warnings } = await loadInput(manifest, flags, io);
   const result = customize(input);
   checkPss(result, flags.checkPss, input.source);

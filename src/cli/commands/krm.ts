@@ -7,7 +7,7 @@
  */
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { customize, outputObjects } from '../../core/customize.js';
-import { pssDiagnostics, type PssLevel } from '../../core/pss.js';
+import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
 import { DiagnosticSink, EXIT_INPUT, EXIT_OK, PmcError, type Diagnostic } from '../../core/diagnostics.js';
 import { parseYamlFile } from '../../core/config.js';
 import { styleOf } from '../../core/stream.js';
@@ -27,7 +27,7 @@ export interface KrmResult {
   tags?: Record<string, string>;
 }
 
-export async function runKrm(io: Io, options: { checkPss?: PssLevel } = {}): Promise<number> {
+export async function runKrm(io: Io, options: { checkPss?: PssPolicy } = {}): Promise<number> {
   const source = '<stdin>';
   const text = await readStdin(io);
   const doc = parseYamlFile(text, source);
@@ -58,7 +58,9 @@ export async function runKrm(io: Io, options: { checkPss?: PssLevel } = {}): Pro
     const { input, warnings } = await loadInput(undefined, flags, { ...io, stdin: stream, stdinIsTTY: false });
     input.source = 'items';
     const result = customize(input);
-    const pss = options.checkPss ? pssDiagnostics(outputObjects(result, input.source), options.checkPss, input.source) : [];
+    // The flag wins over the functionConfig, as flags win everywhere.
+    const policy = options.checkPss ?? config.checkPss;
+    const pss = policy ? pssDiagnostics(outputObjects(result, input.source), policy, input.source) : [];
     if (pss.length) throw PmcError.fromDiagnostics(pss);
     for (const d of result.documents) {
       if (d.edited && d.parsed && isSeq(itemsNode)) itemsNode.items[d.index] = d.parsed.doc.contents as Node;

@@ -11,6 +11,7 @@ import { customize, outputYaml } from '../../core/customize.js';
 import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/plugin-config.js';
 import { flagsFromPluginConfig, loadInput } from '../inputs.js';
 import { readTextFile, report, type Io } from '../io.js';
+import { checkPss } from './customize.js';
 
 /** Runs as the plugin: the config file is `configPath`, resources on stdin. */
 export async function runAsPlugin(configPath: string, io: Io): Promise<number> {
@@ -22,6 +23,7 @@ export async function runAsPlugin(configPath: string, io: Io): Promise<number> {
   const root = io.env.KUSTOMIZE_PLUGIN_CONFIG_ROOT || io.cwd;
   const { input, warnings } = await loadInput(undefined, flagsFromPluginConfig(config, text, configPath), { ...io, cwd: root });
   const result = customize(input);
+  checkPss(result, config.checkPss, input.source);
   const out = outputYaml(result);
   await report([...sink.warnings, ...warnings, ...result.warnings], io);
   io.stdout.write(out);

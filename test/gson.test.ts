@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCustomRuntimeOptions } from '../src/core/config.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from '../src/core/diagnostics.js';
 import { customJobName, toValidLabelName, toValidPodName } from '../src/core/naming.js';
-import { RUNTIME_OPTS_SPEC, specAt, type RuntimeOpts } from '../src/core/options.js';
+import { specAt } from '../src/core/options.js';
+import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../src/core/registry.js';
 import { runPmc } from './support/run.js';
 
 const GSON_VERSION = process.env.PMC_GSON_VERSION ?? '2.13.2';

@@ -11,7 +11,7 @@ import {
   type CustomizerKind,
 } from '../core/config.js';
 import type { CustomizeInput } from '../core/customize.js';
-import type { RuntimeOpts } from '../core/options.js';
+import type { RuntimeOpts } from '../core/registry.js';
 import type { PluginConfig } from '../core/plugin-config.js';
 import { readStdin, readTextFile, type Io } from './io.js';
 import { loadSchemaValidator } from './schema.js';

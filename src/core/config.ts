@@ -7,9 +7,10 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
 import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
-import { jsonPath, readRuntimeOpts, specAt, FORBIDDEN_KEYS, RUNTIME_OPTS_SPEC, type RuntimeOpts } from './options.js';
+import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext } from './options.js';
+import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from './registry.js';
 import { isObject } from './values.js';
-import { yamlError } from './stream.js';
+import { plainOf, yamlError } from './stream.js';
 import type { FunctionIdentity } from './naming.js';
 
 export type CustomizerKind = 'basic' | 'security-context' | 'none';
@@ -87,7 +88,7 @@ export function readWorkerConfig(
       });
     } else className = classNode.value;
   }
-  const plain = plainOf(doc, source);
+  const plain = fileData(doc, source);
   let raw: unknown = plain;
   for (const k of at) raw = (raw as Record<string, unknown> | undefined)?.[k];
   const options = readRuntimeOpts((raw as Record<string, unknown>).runtimeCustomizerConfig, {
@@ -99,14 +100,18 @@ export function readWorkerConfig(
   return { className, options };
 }
 
-function plainOf(doc: Document, source: string): Record<string, unknown> {
-  try {
-    return (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
-  } catch (e) {
-    throw new PmcError('PMC_YAML_ALIASES', `refusing to expand the file's aliases: ${(e as Error).message}`, {
-      location: { source },
-    });
-  }
+/** The file as plain data: the one guarded toPlain, for a whole config file. */
+function fileData(doc: Document, source: string): Record<string, unknown> {
+  return (plainOf(doc, { source }, 'file') ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * Options read against the registry's schema. Errors and warnings go to ctx.sink (the
+ * caller decides when to throw). Null and absent fields are the same, as for Gson.
+ */
+export function readRuntimeOpts(raw: unknown, ctx: ReadContext): RuntimeOpts {
+  if (raw === null || raw === undefined) return {};
+  return (readWithSpec(raw, RUNTIME_OPTS_SPEC, ctx) ?? {}) as RuntimeOpts;
 }
 
 /** Where a customRuntimeOptions string came from, for messages. */
@@ -215,7 +220,7 @@ export function readFunctionConfig(text: string, source: string, sink: Diagnosti
     });
   }
   const locate = yamlLocator(doc, text, source);
-  const plain = plainOf(doc, source);
+  const plain = fileData(doc, source);
   for (const key of Object.keys(plain)) {
     if (FORBIDDEN_KEYS.has(key)) sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, { ...locate([key], { key: true }), path: key });
   }

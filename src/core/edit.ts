@@ -8,6 +8,23 @@ import { PmcError } from './diagnostics.js';
 
 export type FieldPath = (string | number)[];
 
+/** A path into the options: ['extraLabels', 'team'], ['tolerations', 3]. */
+export type OptionPath = (string | number)[];
+
+/**
+ * The option an edit comes from: its path, and (when several option fields make one value,
+ * as the four seLinux* fields make seLinuxOptions) the fields that made it.
+ */
+export interface OptionRef {
+  path: OptionPath;
+  sources?: OptionPath[];
+}
+
+/** `extraLabels.team`, `tolerations[3]`: an option path as messages and explain show it. */
+export function formatOption(path: OptionPath): string {
+  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
+}
+
 export interface Change {
   /** 0-based index of the document in the stream. */
   document: number;
@@ -16,8 +33,10 @@ export interface Change {
   path: FieldPath;
   before: unknown;
   after: unknown;
-  /** The option that caused it, as a path into the merged options: `extraLabels.team`. */
+  /** The option that caused it, as explain shows it: `extraLabels.team`. */
   option: string;
+  /** The same, as data: the path into the merged options, and the fields that made the value. */
+  optionRef: OptionRef;
 }
 
 export class DocumentEditor {
@@ -26,7 +45,7 @@ export class DocumentEditor {
   constructor(
     readonly doc: Document,
     /** The document as plain data, kept equal to `doc` by every edit (for the checks after). */
-    readonly plain: Record<string, unknown>,
+    readonly plain: object,
     readonly index: number,
     readonly kind: string,
     readonly name: string,
@@ -34,7 +53,7 @@ export class DocumentEditor {
   ) {}
 
   /** Sets a value, creating the maps on the way; records a change when it differs. */
-  set(path: FieldPath, value: unknown, option: string): void {
+  set(path: FieldPath, value: unknown, option: OptionRef): void {
     const key = path[path.length - 1];
     const { node: parent, plain } = this.descend(path.slice(0, -1));
     const existing: unknown = (parent as YAMLMap).get(key, true);
@@ -43,11 +62,11 @@ export class DocumentEditor {
     const isObject = typeof value === 'object' && value !== null;
     (parent as YAMLMap).set(key, isObject ? this.doc.createNode(value) : value);
     (plain as Record<string | number, unknown>)[key] = isObject ? structuredClone(value) : value;
-    this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: value, option });
+    this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: value, option: formatOption(option.path), optionRef: option });
   }
 
   /** Appends to a list, creating it when absent. */
-  append(path: FieldPath, value: unknown, option: string): void {
+  append(path: FieldPath, value: unknown, option: OptionRef): void {
     const { node, plain } = this.descend(path, 'seq');
     const seq = node as YAMLSeq;
     seq.items.push(this.doc.createNode(value));
@@ -59,7 +78,8 @@ export class DocumentEditor {
       path: [...path, seq.items.length - 1],
       before: undefined,
       after: value,
-      option,
+      option: formatOption(option.path),
+      optionRef: option,
     });
   }
 

@@ -1,48 +1,35 @@
 /**
- * Pulsar's mergeRuntimeOpts: the worker's runtimeCustomizerConfig first, the function's
- * customRuntimeOptions over it. Pure: neither input is touched, so one function's
- * options can never leak into the next (Pulsar's shallow copy of resourceRequirements
- * does leak; see pulsar-semantics.md section 3).
+ * Pulsar's mergeRuntimeOpts, one rule per kind of field: the worker's runtimeCustomizerConfig
+ * first, the function's customRuntimeOptions over it. Pure: neither input is touched, so one
+ * function's options never leak into the next (Pulsar's shallow copy of
+ * resourceRequirements does leak a function's cpu/memory into the worker's defaults).
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
  */
 import deepmerge from 'deepmerge';
 import { expandPreset } from './presets.js';
-import type { ResourceRequirements, RuntimeOpts, SecurityContextOpts, StringMap } from './options.js';
+import type { ResourceRequirements, SecurityContextOpts, StringMap } from './options.js';
+import { PULSAR_RESOURCES } from './writers.js';
 
-/** The only resource names Pulsar copies from the options into containers. */
-export const PULSAR_RESOURCES = ['cpu', 'memory'] as const;
-
-export function mergeRuntimeOpts(worker: RuntimeOpts, fn: RuntimeOpts): RuntimeOpts {
-  const merged: RuntimeOpts = {};
-  const jobName = nonEmpty(fn.jobName) ?? nonEmpty(worker.jobName);
-  if (jobName !== undefined) merged.jobName = jobName;
-  const jobNamespace = nonEmpty(fn.jobNamespace) ?? nonEmpty(worker.jobNamespace);
-  if (jobNamespace !== undefined) merged.jobNamespace = jobNamespace;
-
-  merged.extraLabels = union(worker.extraLabels, fn.extraLabels);
-  merged.extraAnnotations = union(worker.extraAnnotations, fn.extraAnnotations);
-  merged.nodeSelectorLabels = union(worker.nodeSelectorLabels, fn.nodeSelectorLabels);
-  // Appended, not de-duplicated: the pod carries both when both name the same taint.
-  merged.tolerations = [...(worker.tolerations ?? []), ...(fn.tolerations ?? [])].map((t) => ({ ...t }));
-  merged.resourceRequirements = mergeResources(worker.resourceRequirements, fn.resourceRequirements);
-
-  const securityContext = mergeSecurityContext(worker.securityContext, fn.securityContext);
-  if (securityContext) merged.securityContext = securityContext;
-  return merged;
+/** jobName, jobNamespace: the function's when it is a non-empty string, else the worker's. */
+export function firstNonEmpty(worker: string | undefined, fn: string | undefined): string | undefined {
+  return fn !== undefined && fn !== '' ? fn : worker !== undefined && worker !== '' ? worker : undefined;
 }
 
-function nonEmpty(s: string | undefined): string | undefined {
-  return s !== undefined && s !== '' ? s : undefined;
+/** Labels, annotations, node selector: the union, the function's value winning per key. */
+export function unionMaps(worker: StringMap | undefined, fn: StringMap | undefined): StringMap {
+  return { ...worker, ...fn };
 }
 
-function union(a: StringMap | undefined, b: StringMap | undefined): StringMap {
-  return { ...a, ...b };
+/** Tolerations: the worker's, then the function's appended; not de-duplicated (the pod carries both). */
+export function appendLists<T extends object>(worker: T[] | undefined, fn: T[] | undefined): T[] {
+  return [...(worker ?? []), ...(fn ?? [])].map((t) => ({ ...t }));
 }
 
 /**
- * The worker's requirements are kept whole (every resource name, as Pulsar keeps the
- * object), and the function overrides cpu and memory only.
+ * Special case, resources: the worker's requirements are kept whole (every resource name,
+ * as Pulsar keeps the object), and the function overrides cpu and memory only.
  */
-function mergeResources(worker: ResourceRequirements | undefined, fn: ResourceRequirements | undefined): ResourceRequirements {
+export function mergeCpuMemory(worker: ResourceRequirements | undefined, fn: ResourceRequirements | undefined): ResourceRequirements {
   const out: ResourceRequirements = {};
   if (worker?.limits) out.limits = { ...worker.limits };
   if (worker?.requests) out.requests = { ...worker.requests };
@@ -57,15 +44,12 @@ function mergeResources(worker: ResourceRequirements | undefined, fn: ResourceRe
 }
 
 /**
- * The seed's guide promises that the worker's securityContext applies to all functions;
- * the function's overrides it field by field, and a list it gives replaces the worker's.
+ * Special case, securityContext: the seed's guide promises that the worker's applies to all
+ * functions; the function's overrides it field by field, and a list it gives replaces the
+ * worker's. Each level's preset is expanded under that level's own fields first.
  */
-export function mergeSecurityContext(
-  worker: SecurityContextOpts | undefined,
-  fn: SecurityContextOpts | undefined,
-): SecurityContextOpts | undefined {
+export function mergeSecurityContext(worker: SecurityContextOpts | undefined, fn: SecurityContextOpts | undefined): SecurityContextOpts | undefined {
   if (!worker && !fn) return undefined;
-  // Each level's preset is expanded under that level's own fields before the merge.
   return deepmerge<SecurityContextOpts>(expandPreset(worker) ?? {}, expandPreset(fn) ?? {}, {
     arrayMerge: (_target, source) => [...source],
   });

@@ -36,8 +36,8 @@ function sha1Prefix(s: string): string {
 }
 
 /** The StatefulSet and Service name for a custom jobName (customizeName + createJobName). */
-export function customJobName(jobName: string, id: FunctionIdentity): string {
-  return `${toValidPodName(jobName)}-${sha1Prefix(`${jobName}-${id.tenant}-${id.namespace}-${id.name}`)}`;
+export function customJobName(option: string, id: FunctionIdentity): string {
+  return `${toValidPodName(option)}-${sha1Prefix(`${option}-${id.tenant}-${id.namespace}-${id.name}`)}`;
 }
 
 /** The name Pulsar gives when no jobName is set. */
@@ -49,13 +49,13 @@ export function defaultJobName(id: FunctionIdentity): string {
 }
 
 /** Pulsar's doChecks: the reason a job name is refused, or undefined when it is fine. */
-export function jobNameProblem(jobName: string): string | undefined {
-  if (jobName !== jobName.toLowerCase()) return 'Kubernetes does not allow upper case job names';
-  if (!VALID_POD_NAME.test(jobName)) {
+export function jobNameProblem(name: string): string | undefined {
+  if (name !== name.toLowerCase()) return 'Kubernetes does not allow upper case job names';
+  if (!VALID_POD_NAME.test(name)) {
     return 'Kubernetes only admits lower case letters, digits, "-" and "." (starting and ending with a letter or digit)';
   }
-  if (jobName.length > MAX_JOB_NAME_LENGTH) {
-    return `it is ${jobName.length} characters long; Pulsar allows at most ${MAX_JOB_NAME_LENGTH}`;
+  if (name.length > MAX_JOB_NAME_LENGTH) {
+    return `it is ${name.length} characters long; Pulsar allows at most ${MAX_JOB_NAME_LENGTH}`;
   }
   return undefined;
 }

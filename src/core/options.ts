@@ -60,17 +60,6 @@ export interface SecurityContextOpts {
   seLinuxUser?: string;
 }
 
-export interface RuntimeOpts {
-  jobNamespace?: string;
-  jobName?: string;
-  extraLabels?: StringMap;
-  extraAnnotations?: StringMap;
-  nodeSelectorLabels?: StringMap;
-  resourceRequirements?: ResourceRequirements;
-  tolerations?: Toleration[];
-  securityContext?: SecurityContextOpts;
-}
-
 /** Keys that would reach Object.prototype through a careless merge. Refused everywhere. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -88,68 +77,6 @@ export type Spec =
   | { t: 'map'; of: Spec }
   | { t: 'list'; of: Spec }
   | { t: 'object'; fields: Record<string, Spec> };
-
-const str: Spec = { t: 'string' };
-const uint: Spec = { t: 'int', min: 0 };
-const bool: Spec = { t: 'bool' };
-const stringMap: Spec = { t: 'map', of: str };
-const stringList: Spec = { t: 'list', of: str };
-
-export const SECURITY_CONTEXT_SPEC: Spec = {
-  t: 'object',
-  fields: {
-    preset: { t: 'enum', values: ['restricted', 'baseline'] },
-    runAsUser: uint,
-    runAsGroup: uint,
-    fsGroup: uint,
-    runAsNonRoot: bool,
-    seccompProfile: {
-      t: 'object',
-      fields: { type: { t: 'enum', values: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: str },
-    },
-    supplementalGroups: { t: 'list', of: uint },
-    fsGroupChangePolicy: { t: 'enum', values: ['OnRootMismatch', 'Always'] },
-    privileged: bool,
-    allowPrivilegeEscalation: bool,
-    readOnlyRootFilesystem: bool,
-    addCapabilities: stringList,
-    dropCapabilities: stringList,
-    seLinuxLevel: str,
-    seLinuxRole: str,
-    seLinuxType: str,
-    seLinuxUser: str,
-  },
-};
-
-export const RUNTIME_OPTS_SPEC: Spec = {
-  t: 'object',
-  fields: {
-    jobNamespace: str,
-    jobName: str,
-    extraLabels: stringMap,
-    extraAnnotations: stringMap,
-    nodeSelectorLabels: stringMap,
-    resourceRequirements: {
-      t: 'object',
-      fields: { limits: { t: 'map', of: { t: 'quantity' } }, requests: { t: 'map', of: { t: 'quantity' } } },
-    },
-    tolerations: {
-      t: 'list',
-      of: {
-        t: 'object',
-        fields: {
-          key: str,
-          // '' is Kubernetes' default for both: Equal, and every effect.
-          operator: { t: 'enum', values: ['Exists', 'Equal', ''] },
-          value: str,
-          effect: { t: 'enum', values: ['NoSchedule', 'PreferNoSchedule', 'NoExecute', ''] },
-          tolerationSeconds: { t: 'int' },
-        },
-      },
-    },
-    securityContext: SECURITY_CONTEXT_SPEC,
-  },
-};
 
 export interface ReadContext {
   /** How the root is named in messages: `customRuntimeOptions` or `runtimeCustomizerConfig`. */
@@ -201,16 +128,6 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   const shown = typeof value === 'bigint' ? String(value) : JSON.stringify(value);
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
-}
-
-/**
- * Reads options against the schema. Returns the typed options; errors and warnings go
- * to ctx.sink (the caller decides when to throw). Null and absent fields are the same,
- * as for Gson.
- */
-export function readRuntimeOpts(raw: unknown, ctx: ReadContext): RuntimeOpts {
-  if (raw === null || raw === undefined) return {};
-  return (read(raw, RUNTIME_OPTS_SPEC, [], ctx) ?? {}) as RuntimeOpts;
 }
 
 /** Reads any value against a schema, with the same rules and messages as the options. */

@@ -11,6 +11,7 @@ import { isMap } from 'yaml';
 import { DiagnosticSink, PmcError } from './diagnostics.js';
 import { CUSTOMIZER_KINDS, parseYamlFile, yamlLocator, type CustomizerKind } from './config.js';
 import { readWithSpec, type Spec } from './options.js';
+import { plainOf } from './stream.js';
 import { parsePssPolicy, type PssPolicy } from './pss.js';
 import { isObject } from './values.js';
 import type { FunctionIdentity } from './naming.js';
@@ -61,7 +62,7 @@ export function readPluginConfig(text: string, source: string, sink: DiagnosticS
   if (!isMap(doc.contents)) {
     throw new PmcError('PMC_PLUGIN_CONFIG', `the plugin config must be a ${PLUGIN_KIND} object`, { location: { source, line: 1, col: 1 } });
   }
-  const plain = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  const plain = plainOf(doc, { source }, 'plugin config') as Record<string, unknown>;
   return pluginConfigFrom(plain, source, sink, (p, o) => locate(p, o));
 }
 

@@ -5,9 +5,9 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { CustomizeInput, CustomizeResult } from './customize.js';
-import type { Change } from './edit.js';
+import type { Change, OptionPath } from './edit.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { RuntimeOpts, SecurityContextOpts } from './options.js';
+import { entryOf, type OptionKey, type Provenance, type RuntimeOpts } from './registry.js';
 import { splitDocuments } from './stream.js';
 import { parseDocument } from 'yaml';
 
@@ -42,8 +42,6 @@ export function documentDiffs(input: CustomizeInput, result: CustomizeResult): D
   return out;
 }
 
-export type Source = 'worker' | 'function' | 'worker, overridden by function';
-
 export interface ExplainedChange {
   document: number;
   resource: string;
@@ -55,54 +53,28 @@ export interface ExplainedChange {
   option: string;
 }
 
-function lookup(o: unknown, path: (string | number)[]): unknown {
+function lookup(o: unknown, path: OptionPath): unknown {
   let v = o;
   for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
   return v;
 }
 
-/** `extraLabels.team` -> ['extraLabels', 'team']; `tolerations[3]` -> ['tolerations', 3] */
-function optionPath(option: string): (string | number)[] {
-  const m = /^(\w+)\[(\d+)\]$/.exec(option);
-  if (m) return [m[1], Number(m[2])];
-  const [head, ...rest] = option.split('.');
-  // Map keys may hold dots (prometheus.io/port): everything after the field is one key.
-  if (['extraLabels', 'extraAnnotations', 'nodeSelectorLabels'].includes(head)) return [head, rest.join('.')];
-  return [head, ...rest];
-}
-
-const SELINUX = ['seLinuxLevel', 'seLinuxRole', 'seLinuxType', 'seLinuxUser'] as const;
-
-/** Whether this level of options sets what `option` names: itself, or through its preset. */
-function sets(opts: RuntimeOpts, option: string): 'explicit' | 'preset' | undefined {
-  const path = optionPath(option);
-  if (path[0] === 'securityContext') {
-    const sc = opts.securityContext as SecurityContextOpts | undefined;
-    if (!sc) return undefined;
-    const field = path[1];
-    const explicit =
-      field === 'seLinuxOptions'
-        ? SELINUX.some((f) => sc[f] !== undefined)
-        : field === 'readOnlyRootFilesystem'
-          ? sc.readOnlyRootFilesystem !== undefined
-          : sc[field as keyof SecurityContextOpts] !== undefined;
-    if (explicit) return 'explicit';
-    return sc.preset ? 'preset' : undefined;
-  }
-  return lookup(opts, path) !== undefined ? 'explicit' : undefined;
-}
-
+/** Who set the option behind a change: the registry's rule for its field, else whoever's options hold its path. */
 function sourceOf(change: Change, worker: RuntimeOpts, fn: RuntimeOpts): string {
-  const tol = /^tolerations\[(\d+)\]$/.exec(change.option);
-  if (tol) return Number(tol[1]) < (worker.tolerations?.length ?? 0) ? 'worker' : 'function';
-  const w = sets(worker, change.option);
-  const f = sets(fn, change.option);
-  const label = (who: string, how: 'explicit' | 'preset', opts: RuntimeOpts) =>
-    how === 'preset' ? `${who} (preset ${opts.securityContext?.preset})` : who;
-  if (w && f) return `${label('worker', w, worker)}, overridden by ${label('function', f, fn)}`;
-  if (f) return label('function', f, fn);
-  if (w) return label('worker', w, worker);
-  return 'pmc';
+  const { path, sources } = change.optionRef;
+  const key = path[0] as OptionKey;
+  const entry = entryOf(key);
+  let w: string | undefined;
+  let f: string | undefined;
+  for (const p of sources ?? [path]) {
+    const by: Provenance = entry.provenance
+      ? entry.provenance(p, worker[key], fn[key])
+      : { worker: lookup(worker, p) !== undefined ? 'worker' : undefined, function: lookup(fn, p) !== undefined ? 'function' : undefined };
+    w ??= by.worker;
+    f ??= by.function;
+  }
+  if (w && f) return `${w}, overridden by ${f}`;
+  return f ?? w ?? 'pmc';
 }
 
 export interface ExplainReport {

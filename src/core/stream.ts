@@ -150,17 +150,49 @@ function firstLine(s: string): string {
   return (i > 0 ? s.slice(0, i) : s.split('\n')[0]).trim();
 }
 
-/** Plain JavaScript for a parsed document, with yaml's alias-bomb guard. */
-export function toPlain(chunk: ParsedChunk, source: string): unknown {
+/**
+ * Plain JavaScript for a parsed YAML document: the one way every parse path (manifests,
+ * worker and function configs, plugin configs, ResourceLists) turns YAML into data, with
+ * yaml's alias-bomb guard and the parser's recursion limit as errors that say where.
+ */
+export function plainOf(doc: Document, where: Location, what = 'document'): unknown {
   try {
-    return chunk.doc.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
+    return doc.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
   } catch (e) {
-    const where = { source, line: chunk.line, document: { index: chunk.index } };
-    if (e instanceof RangeError) throw new PmcError('PMC_YAML_TOO_DEEP', 'the document is nested too deeply to read', { location: where });
+    if (e instanceof RangeError) throw new PmcError('PMC_YAML_TOO_DEEP', `the ${what} is nested too deeply to read`, { location: where });
     const msg = e instanceof Error ? e.message : String(e);
-    throw new PmcError('PMC_YAML_ALIASES', `refusing to expand the document's aliases: ${msg}`, {
-      location: { source, line: chunk.line, document: { index: chunk.index } },
-    });
+    throw new PmcError('PMC_YAML_ALIASES', `refusing to expand the ${what}'s aliases: ${msg}`, { location: where });
+  }
+}
+
+/** A manifest document as plain data. */
+export function toPlain(chunk: ParsedChunk, source: string): unknown {
+  return plainOf(chunk.doc, { source, line: chunk.line, document: { index: chunk.index } });
+}
+
+/**
+ * A manifest key that could reach Object.prototype in some later consumer is refused
+ * outright: `__proto__` anywhere, `constructor` and `prototype` holding an object.
+ */
+export function refuseForbiddenKeys(value: unknown, where: Location, path: (string | number)[] = []): void {
+  // One path stack for the whole walk: a copy per node is garbage for every document.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      refuseForbiddenKeys(value[i], where, path);
+      path.pop();
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      const v = (value as Record<string, unknown>)[k];
+      if (k === '__proto__' || ((k === 'constructor' || k === 'prototype') && typeof v === 'object')) {
+        throw new PmcError('PMC_FORBIDDEN_KEY', `the key "${k}" is not allowed in a manifest`, { location: { ...where, path: [...path, k].join('.') } });
+      }
+      path.push(k);
+      refuseForbiddenKeys(v, where, path);
+      path.pop();
+    }
   }
 }
 

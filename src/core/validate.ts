@@ -3,7 +3,9 @@
  * API server or the kubelet would refuse, reported before anything is deployed.
  */
 import type { DiagnosticSink, Location } from './diagnostics.js';
-import { jsonPath, type RuntimeOpts } from './options.js';
+import { jsonPath, type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
+import type { CheckContext } from './registry.js';
+import { PULSAR_RESOURCES } from './writers.js';
 import { asArray, isObject, type Obj } from './values.js';
 
 /** Validates a whole object against the Kubernetes OpenAPI schema of its kind. */
@@ -60,66 +62,89 @@ export function serviceNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Which options file an option path came from: the function's when it set it, else the worker's. */
-export type OptionRoot = (path: (string | number)[]) => string;
+// --- the options' checks, one per rule; the registry says which option runs which ---
 
-export function optionRoot(functionOptions: RuntimeOpts): OptionRoot {
-  return (path) => {
-    let v: unknown = functionOptions;
-    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
-    return v !== undefined ? 'customRuntimeOptions' : 'runtimeCustomizerConfig';
-  };
+/** Label keys and values (extraLabels, nodeSelectorLabels), each problem at the entry's path. */
+export function checkLabels(value: StringMap, { at, sink }: CheckContext): void {
+  for (const [k, v] of Object.entries(value)) {
+    const keyProblem = qualifiedNameProblem(k);
+    if (keyProblem) sink.error('PMC_LABEL_KEY', `"${k}" is not a valid label key: ${keyProblem}`, at([k]));
+    const valueProblem = labelValueProblem(v);
+    if (valueProblem) sink.error('PMC_LABEL_VALUE', `${JSON.stringify(v)}: ${valueProblem}`, at([k]));
+  }
 }
 
-/** The merged options against Kubernetes' rules, each problem at the option that holds it. */
-export function checkOptions(options: RuntimeOpts, rootOf: OptionRoot, where: Location, sink: DiagnosticSink): void {
-  const at = (path: (string | number)[]): Location => ({ ...where, path: jsonPath(rootOf(path), path) });
-  for (const field of ['extraLabels', 'nodeSelectorLabels'] as const) {
-    for (const [k, v] of Object.entries(options[field] ?? {})) {
-      const keyProblem = qualifiedNameProblem(k);
-      if (keyProblem) sink.error('PMC_LABEL_KEY', `"${k}" is not a valid label key: ${keyProblem}`, at([field, k]));
-      const valueProblem = labelValueProblem(v);
-      if (valueProblem) sink.error('PMC_LABEL_VALUE', `${JSON.stringify(v)}: ${valueProblem}`, at([field, k]));
-    }
-  }
+/** Annotation keys, and their total size (Kubernetes' 256 KiB). */
+export function checkAnnotations(value: StringMap, { at, sink }: CheckContext): void {
   let annotationBytes = 0;
-  for (const [k, v] of Object.entries(options.extraAnnotations ?? {})) {
+  for (const [k, v] of Object.entries(value)) {
     const keyProblem = qualifiedNameProblem(k);
-    if (keyProblem) sink.error('PMC_ANNOTATION_KEY', `"${k}" is not a valid annotation key: ${keyProblem}`, at(['extraAnnotations', k]));
+    if (keyProblem) sink.error('PMC_ANNOTATION_KEY', `"${k}" is not a valid annotation key: ${keyProblem}`, at([k]));
     annotationBytes += k.length + v.length;
   }
   if (annotationBytes > MAX_ANNOTATIONS_BYTES) {
-    sink.error('PMC_ANNOTATION_SIZE', `the annotations add up to ${annotationBytes} bytes; Kubernetes allows 262144 in all`, at(['extraAnnotations']));
+    sink.error('PMC_ANNOTATION_SIZE', `the annotations add up to ${annotationBytes} bytes; Kubernetes allows 262144 in all`, at([]));
   }
-  if (options.jobNamespace) {
-    const problem = namespaceProblem(options.jobNamespace);
-    if (problem) sink.error('PMC_NAMESPACE', `"${options.jobNamespace}" is refused: ${problem}`, at(['jobNamespace']));
-  }
-  (options.tolerations ?? []).forEach((t, i) => {
-    if (t.operator === 'Exists' && t.value) {
-      sink.error('PMC_TOLERATION', 'a toleration with operator Exists must not have a value', at(['tolerations', i, 'value']));
-    }
-    if (!t.key && t.operator !== 'Exists') {
-      sink.error('PMC_TOLERATION', 'a toleration with no key must have operator Exists', at(['tolerations', i, 'operator']));
-    }
+}
+
+export function checkNamespace(value: string, { at, sink }: CheckContext): void {
+  const problem = value ? namespaceProblem(value) : undefined;
+  if (problem) sink.error('PMC_NAMESPACE', `"${value}" is refused: ${problem}`, at([]));
+}
+
+export function checkTolerations(value: Toleration[], { at, sink }: CheckContext): void {
+  value.forEach((t, i) => {
+    if (t.operator === 'Exists' && t.value) sink.error('PMC_TOLERATION', 'a toleration with operator Exists must not have a value', at([i, 'value']));
+    if (!t.key && t.operator !== 'Exists') sink.error('PMC_TOLERATION', 'a toleration with no key must have operator Exists', at([i, 'operator']));
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
-      sink.error('PMC_TOLERATION', 'tolerationSeconds is only allowed with effect NoExecute', at(['tolerations', i, 'tolerationSeconds']));
+      sink.error('PMC_TOLERATION', 'tolerationSeconds is only allowed with effect NoExecute', at([i, 'tolerationSeconds']));
     }
   });
-  const sc = options.securityContext;
+}
+
+/** Capabilities written `CAP_X`: Kubernetes names them without the prefix. */
+export function checkCapabilityNames(sc: SecurityContextOpts, { at, sink }: CheckContext): void {
   for (const field of ['addCapabilities', 'dropCapabilities'] as const) {
-    (sc?.[field] ?? []).forEach((cap, i) => {
+    (sc[field] ?? []).forEach((cap, i) => {
       if (/^CAP_/i.test(cap)) {
         sink.warn(
           'PMC_CAPABILITY_NAME',
           `"${cap}": Kubernetes names capabilities without the CAP_ prefix ("${cap.replace(/^CAP_/i, '')}"); as written, the container runtime may not recognize it`,
-          at(['securityContext', field, i]),
+          at([field, i]),
         );
       }
     });
   }
 }
 
+/**
+ * Special case, selector protection: an extra label may overwrite one the StatefulSet
+ * selects its pods by (Pulsar's `component`, say). Pulsar applies it anyway; the API server
+ * then refuses the StatefulSet, and the Service would select no pod.
+ */
+export function checkSelectorKept(value: StringMap, { at, sink, workload }: CheckContext): void {
+  const selected = workload?.spec?.selector?.matchLabels;
+  if (!isObject(selected)) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (k in selected && selected[k] !== v) {
+      sink.error(
+        'PMC_SELECTOR_MISMATCH',
+        `${JSON.stringify(v)} would replace the pod label ${k}: ${JSON.stringify(selected[k])}, which the StatefulSet's selector and its Service select pods by; the API server refuses a StatefulSet whose selector does not match its template (use another label key)`,
+        at([k]),
+      );
+    }
+  }
+}
+
+/** A resource other than cpu and memory, in either level of options: Pulsar never applies it. */
+export function warnIgnoredResources(value: ResourceRequirements, { at, sink }: CheckContext): void {
+  for (const kind of ['limits', 'requests'] as const) {
+    for (const r of Object.keys(value[kind] ?? {})) {
+      if ((PULSAR_RESOURCES as readonly string[]).includes(r)) continue;
+      sink.warn('PMC_RESOURCE_IGNORED', `"${r}" never reaches a container: Pulsar applies only cpu and memory`, at([kind, r]));
+    }
+  }
+}
 
 /** The customized objects as the API server and the kubelet would judge them. */
 export function checkWorkload(

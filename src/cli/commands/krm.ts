@@ -10,7 +10,7 @@ import { customize, outputObjects } from '../../core/customize.js';
 import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
 import { DiagnosticSink, EXIT_INPUT, EXIT_OK, PmcError, type Diagnostic } from '../../core/diagnostics.js';
 import { parseYamlFile } from '../../core/config.js';
-import { styleOf } from '../../core/stream.js';
+import { plainOf, styleOf } from '../../core/stream.js';
 import { pluginConfigFrom } from '../../core/plugin-config.js';
 import { asArray } from '../../core/values.js';
 import { flagsFromPluginConfig, loadInput } from '../inputs.js';
@@ -31,7 +31,7 @@ export async function runKrm(io: Io, options: { checkPss?: PssPolicy } = {}): Pr
   const source = '<stdin>';
   const text = await readStdin(io);
   const doc = parseYamlFile(text, source);
-  const list = doc.toJS({ maxAliasCount: 100 }) as Record<string, any> | null;
+  const list = plainOf(doc, { source }, 'ResourceList') as Record<string, any> | null;
   if (!list || !RESOURCE_LIST_VERSIONS.includes(list.apiVersion) || list.kind !== 'ResourceList') {
     throw new PmcError('PMC_KRM', 'expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin', { location: { source } });
   }

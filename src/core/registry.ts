@@ -1,0 +1,278 @@
+/**
+ * One home for each option: every field of Pulsar's RuntimeOpts (and the SecurityContext
+ * extension's `securityContext`) declared once, with how it is read, how the worker's and
+ * the function's values merge, which of Pulsar's customizer classes read it, where it
+ * writes (kinds and paths, as kustomize's FieldSpecs say where a transformer writes), and
+ * which of Kubernetes' rules its value must pass. The option type is derived from this
+ * table, so a field without an entry does not exist, and an entry without a merge rule,
+ * a writer or a target does not compile.
+ *
+ * Adding an option: an entry here (a generic writer, or a named special case in
+ * writers.ts), its tests, and a line in the README. See ARCHITECTURE.md.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
+ */
+import type { DiagnosticSink, Location } from './diagnostics.js';
+import type { OptionPath } from './edit.js';
+import type { IStatefulSet } from './k8s.js';
+import { appendLists, firstNonEmpty, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
+import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
+import { checkAnnotations, checkCapabilityNames, checkLabels, checkNamespace, checkSelectorKept, checkTolerations, warnIgnoredResources } from './validate.js';
+import {
+  addWritableDirectories,
+  appendItems,
+  setContainerSecurityContext,
+  setCpuMemory,
+  setEntries,
+  setJobName,
+  setPodSecurityContext,
+  setValue,
+  type Writer,
+} from './writers.js';
+
+/** The customizers that apply options: Pulsar's BasicKubernetesManifestCustomizer, and it with the SecurityContext extension. */
+export type ApplyingCustomizer = 'basic' | 'security-context';
+export type WorkloadKind = 'StatefulSet' | 'Service';
+
+/** Where an option writes: a kind, and a path in it where `[]` stands for each item of a list. */
+export interface Target<T> {
+  kind: WorkloadKind;
+  path: string;
+  /** How it writes there, when not as the entry's `write` says. */
+  write?: Writer<T>;
+}
+
+export interface CheckContext {
+  /** Where a part of this option was given: the JSON path in the options that set it. */
+  at: (sub: (string | number)[]) => Location;
+  sink: DiagnosticSink;
+  /** The StatefulSet the options are for, as it was before customizing. */
+  workload?: IStatefulSet;
+}
+
+/** Who set a part of the merged value: the worker, the function, or both (the function winning). */
+export interface Provenance {
+  worker?: string;
+  function?: string;
+}
+
+export interface OptionEntry<T> {
+  about: string;
+  /** How a value is read from runtimeCustomizerConfig or customRuntimeOptions. */
+  spec: Spec;
+  /** Pulsar's mergeRuntimeOpts for this field: the worker's value, then the function's. */
+  merge: (worker: T | undefined, fn: T | undefined) => T | undefined;
+  /** The customizers that read it. */
+  customizers: readonly [ApplyingCustomizer, ...ApplyingCustomizer[]];
+  /** Where it writes, at least one place. */
+  targets: readonly [Target<T>, ...Target<T>[]];
+  write: Writer<T>;
+  /** Kubernetes' rules for the merged value. */
+  check?: (value: T, ctx: CheckContext) => void;
+  /** What one level (the worker's or the function's options) gives that Pulsar would not apply. */
+  checkLevel?: (value: T, ctx: CheckContext) => void;
+  /** Who set the part at `path` (the option's own key first); by default, whoever's options hold that path. */
+  provenance?: (path: OptionPath, worker: T | undefined, fn: T | undefined) => Provenance;
+  /** The warning when the worker's customizer does not read this option. */
+  unread?: { code: 'PMC_SECURITY_CONTEXT_IGNORED'; message: string };
+}
+
+const option = <T>(entry: OptionEntry<T>): OptionEntry<T> => entry;
+
+const str: Spec = { t: 'string' };
+const uint: Spec = { t: 'int', min: 0 };
+const bool: Spec = { t: 'bool' };
+const stringMap: Spec = { t: 'map', of: str };
+const stringList: Spec = { t: 'list', of: str };
+const basicAndExtension = ['basic', 'security-context'] as const;
+const POD_SPEC = 'spec.template.spec';
+
+export const SECURITY_CONTEXT_SPEC: Spec = {
+  t: 'object',
+  fields: {
+    preset: { t: 'enum', values: ['restricted', 'baseline'] },
+    runAsUser: uint,
+    runAsGroup: uint,
+    fsGroup: uint,
+    runAsNonRoot: bool,
+    seccompProfile: {
+      t: 'object',
+      fields: { type: { t: 'enum', values: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: str },
+    },
+    supplementalGroups: { t: 'list', of: uint },
+    fsGroupChangePolicy: { t: 'enum', values: ['OnRootMismatch', 'Always'] },
+    privileged: bool,
+    allowPrivilegeEscalation: bool,
+    readOnlyRootFilesystem: bool,
+    addCapabilities: stringList,
+    dropCapabilities: stringList,
+    seLinuxLevel: str,
+    seLinuxRole: str,
+    seLinuxType: str,
+    seLinuxUser: str,
+  },
+};
+
+/** In Pulsar's order of RuntimeOpts' fields, which is also the order checks report in. */
+export const OPTIONS = {
+  jobNamespace: option<string>({
+    about: 'the Kubernetes namespace of the StatefulSet and its Service',
+    spec: str,
+    merge: firstNonEmpty,
+    customizers: basicAndExtension,
+    targets: [
+      { kind: 'StatefulSet', path: 'metadata.namespace' },
+      { kind: 'Service', path: 'metadata.namespace' },
+    ],
+    write: setValue,
+    check: checkNamespace,
+  }),
+  jobName: option<string>({
+    about: 'the name of the StatefulSet, its serviceName and its Service (Pulsar adds a hash)',
+    spec: str,
+    merge: firstNonEmpty,
+    customizers: basicAndExtension,
+    targets: [
+      { kind: 'StatefulSet', path: 'metadata.name' },
+      { kind: 'StatefulSet', path: 'spec.serviceName' },
+      { kind: 'Service', path: 'metadata.name' },
+    ],
+    write: setJobName,
+  }),
+  extraLabels: option<StringMap>({
+    about: 'labels on the StatefulSet, its pods and its Service',
+    spec: stringMap,
+    merge: unionMaps,
+    customizers: basicAndExtension,
+    targets: [
+      { kind: 'StatefulSet', path: 'metadata.labels' },
+      { kind: 'StatefulSet', path: 'spec.template.metadata.labels' },
+      { kind: 'Service', path: 'metadata.labels' },
+    ],
+    write: setEntries,
+    check: (value, ctx) => {
+      checkLabels(value, ctx);
+      checkSelectorKept(value, ctx);
+    },
+  }),
+  extraAnnotations: option<StringMap>({
+    about: 'annotations on the StatefulSet, its pods and its Service',
+    spec: stringMap,
+    merge: unionMaps,
+    customizers: basicAndExtension,
+    targets: [
+      { kind: 'StatefulSet', path: 'metadata.annotations' },
+      { kind: 'StatefulSet', path: 'spec.template.metadata.annotations' },
+      { kind: 'Service', path: 'metadata.annotations' },
+    ],
+    write: setEntries,
+    check: checkAnnotations,
+  }),
+  nodeSelectorLabels: option<StringMap>({
+    about: "the pods' node selector",
+    spec: stringMap,
+    merge: unionMaps,
+    customizers: basicAndExtension,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.nodeSelector` }],
+    write: setEntries,
+    check: checkLabels,
+  }),
+  resourceRequirements: option<ResourceRequirements>({
+    about: "cpu and memory limits and requests of every container (Pulsar applies no other resource)",
+    spec: {
+      t: 'object',
+      fields: { limits: { t: 'map', of: { t: 'quantity' } }, requests: { t: 'map', of: { t: 'quantity' } } },
+    },
+    merge: mergeCpuMemory,
+    customizers: basicAndExtension,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].resources` }],
+    write: setCpuMemory,
+    checkLevel: warnIgnoredResources,
+  }),
+  tolerations: option<Toleration[]>({
+    about: "tolerations appended to the pods' own",
+    spec: {
+      t: 'list',
+      of: {
+        t: 'object',
+        fields: {
+          key: str,
+          // '' is Kubernetes' default for both: Equal, and every effect.
+          operator: { t: 'enum', values: ['Exists', 'Equal', ''] },
+          value: str,
+          effect: { t: 'enum', values: ['NoSchedule', 'PreferNoSchedule', 'NoExecute', ''] },
+          tolerationSeconds: { t: 'int' },
+        },
+      },
+    },
+    merge: appendLists,
+    customizers: basicAndExtension,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.tolerations` }],
+    write: appendItems,
+    check: checkTolerations,
+    // The worker's come first in the merged list, then the function's.
+    provenance: ([, i], worker) => (typeof i === 'number' && i < (worker?.length ?? 0) ? { worker: 'worker' } : { function: 'function' }),
+  }),
+  securityContext: option<SecurityContextOpts>({
+    about: 'pod and container security contexts (the SecurityContext extension), with presets',
+    spec: SECURITY_CONTEXT_SPEC,
+    merge: mergeSecurityContext,
+    customizers: ['security-context'],
+    targets: [
+      { kind: 'StatefulSet', path: `${POD_SPEC}.securityContext`, write: setPodSecurityContext },
+      { kind: 'StatefulSet', path: `${POD_SPEC}.containers[].securityContext`, write: setContainerSecurityContext },
+      // The emptyDirs a preset with readOnlyRootFilesystem adds, and their mounts.
+      { kind: 'StatefulSet', path: `${POD_SPEC}.volumes`, write: addWritableDirectories },
+    ],
+    write: setPodSecurityContext,
+    check: checkCapabilityNames,
+    provenance: (path, worker, fn) => ({ worker: presetAware('worker', path, worker), function: presetAware('function', path, fn) }),
+    unread: {
+      code: 'PMC_SECURITY_CONTEXT_IGNORED',
+      message: "securityContext is ignored: the worker runs BasicKubernetesManifestCustomizer, which does not read it (use --customizer security-context, or the extension's class name)",
+    },
+  }),
+};
+
+export type OptionKey = keyof typeof OPTIONS;
+type ValueOf<E> = E extends OptionEntry<infer T> ? T : never;
+/** Pulsar's RuntimeOpts with the extension's securityContext: one optional field per entry. */
+export type RuntimeOpts = { [K in OptionKey]?: ValueOf<(typeof OPTIONS)[K]> };
+
+export const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];
+
+export const RUNTIME_OPTS_SPEC: Spec = {
+  t: 'object',
+  fields: Object.fromEntries(OPTION_KEYS.map((k) => [k, OPTIONS[k].spec])),
+};
+
+/** The entry for a key, with its value type erased: for the generic applier and report. */
+export function entryOf(key: OptionKey): OptionEntry<unknown> {
+  return OPTIONS[key] as unknown as OptionEntry<unknown>;
+}
+
+/**
+ * Where options write, in the order they are written: the order explain lists changes
+ * in, and new keys appear in the output. Every target's path is one of these.
+ */
+export const WRITE_ORDER: readonly string[] = [
+  'metadata.labels',
+  'metadata.annotations',
+  'spec.template.metadata.labels',
+  'spec.template.metadata.annotations',
+  `${POD_SPEC}.nodeSelector`,
+  `${POD_SPEC}.tolerations`,
+  `${POD_SPEC}.containers[].resources`,
+  `${POD_SPEC}.securityContext`,
+  `${POD_SPEC}.containers[].securityContext`,
+  `${POD_SPEC}.volumes`,
+  'metadata.namespace',
+  'metadata.name',
+  'spec.serviceName',
+];
+
+/** A securityContext field set explicitly, or through a preset of that level. */
+function presetAware(who: string, [, ...fields]: OptionPath, sc: SecurityContextOpts | undefined): string | undefined {
+  if (!sc) return undefined;
+  if (sc[fields[0] as keyof SecurityContextOpts] !== undefined) return who;
+  return sc.preset ? `${who} (preset ${sc.preset})` : undefined;
+}

@@ -1,0 +1,160 @@
+/**
+ * The options one StatefulSet gets: the function's own (given, or embedded in its command),
+ * merged over the worker's, filtered by what the worker's customizer reads, checked against
+ * Kubernetes' rules, with the function's identity and Pulsar's job name for it.
+ */
+import type { CustomizerKind } from './config.js';
+import { readCustomRuntimeOptions } from './config.js';
+import type { DiagnosticSink, Location } from './diagnostics.js';
+import { embeddedFunctionDetails, isComplete, resolveIdentity, type IdentitySource } from './identity.js';
+import type { IStatefulSet } from './k8s.js';
+import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.js';
+import { jsonPath } from './options.js';
+import { entryOf, OPTION_KEYS, type CheckContext, type RuntimeOpts } from './registry.js';
+import { serviceNameProblem } from './validate.js';
+import { containerCommandParts, docLocation, labelsIdentity, type Candidate } from './workloads.js';
+
+/** What resolving needs of the run: the customizer, the worker's options, and what was given for every function. */
+export interface ResolveSettings {
+  source: string;
+  customizer: CustomizerKind;
+  worker: RuntimeOpts;
+  functionOptions?: RuntimeOpts;
+  identity?: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
+  strict?: boolean;
+  validate: boolean;
+}
+
+export interface ResolvedOptions {
+  options: RuntimeOpts;
+  functionOptions: RuntimeOpts;
+  identity: Partial<FunctionIdentity>;
+  /** The name Pulsar gives the StatefulSet and its Service for the job name option. */
+  workloadName?: string;
+}
+
+/** Pulsar's mergeRuntimeOpts: each field by its own rule, the worker's first. */
+export function mergeRuntimeOpts(worker: RuntimeOpts, fn: RuntimeOpts): RuntimeOpts {
+  const merged: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) {
+    const value = entryOf(key).merge(worker[key], fn[key]);
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged as RuntimeOpts;
+}
+
+/** Only the options the worker's customizer reads; each one it would drop unread is a warning. */
+export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, where: Location): RuntimeOpts {
+  if (customizer === 'none') return {};
+  const out: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) {
+    if (merged[key] === undefined) continue;
+    const entry = entryOf(key);
+    if (entry.customizers.includes(customizer)) out[key] = merged[key];
+    else if (entry.unread) sink.warn(entry.unread.code, entry.unread.message, { source: where.source, path: key });
+  }
+  return out as RuntimeOpts;
+}
+
+/** Which options file an option path came from: the function's when it set it, else the worker's. */
+export function optionRoot(functionOptions: RuntimeOpts): (path: (string | number)[]) => string {
+  return (path) => {
+    let v: unknown = functionOptions;
+    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+    return v !== undefined ? 'customRuntimeOptions' : 'runtimeCustomizerConfig';
+  };
+}
+
+/** Every option's checks on the merged value, each problem at the option that holds it. */
+export function checkOptions(options: RuntimeOpts, functionOptions: RuntimeOpts, where: Location, sink: DiagnosticSink, workload?: IStatefulSet): void {
+  const rootOf = optionRoot(functionOptions);
+  for (const key of OPTION_KEYS) {
+    const { check } = entryOf(key);
+    if (!check || options[key] === undefined) continue;
+    const at = (sub: (string | number)[]): Location => ({ ...where, path: jsonPath(rootOf([key, ...sub]), [key, ...sub]) });
+    check(options[key], { at, sink, workload });
+  }
+}
+
+/** What one level of options gives that Pulsar would not apply (a resource other than cpu and memory). */
+export function checkLevel(options: RuntimeOpts, root: string, sink: DiagnosticSink): void {
+  for (const key of OPTION_KEYS) {
+    const { checkLevel: check } = entryOf(key);
+    if (!check || options[key] === undefined) continue;
+    const ctx: CheckContext = { at: (sub) => ({ path: jsonPath(root, [key, ...sub]) }), sink };
+    check(options[key], ctx);
+  }
+}
+
+/** The options of one StatefulSet and its Services; undefined when an error stops it (in the sink). */
+export function resolveWorkload(
+  sts: Extract<Candidate, { kind: 'StatefulSet' }>,
+  hasServices: boolean,
+  settings: ResolveSettings,
+  sink: DiagnosticSink,
+): ResolvedOptions | undefined {
+  const where = docLocation(sts, settings.source);
+  const details = embeddedFunctionDetails(containerCommandParts(sts.plain));
+  let functionOptions: RuntimeOpts = settings.functionOptions ?? {};
+  if (!settings.functionOptions && details?.customRuntimeOptions) {
+    functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict);
+  }
+  const options = applicableOptions(mergeRuntimeOpts(settings.worker, functionOptions), settings.customizer, sink, where);
+  checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);
+  checkLevel(functionOptions, 'customRuntimeOptions', sink);
+
+  const { identity, used } = resolveIdentity([
+    ...(settings.identity ?? []),
+    { from: 'function details', value: details },
+    { from: 'labels', value: labelsIdentity(sts.plain) },
+  ]);
+  if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
+  const resolved: ResolvedOptions = { options, functionOptions, identity };
+  if (!options.jobName) return resolved;
+  const workloadName = resolveJobName(options.jobName, identity, used, hasServices && settings.validate, sink, {
+    ...where,
+    path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']),
+  });
+  return workloadName === undefined ? undefined : { ...resolved, workloadName };
+}
+
+/**
+ * Special case, the job name: Pulsar names the StatefulSet and its Service
+ * toValidPodName(jobName) + "-" + a hash of jobName and the function's tenant, namespace
+ * and name, and refuses a name over 53 characters or not a DNS subdomain; the API server
+ * refuses a Service name that is not a DNS-1035 label.
+ */
+function resolveJobName(
+  option: string,
+  identity: Partial<FunctionIdentity>,
+  used: Set<IdentitySource>,
+  checkServiceName: boolean,
+  sink: DiagnosticSink,
+  where: Location,
+): string | undefined {
+  const workload = { ...where, path: undefined };
+  if (!isComplete(identity)) {
+    sink.error(
+      'PMC_IDENTITY_UNKNOWN',
+      "jobName is set, but the function's tenant, namespace and name are not known (they make the job name's hash): pass --tenant, --namespace and --name, or --function-config",
+      workload,
+    );
+    return undefined;
+  }
+  if (used.has('labels')) {
+    sink.warn(
+      'PMC_IDENTITY_FROM_LABELS',
+      `the function's identity was read from the tenant/namespace/name labels, which Pulsar lower-cases and shortens; the job name is right only if they are unchanged (pass --tenant, --namespace and --name to be sure)`,
+      workload,
+    );
+  }
+  const name = customJobName(option, identity);
+  const pulsarProblem = jobNameProblem(name);
+  const serviceProblem = checkServiceName ? serviceNameProblem(name) : undefined;
+  if (!pulsarProblem && !serviceProblem) return name;
+  const message = pulsarProblem
+    ? `the job name "${name}" is refused by Pulsar: ${pulsarProblem}`
+    : `the job name "${name}" passes Pulsar's check, but the API server refuses it as the Service's name: ${serviceProblem}`;
+  sink.error('PMC_JOB_NAME', message, where);
+  return undefined;
+}

@@ -2,7 +2,7 @@
  * The inputs every customizing command shares (customize, diff, explain): reads the
  * files the flags name and turns them into the core's CustomizeInput.
  */
-import { DiagnosticSink, EXIT_USAGE, PmcError, type Diagnostic } from '../core/diagnostics.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from '../core/diagnostics.js';
 import {
   customizerForClassName,
   readCustomRuntimeOptions,
@@ -48,7 +48,7 @@ export async function readManifest(manifest: string | undefined, io: Io): Promis
 
 export async function loadInput(manifestArg: string | undefined, flags: InputFlags, io: Io): Promise<LoadedInput> {
   if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) {
-    throw new PmcError('PMC_USAGE', 'give --custom-runtime-options or --custom-runtime-options-file, not both', { exitStatus: EXIT_USAGE });
+    throw new PmcError('PMC_USAGE', 'give --custom-runtime-options or --custom-runtime-options-file, not both');
   }
   const sink = new DiagnosticSink();
   const strict = !!flags.strict;

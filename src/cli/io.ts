@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PmcError, EXIT_USAGE, formatLocation, type Diagnostic } from '../core/diagnostics.js';
+import { PmcError, formatLocation, type Diagnostic } from '../core/diagnostics.js';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -40,7 +40,7 @@ export async function readStdin(io: Io): Promise<string> {
   }
   if (!io.stdin) return '';
   if (io.stdinIsTTY) {
-    throw new PmcError('PMC_NO_INPUT', 'no manifest: give a file, or pipe one on stdin', { exitStatus: EXIT_USAGE });
+    throw new PmcError('PMC_NO_INPUT', 'no manifest: give a file, or pipe one on stdin');
   }
   const parts: Buffer[] = [];
   let size = 0;

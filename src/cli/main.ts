@@ -3,7 +3,8 @@
  * exits the process and never touches process streams: bin/pmc.js passes them in.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT_INPUT, EXIT_USAGE, PmcError } from '../core/diagnostics.js';
+import { PmcError } from '../core/diagnostics.js';
+import { EXIT_INPUT, EXIT_USAGE, exitStatusOf } from './exit.js';
 import { CUSTOMIZER_KINDS } from '../core/config.js';
 import { report, type Io } from './io.js';
 import { runCustomize, type CustomizeFlags } from './commands/customize.js';
@@ -151,7 +152,7 @@ async function handleError(e: unknown, io: Io): Promise<number> {
   }
   if (e instanceof PmcError) {
     await report(e.diagnostics(), io);
-    return e.exitStatus;
+    return exitStatusOf(e.code);
   }
   // A bug, not bad input: still one clear line, and the stack only on request.
   const err = e instanceof Error ? e : new Error(String(e));

@@ -1,15 +1,67 @@
 /**
  * One error type for the whole program, and the warnings that travel beside results.
- * The core never prints: it returns warnings and throws PmcError; the CLI formats both.
+ * The core never prints: it returns warnings and throws PmcError; the CLI formats both
+ * and decides the exit status.
  */
 
-export const EXIT_OK = 0;
-/** Bad input, a failed check. */
-export const EXIT_INPUT = 1;
-/** Wrong usage: unknown flag, missing argument, conflicting options. */
-export const EXIT_USAGE = 2;
-/** `pmc diff`: something would change. */
-export const EXIT_DIFFERS = 3;
+/** Every code pmc reports: a closed list, each documented in the README. */
+export const ERROR_CODES = [
+  // usage
+  'PMC_USAGE',
+  'PMC_NO_INPUT',
+  // files and streams
+  'PMC_READ',
+  'PMC_WRITE',
+  'PMC_NOT_TEXT',
+  'PMC_INPUT_TOO_LARGE',
+  'PMC_EMPTY_INPUT',
+  // YAML and JSON that cannot be read safely
+  'PMC_YAML_SYNTAX',
+  'PMC_YAML_ALIASES',
+  'PMC_YAML_TOO_DEEP',
+  'PMC_FORBIDDEN_KEY',
+  // configuration files
+  'PMC_WORKER_CONFIG',
+  'PMC_FUNCTION_CONFIG',
+  'PMC_PLUGIN_CONFIG',
+  'PMC_KRM',
+  'PMC_OPTIONS_JSON',
+  // option values
+  'PMC_OPTIONS_TYPE',
+  'PMC_OPTIONS_VALUE',
+  'PMC_OPTIONS_RANGE',
+  'PMC_OPTIONS_QUANTITY',
+  'PMC_OPTIONS_UNKNOWN_KEY',
+  'PMC_OPTIONS_COERCED',
+  'PMC_OPTIONS_DUPLICATE_KEY',
+  'PMC_OPTIONS_NULL',
+  // what Kubernetes refuses
+  'PMC_LABEL_KEY',
+  'PMC_LABEL_VALUE',
+  'PMC_ANNOTATION_KEY',
+  'PMC_ANNOTATION_SIZE',
+  'PMC_NAMESPACE',
+  'PMC_NAME',
+  'PMC_JOB_NAME',
+  'PMC_TOLERATION',
+  'PMC_SECURITY_CONTEXT',
+  'PMC_CAPABILITY_NAME',
+  'PMC_SELECTOR_MISMATCH',
+  'PMC_SCHEMA',
+  'PMC_MANIFEST_SHAPE',
+  'PMC_PSS',
+  // the function's identity
+  'PMC_IDENTITY_UNKNOWN',
+  'PMC_IDENTITY_FROM_LABELS',
+  // given, but not applied
+  'PMC_NO_CUSTOMIZER',
+  'PMC_SECURITY_CONTEXT_IGNORED',
+  'PMC_RESOURCE_IGNORED',
+  'PMC_PRESET_PATH',
+  'PMC_NO_WORKLOAD',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface Location {
   /** A file name, `<stdin>`, or `--custom-runtime-options`. */
@@ -31,28 +83,26 @@ export type Severity = 'error' | 'warning';
 export interface Diagnostic {
   severity: Severity;
   /** Stable, documented, e.g. PMC_OPTIONS_TYPE. */
-  code: string;
+  code: ErrorCode;
   message: string;
   location?: Location;
 }
 
 export class PmcError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly location?: Location;
-  readonly exitStatus: number;
   /** Further errors found in the same pass, so the user sees all of them at once. */
   readonly more: Diagnostic[];
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
-    opts: { location?: Location; exitStatus?: number; more?: Diagnostic[] } = {},
+    opts: { location?: Location; more?: Diagnostic[] } = {},
   ) {
     super(message);
     this.name = 'PmcError';
     this.code = code;
     this.location = opts.location;
-    this.exitStatus = opts.exitStatus ?? EXIT_INPUT;
     this.more = opts.more ?? [];
   }
 
@@ -64,9 +114,9 @@ export class PmcError extends Error {
     ];
   }
 
-  static fromDiagnostics(errors: Diagnostic[], exitStatus = EXIT_INPUT): PmcError {
+  static fromDiagnostics(errors: Diagnostic[]): PmcError {
     const [first, ...rest] = errors;
-    return new PmcError(first.code, first.message, { location: first.location, exitStatus, more: rest });
+    return new PmcError(first.code, first.message, { location: first.location, more: rest });
   }
 }
 
@@ -76,14 +126,14 @@ export class DiagnosticSink {
   private readonly warned = new Set<string>();
 
   /** A warning said once: options shared by several functions would repeat it for each. */
-  warn(code: string, message: string, location?: Location): void {
+  warn(code: ErrorCode, message: string, location?: Location): void {
     const key = JSON.stringify([code, message, location]);
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.items.push({ severity: 'warning', code, message, location });
   }
 
-  error(code: string, message: string, location?: Location): void {
+  error(code: ErrorCode, message: string, location?: Location): void {
     this.items.push({ severity: 'error', code, message, location });
   }
 

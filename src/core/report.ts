@@ -6,7 +6,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { CustomizeInput, CustomizeResult } from './customize.js';
 import type { Change, OptionPath } from './edit.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, ErrorCode } from './diagnostics.js';
 import { entryOf, type OptionKey, type Provenance, type RuntimeOpts } from './registry.js';
 import { splitDocuments } from './stream.js';
 import { parseDocument } from 'yaml';
@@ -84,7 +84,7 @@ export interface ExplainReport {
 }
 
 /** Warnings that mean "given, but not applied": explain lists them as ignored. */
-export const IGNORED_CODES = new Set(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
+export const IGNORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
 
 export function explain(input: CustomizeInput, result: CustomizeResult, warnings: Diagnostic[] = []): ExplainReport {
   const changes = result.changes.map((c): ExplainedChange => {

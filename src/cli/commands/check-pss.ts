@@ -2,7 +2,8 @@
  * `pmc check-pss`: every pod template in a stream (StatefulSet, Deployment, DaemonSet,
  * ReplicaSet, Job, CronJob, Pod) against a Pod Security Standards level.
  */
-import { EXIT_OK, PmcError } from '../../core/diagnostics.js';
+import { PmcError } from '../../core/diagnostics.js';
+import { EXIT_OK } from '../exit.js';
 import { formatPssPolicy, podBearers, podTemplate, pssDiagnostics, type PssPolicy } from '../../core/pss.js';
 import { streamObjects } from '../../core/stream.js';
 import { readManifest } from '../inputs.js';

@@ -4,7 +4,8 @@
 import { customize, outputYaml, type CustomizeResult } from '../../core/customize.js';
 import { outputObjects } from '../../core/customize.js';
 import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
-import { EXIT_OK, EXIT_USAGE, PmcError } from '../../core/diagnostics.js';
+import { PmcError } from '../../core/diagnostics.js';
+import { EXIT_OK } from '../exit.js';
 import { resolve } from 'node:path';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { report, type Io } from '../io.js';
@@ -19,7 +20,7 @@ export interface CustomizeFlags extends InputFlags {
 
 export async function runCustomize(manifest: string | undefined, flags: CustomizeFlags, io: Io): Promise<number> {
   if (flags.inPlace && (manifest === undefined || manifest === '-')) {
-    throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin', { exitStatus: EXIT_USAGE });
+    throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin');
   }
   const { input, warnings } = await loadInput(manifest, flags, io);
   const result = customize(input);

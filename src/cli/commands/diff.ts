@@ -3,7 +3,7 @@
  * nothing changes and 3 when something does, so CI can gate on it (as `kubectl diff`).
  */
 import { customize } from '../../core/customize.js';
-import { EXIT_DIFFERS, EXIT_OK } from '../../core/diagnostics.js';
+import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import { documentDiffs } from '../../core/report.js';
 import type { PssPolicy } from '../../core/pss.js';
 import { loadInput, type InputFlags } from '../inputs.js';

@@ -3,7 +3,7 @@
  * option came from; then what was ignored and why. A table for people, -o json for programs.
  */
 import { customize } from '../../core/customize.js';
-import { EXIT_OK } from '../../core/diagnostics.js';
+import { EXIT_OK } from '../exit.js';
 import { explain, IGNORED_CODES, type ExplainReport } from '../../core/report.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { report, type Io } from '../io.js';

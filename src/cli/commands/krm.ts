@@ -8,7 +8,8 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { customize, outputObjects } from '../../core/customize.js';
 import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
-import { DiagnosticSink, EXIT_INPUT, EXIT_OK, PmcError, type Diagnostic } from '../../core/diagnostics.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from '../../core/diagnostics.js';
+import { EXIT_INPUT, EXIT_OK } from '../exit.js';
 import { parseYamlFile } from '../../core/config.js';
 import { plainOf, styleOf } from '../../core/stream.js';
 import { pluginConfigFrom } from '../../core/plugin-config.js';

@@ -6,7 +6,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DiagnosticSink, EXIT_OK, PmcError } from '../../core/diagnostics.js';
+import { DiagnosticSink, PmcError } from '../../core/diagnostics.js';
+import { EXIT_OK } from '../exit.js';
 import { customize, outputYaml } from '../../core/customize.js';
 import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/plugin-config.js';
 import { flagsFromPluginConfig, loadInput } from '../inputs.js';

@@ -89,7 +89,7 @@ beforeAll(async () => {
 });
 
 function run(manifest: string, worker: RuntimeOpts, fnOpts: RuntimeOpts) {
-  return customize({ manifest, source: '<prop>', customizer: 'security-context', worker, functionOptions: fnOpts, schema });
+  return customize({ manifest, source: '<prop>', customizer: 'security-context', worker, functionOptions: fnOpts, schema, identity: [], all: false, strict: false, optionsGiven: true, validate: true });
 }
 
 function withoutTolerations(text: string) {

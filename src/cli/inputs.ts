@@ -2,17 +2,11 @@
  * The inputs every customizing command shares (customize, diff, explain): reads the
  * files the flags name and turns them into the core's CustomizeInput.
  */
-import { DiagnosticSink, PmcError, type Diagnostic } from '../core/diagnostics.js';
-import {
-  customizerForClassName,
-  readCustomRuntimeOptions,
-  readFunctionConfig,
-  readWorkerConfig,
-  type CustomizerKind,
-} from '../core/config.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { CustomizerKind } from '../core/config.js';
 import type { CustomizeInput } from '../core/customize.js';
-import type { RuntimeOpts } from '../core/registry.js';
 import type { PluginConfig } from '../core/plugin-config.js';
+import { refuseBoth, settingsFrom, type CustomizeSettings, type GivenConfig } from '../core/settings.js';
 import { readStdin, readTextFile, type Io } from './io.js';
 import { loadSchemaValidator } from './schema.js';
 
@@ -46,69 +40,31 @@ export async function readManifest(manifest: string | undefined, io: Io): Promis
   return { text: await readTextFile(manifest, io, 'manifest'), source: manifest };
 }
 
-export async function loadInput(manifestArg: string | undefined, flags: InputFlags, io: Io): Promise<LoadedInput> {
-  if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) {
-    throw new PmcError('PMC_USAGE', 'give --custom-runtime-options or --custom-runtime-options-file, not both');
-  }
-  const sink = new DiagnosticSink();
-  const strict = !!flags.strict;
-
-  let className: string | undefined;
-  let worker: RuntimeOpts = {};
-  const workerGiven = flags.workerConfig !== undefined || flags.workerConfigInline !== undefined;
-  if (flags.workerConfig !== undefined) {
-    const text = await readTextFile(flags.workerConfig, io, 'worker config');
-    ({ className, options: worker } = readWorkerConfig(text, flags.workerConfig, sink, strict));
-  } else if (flags.workerConfigInline) {
-    const { text, source, at } = flags.workerConfigInline;
-    ({ className, options: worker } = readWorkerConfig(text, source, sink, strict, at));
-  }
-
-  let functionOptions: RuntimeOpts | undefined;
-  const identity: CustomizeInput['identity'] = [];
-  const fromFlags = { tenant: flags.tenant, namespace: flags.namespace, name: flags.name };
-  identity.push({ from: 'flags', value: fromFlags });
-
-  if (flags.functionConfig !== undefined) {
-    const text = await readTextFile(flags.functionConfig, io, 'function config');
-    const fc = readFunctionConfig(text, flags.functionConfig, sink);
-    identity.push({ from: 'function config', value: fc.identity });
-    if (fc.customRuntimeOptions !== undefined && fc.optionsOrigin) {
-      functionOptions = readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, strict);
-    }
-  }
-  // The command line wins over the config file, as pulsar-admin's flags do.
-  if (flags.customRuntimeOptions !== undefined) {
-    const source = flags.customRuntimeOptionsSource ?? '--custom-runtime-options';
-    functionOptions = readCustomRuntimeOptions(flags.customRuntimeOptions, { source }, sink, strict);
-  } else if (flags.customRuntimeOptionsFile !== undefined) {
-    const text = await readTextFile(flags.customRuntimeOptionsFile, io, 'custom runtime options file');
-    functionOptions = readCustomRuntimeOptions(text, { source: flags.customRuntimeOptionsFile }, sink, strict);
-  }
-  sink.throwIfErrors();
-
-  // No worker file, no class name to follow: assume the deployment the seed describes.
-  const customizer: CustomizerKind =
-    flags.customizer ?? (!workerGiven ? 'security-context' : customizerForClassName(className));
-
-  const manifest = await readManifest(manifestArg, io);
-  const optionsGiven = functionOptions !== undefined || Object.keys(worker).length > 0;
-  return {
-    input: {
-      manifest: manifest.text,
-      source: manifest.source,
-      customizer,
-      worker,
-      functionOptions,
-      identity,
-      all: !!flags.all,
-      strict,
-      optionsGiven,
-      validate: flags.validate !== false,
-      schema: flags.validate !== false ? await loadSchemaValidator() : undefined,
-    },
-    warnings: sink.warnings,
+/** Reads the files the flags name; the core turns them and the flags into the run's settings. */
+export async function loadSettings(flags: InputFlags, io: Io): Promise<{ settings: CustomizeSettings; warnings: Diagnostic[] }> {
+  if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) throw refuseBoth('--custom-runtime-options', '--custom-runtime-options-file');
+  const given: GivenConfig = {
+    customizer: flags.customizer,
+    identity: { tenant: flags.tenant, namespace: flags.namespace, name: flags.name },
+    strict: flags.strict,
+    all: flags.all,
+    validate: flags.validate,
   };
+  if (flags.workerConfig !== undefined) given.worker = { text: await readTextFile(flags.workerConfig, io, 'worker config'), source: flags.workerConfig };
+  else if (flags.workerConfigInline) given.worker = flags.workerConfigInline;
+  if (flags.functionConfig !== undefined) given.functionConfig = { text: await readTextFile(flags.functionConfig, io, 'function config'), source: flags.functionConfig };
+  if (flags.customRuntimeOptions !== undefined) given.options = { text: flags.customRuntimeOptions, source: flags.customRuntimeOptionsSource ?? '--custom-runtime-options' };
+  else if (flags.customRuntimeOptionsFile !== undefined) {
+    given.options = { text: await readTextFile(flags.customRuntimeOptionsFile, io, 'custom runtime options file'), source: flags.customRuntimeOptionsFile };
+  }
+  return settingsFrom(given, flags.validate !== false ? await loadSchemaValidator() : undefined);
+}
+
+/** The settings and the manifest: everything customize, diff and explain need. */
+export async function loadInput(manifestArg: string | undefined, flags: InputFlags, io: Io): Promise<LoadedInput> {
+  const { settings, warnings } = await loadSettings(flags, io);
+  const manifest = await readManifest(manifestArg, io);
+  return { input: { ...settings, manifest: manifest.text, source: manifest.source }, warnings };
 }
 
 /** The flags a PulsarManifestCustomizer config stands for. */

@@ -3,42 +3,23 @@
  * documents. Text in, text out; no file system, no process, no printing.
  */
 import { applyOptions } from './apply.js';
-import type { CustomizerKind } from './config.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import { DocumentEditor, type Change } from './edit.js';
-import type { IdentitySource } from './identity.js';
 import type { FunctionIdentity } from './naming.js';
+import type { CustomizeSettings } from './settings.js';
 import type { RuntimeOpts } from './registry.js';
 import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.js';
 import { hasContent, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
-import { checkWorkload, type SchemaValidator } from './validate.js';
+import { checkWorkload } from './validate.js';
 import { isObject } from './values.js';
 import { docLocation, indexServices, isPulsarStatefulSet, servicesOf, type Candidate } from './workloads.js';
 
-export interface CustomizeInput {
+/** A manifest stream and the settings to customize it with. */
+export interface CustomizeInput extends CustomizeSettings {
   /** The manifest stream, as read. */
   manifest: string;
   /** Its name in messages: a file name or `<stdin>`. */
   source: string;
-  customizer: CustomizerKind;
-  /** runtimeCustomizerConfig, already read. */
-  worker: RuntimeOpts;
-  /**
-   * customRuntimeOptions given on the command line or in a config file, for every
-   * StatefulSet. When absent, each StatefulSet's own embedded options are used.
-   */
-  functionOptions?: RuntimeOpts;
-  /** Identity given on the command line or in a config file, highest priority first. */
-  identity?: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
-  /** Customize every StatefulSet and Service, not only Pulsar's. */
-  all?: boolean;
-  strict?: boolean;
-  /** Something asked for customization (for the warning when the customizer is none). */
-  optionsGiven?: boolean;
-  /** Check the options and the result against Kubernetes' rules (default true). */
-  validate?: boolean;
-  /** The Kubernetes OpenAPI schema check, when the caller has loaded one. */
-  schema?: SchemaValidator;
 }
 
 export interface CustomizedDocument {
@@ -64,31 +45,49 @@ export interface CustomizeResult {
   workloads: number;
 }
 
+/** A manifest stream customized: only the documents that may be Pulsar's are parsed, edited ones printed in their own style. */
 export function customize(input: CustomizeInput): CustomizeResult {
-  const sink = new DiagnosticSink();
   if (!hasContent(input.manifest)) {
     throw new PmcError('PMC_EMPTY_INPUT', 'the input holds no YAML document (did the command before pmc fail?)', {
       location: { source: input.source },
     });
   }
   const chunks = splitDocuments(input.manifest);
-  const result: CustomizeResult = { documents: [], changes: [], warnings: [], merged: new Map(), workloads: 0 };
+  const parsed = new Map<number, ParsedChunk>();
+  if (input.customizer !== 'none') {
+    for (const chunk of chunks) if (mayHoldKind(chunk, ['StatefulSet', 'Service'])) parsed.set(chunk.index, parseChunk(chunk, input.source));
+  }
+  const { result, edited, objects } = customizeParsed([...parsed.values()], input);
+  const changedDocs = new Set(result.changes.map((c) => c.document));
+  result.documents = chunks.map((c) => {
+    const p = parsed.get(c.index);
+    const object = objects.get(c.index);
+    if (p && edited.has(c.index) && changedDocs.has(c.index)) return { index: c.index, line: c.line, text: printChunk(p), edited: true, parsed: p, object };
+    return { index: c.index, line: c.line, text: c.text, edited: false, parsed: p, object };
+  });
+  return result;
+}
 
+/**
+ * The customization of parsed documents, edited in place (their yaml Documents and their
+ * plain data together): the StatefulSets that are a Pulsar function's, each with its
+ * Services. The KRM function calls this on a ResourceList's items.
+ */
+export function customizeParsed(
+  documents: ParsedChunk[],
+  input: CustomizeSettings & { source: string },
+): { result: CustomizeResult; edited: Set<number>; objects: Map<number, object> } {
+  const sink = new DiagnosticSink();
+  const result: CustomizeResult = { documents: [], changes: [], warnings: [], merged: new Map(), workloads: 0 };
+  const edited = new Set<number>();
   if (input.customizer === 'none') {
-    if (input.optionsGiven) {
-      sink.warn('PMC_NO_CUSTOMIZER', 'no runtimeCustomizerClassName in the worker config: Pulsar ignores customRuntimeOptions, so the manifest is unchanged');
-    }
-    result.documents = chunks.map((c) => ({ index: c.index, line: c.line, text: c.text, edited: false }));
+    if (input.optionsGiven) sink.warn('PMC_NO_CUSTOMIZER', 'no runtimeCustomizerClassName in the worker config: Pulsar ignores customRuntimeOptions, so the manifest is unchanged');
     result.warnings = sink.warnings;
-    return result;
+    return { result, edited, objects: new Map() };
   }
 
   const candidates: Candidate[] = [];
-  const parsed = new Map<number, ParsedChunk>();
-  for (const chunk of chunks) {
-    if (!mayHoldKind(chunk, ['StatefulSet', 'Service'])) continue;
-    const p = parseChunk(chunk, input.source);
-    parsed.set(chunk.index, p);
+  for (const p of documents) {
     const plain = toPlain(p, input.source);
     if (!isObject(plain)) continue;
     refuseForbiddenKeys(plain, { source: input.source, line: p.line, document: { index: p.index } });
@@ -99,9 +98,7 @@ export function customize(input: CustomizeInput): CustomizeResult {
 
   const statefulSets = candidates.filter((c): c is Extract<Candidate, { kind: 'StatefulSet' }> => c.kind === 'StatefulSet' && (input.all || isPulsarStatefulSet(c.plain)));
   const services = candidates.filter((c) => c.kind === 'Service');
-  const edited = new Set<number>();
   const pairedServices = new Set<number>();
-
   const serviceIndex = indexServices(services);
   for (const sts of statefulSets) {
     const own = servicesOf(sts.plain, serviceIndex);
@@ -118,13 +115,9 @@ export function customize(input: CustomizeInput): CustomizeResult {
       edited.add(svc.chunk.index);
     }
   }
-  if (result.workloads === 0) {
-    sink.warn('PMC_NO_WORKLOAD', 'no Pulsar function StatefulSet in the input; the output is the input, unchanged', {
-      source: input.source,
-    });
-  }
+  if (result.workloads === 0) sink.warn('PMC_NO_WORKLOAD', 'no Pulsar function StatefulSet in the input; the output is the input, unchanged', { source: input.source });
   sink.throwIfErrors();
-  if (input.validate !== false) {
+  if (input.validate) {
     const named = new Set(result.changes.filter((ch) => ch.path.length === 2 && ch.path[0] === 'metadata' && ch.path[1] === 'name').map((ch) => ch.document));
     for (const c of candidates) {
       if (!edited.has(c.chunk.index)) continue;
@@ -133,28 +126,17 @@ export function customize(input: CustomizeInput): CustomizeResult {
     }
     sink.throwIfErrors();
   }
-
-  const changedDocs = new Set(result.changes.map((c) => c.document));
-  const objects = new Map(candidates.map((c) => [c.chunk.index, c.plain]));
-  result.documents = chunks.map((c) => {
-    const p = parsed.get(c.index);
-    const object = objects.get(c.index);
-    if (p && edited.has(c.index) && changedDocs.has(c.index)) {
-      return { index: c.index, line: c.line, text: printChunk(p), edited: true, parsed: p, object };
-    }
-    return { index: c.index, line: c.line, text: c.text, edited: false, parsed: p, object };
-  });
   result.warnings = sink.warnings;
-  return result;
+  return { result, edited, objects: new Map(candidates.map((c) => [c.chunk.index, c.plain])) };
 }
 
 /** One StatefulSet and its Services, customized with the options resolved for them. */
-function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, services: Candidate[], input: CustomizeInput, sink: DiagnosticSink, result: CustomizeResult) {
+function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, services: Candidate[], input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result: CustomizeResult) {
   if (!isObject(sts.plain.spec?.template)) {
     sink.error('PMC_MANIFEST_SHAPE', 'the StatefulSet has no pod template (spec.template)', docLocation(sts, input.source, 'spec.template'));
     return;
   }
-  const resolved = resolveWorkload(sts, services.length > 0, { ...input, validate: input.validate !== false }, sink);
+  const resolved = resolveWorkload(sts, services.length > 0, input, sink);
   if (!resolved) return;
   const { options, functionOptions, identity, workloadName } = resolved;
   const where = docLocation(sts, input.source);
@@ -167,7 +149,7 @@ function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, ser
 }
 
 /** With --all, a Service without a StatefulSet gets the worker's and the given options' metadata. */
-function customizeLoneService(svc: Candidate, input: CustomizeInput, sink: DiagnosticSink, result: CustomizeResult) {
+function customizeLoneService(svc: Candidate, input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result: CustomizeResult) {
   const where = docLocation(svc, input.source);
   const options = applicableOptions(mergeRuntimeOpts(input.worker, input.functionOptions ?? {}), input.customizer, sink, where);
   const editor = new DocumentEditor(svc.chunk.doc, svc.plain, svc.chunk.index, 'Service', svc.name, input.source);

@@ -1,0 +1,99 @@
+/**
+ * The KRM function as a pure transform on a ResourceList (config.kubernetes.io/v1): its
+ * items customized in place, so every annotation the orchestrator put on them
+ * (config.kubernetes.io/*, internal.config.kubernetes.io/*) comes back as it was, and
+ * problems reported as `results`, each built by a small builder, as kpt-functions-sdk does.
+ * https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md
+ */
+import { Document, isMap, isSeq, type Node } from 'yaml';
+import { parseYamlFile } from './config.js';
+import { customizeParsed } from './customize.js';
+import { PmcError, type Diagnostic } from './diagnostics.js';
+import { pssDiagnostics, type PssPolicy } from './pss.js';
+import type { ParsedChunk } from './stream.js';
+import { plainOf, styleOf } from './stream.js';
+import type { CustomizeSettings } from './settings.js';
+import { asArray, isObject, type Obj } from './values.js';
+
+const RESOURCE_LIST_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1'];
+// Problems in the options are named by their JSON path in the message, not as an item field.
+const OPTION_ROOTS = /^(customRuntimeOptions|runtimeCustomizerConfig|spec\.workerConfig)/;
+
+export interface ResourceList {
+  /** The ResourceList as parsed, edited in place. */
+  doc: Document;
+  /** Its text, for its layout when printed again. */
+  text: string;
+  items: Node[];
+  /** The items as plain data, as they came (for results' resourceRef). */
+  plainItems: Obj[];
+  functionConfig?: Obj;
+}
+
+export interface KrmResult {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  resourceRef?: { apiVersion?: string; kind?: string; name?: string; namespace?: string };
+  field?: { path: string };
+  tags?: Record<string, string>;
+}
+
+/** Reads a ResourceList, or refuses what is not one. */
+export function readResourceList(text: string, source: string): ResourceList {
+  const doc = parseYamlFile(text, source);
+  const list = plainOf(doc, { source }, 'ResourceList') as Obj | null;
+  if (!isObject(list) || !RESOURCE_LIST_VERSIONS.includes(list.apiVersion) || list.kind !== 'ResourceList') {
+    throw new PmcError('PMC_KRM', 'expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin', { location: { source } });
+  }
+  const itemsNode = doc.get('items', true);
+  return {
+    doc,
+    text,
+    items: isSeq(itemsNode) ? (itemsNode.items as Node[]) : [],
+    plainItems: asArray(list.items),
+    functionConfig: isObject(list.functionConfig) ? list.functionConfig : undefined,
+  };
+}
+
+/** The result for one diagnostic, pointing at the item it is about. */
+export function resultOf(d: Diagnostic, items: Obj[]): KrmResult {
+  const loc = d.location;
+  const result: KrmResult = { message: d.message, severity: d.severity, tags: { code: d.code } };
+  if (loc?.path && OPTION_ROOTS.test(loc.path)) result.message = `${loc.path}: ${d.message}`;
+  else if (loc?.path && loc.document) result.field = { path: loc.path };
+  if (loc?.document) {
+    const item = items[loc.document.index];
+    result.resourceRef = {
+      apiVersion: item?.apiVersion,
+      kind: item?.kind ?? loc.document.kind,
+      name: item?.metadata?.name ?? loc.document.name,
+      ...(item?.metadata?.namespace ? { namespace: item.metadata.namespace } : {}),
+    };
+  }
+  return result;
+}
+
+/**
+ * The items customized, and checked against a Pod Security policy when one is given:
+ * copies are edited, and put in the list only when all went well, so a failed run returns
+ * the items as they came. Returns the warnings; throws a PmcError on failure.
+ */
+export function transformResourceList(list: ResourceList, settings: CustomizeSettings, checkPss?: PssPolicy, source = 'items'): Diagnostic[] {
+  const documents: ParsedChunk[] = list.items.map((node, index) => ({ index, text: '', line: 1, doc: new Document(node.clone()) }));
+  const { result, edited, objects } = customizeParsed(documents, { ...settings, source });
+  if (checkPss) {
+    const output = list.plainItems.map((item, index) => ({ index, object: objects.get(index) ?? item }));
+    const refused = pssDiagnostics(output, checkPss, source);
+    if (refused.length) throw PmcError.fromDiagnostics(refused);
+  }
+  const itemsNode = list.doc.get('items', true);
+  for (const index of edited) if (isSeq(itemsNode)) itemsNode.items[index] = documents[index]!.doc.contents as Node;
+  return result.warnings;
+}
+
+/** The ResourceList as output: its items as edited, and the results (none: the key removed). */
+export function printResourceList(list: ResourceList, results: KrmResult[]): string {
+  if (results.length > 0) list.doc.set('results', list.doc.createNode(results));
+  else if (isMap(list.doc.contents)) list.doc.delete('results');
+  return list.doc.toString(styleOf(list.text));
+}

@@ -1,0 +1,98 @@
+/**
+ * From what the user gave (the texts of the files the flags named, and the flags) to the
+ * complete settings of a run, once: which customizer runs, whose options win, where the
+ * function's identity comes from. The edge only reads files; every rule is here.
+ */
+import { customizerForClassName, readCustomRuntimeOptions, readFunctionConfig, readWorkerConfig, type CustomizerKind } from './config.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
+import type { IdentitySource } from './identity.js';
+import type { FunctionIdentity } from './naming.js';
+import type { RuntimeOpts } from './registry.js';
+import type { SchemaValidator } from './validate.js';
+
+/** A text the user gave, and its name in messages. */
+export interface GivenText {
+  text: string;
+  source: string;
+}
+
+export interface GivenConfig {
+  /** functions_worker.yml, or a worker config inside another YAML file at `at` (a plugin config's spec.workerConfig). */
+  worker?: GivenText & { at?: string[] };
+  /** A pulsar-admin function, source or sink config file. */
+  functionConfig?: GivenText;
+  /** customRuntimeOptions from the command line (-r) or its file. */
+  options?: GivenText;
+  customizer?: CustomizerKind;
+  identity?: Partial<FunctionIdentity>;
+  strict?: boolean;
+  all?: boolean;
+  validate?: boolean;
+}
+
+/** Everything customizing needs besides the manifests. */
+export interface CustomizeSettings {
+  customizer: CustomizerKind;
+  /** runtimeCustomizerConfig, read. */
+  worker: RuntimeOpts;
+  /**
+   * customRuntimeOptions given for every StatefulSet. When absent, each StatefulSet's own
+   * embedded options are used.
+   */
+  functionOptions?: RuntimeOpts;
+  /** Identity given on the command line or in a config file, highest priority first. */
+  identity: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
+  /** Customize every StatefulSet and Service, not only Pulsar's. */
+  all: boolean;
+  strict: boolean;
+  /** Something asked for customization (for the warning when the customizer is none). */
+  optionsGiven: boolean;
+  /** Check the options and the result against Kubernetes' rules. */
+  validate: boolean;
+  /** The Kubernetes OpenAPI schema check, when the caller has loaded one. */
+  schema?: SchemaValidator;
+}
+
+/** The settings, with the warnings reading them gave; every error at once, thrown. */
+export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { settings: CustomizeSettings; warnings: Diagnostic[] } {
+  const sink = new DiagnosticSink();
+  const strict = !!given.strict;
+
+  let className: string | undefined;
+  let worker: RuntimeOpts = {};
+  if (given.worker) ({ className, options: worker } = readWorkerConfig(given.worker.text, given.worker.source, sink, strict, given.worker.at));
+
+  const identity: CustomizeSettings['identity'] = [{ from: 'flags', value: given.identity ?? {} }];
+  let functionOptions: RuntimeOpts | undefined;
+  if (given.functionConfig) {
+    const fc = readFunctionConfig(given.functionConfig.text, given.functionConfig.source, sink);
+    identity.push({ from: 'function config', value: fc.identity });
+    if (fc.customRuntimeOptions !== undefined && fc.optionsOrigin) functionOptions = readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, strict);
+  }
+  // The command line wins over the config file, as pulsar-admin's flags do.
+  if (given.options) functionOptions = readCustomRuntimeOptions(given.options.text, { source: given.options.source }, sink, strict);
+  sink.throwIfErrors();
+
+  // No worker file, no class name to follow: assume the deployment the seed describes.
+  const customizer = given.customizer ?? (given.worker ? customizerForClassName(className) : 'security-context');
+  const validate = given.validate !== false;
+  return {
+    settings: {
+      customizer,
+      worker,
+      functionOptions,
+      identity,
+      all: !!given.all,
+      strict,
+      optionsGiven: functionOptions !== undefined || Object.keys(worker).length > 0,
+      validate,
+      schema: validate ? schema : undefined,
+    },
+    warnings: sink.warnings,
+  };
+}
+
+/** Two sources for one thing are a usage error, not a silent choice. */
+export function refuseBoth(a: string, b: string): PmcError {
+  return new PmcError('PMC_USAGE', `give ${a} or ${b}, not both`);
+}

@@ -7,6 +7,41 @@
  * https://github.com/kubernetes/pod-security-admission/tree/master/policy
  */
 import type { Diagnostic } from './diagnostics.js';
+import {
+  allowPrivilegeEscalation_1_8,
+  allowPrivilegeEscalation_1_25,
+  appArmorProfile_1_0,
+  capabilitiesBaseline_1_0,
+  capabilitiesRestricted_1_22,
+  capabilitiesRestricted_1_25,
+  hostNamespaces_1_0,
+  hostPathVolumes_1_0,
+  hostPorts_1_0,
+  hostProbesAndHostLifecycle_1_34,
+  privileged_1_0,
+  procMount_1_0,
+  procMount_1_35,
+  restrictedVolumes_1_0,
+  runAsNonRoot_1_0,
+  runAsNonRoot_1_35,
+  runAsUser_1_23,
+  runAsUser_1_35,
+  seLinuxOptions,
+  seLinuxOptions_1_0,
+  seLinuxOptions_1_31,
+  seccompProfileBaseline_1_0,
+  seccompProfileBaseline_1_19,
+  seccompProfileRestricted_1_19,
+  seccompProfileRestricted_1_25,
+  SYSCTLS_1_0,
+  SYSCTLS_1_27,
+  SYSCTLS_1_29,
+  SYSCTLS_1_32,
+  SYSCTLS_1_37,
+  sysctls,
+  windowsHostProcess_1_0,
+} from './pss-checks.js';
+import type { CheckPod } from './pss-helpers.js';
 import { asArray, isObject, type Obj } from './values.js';
 
 export type PssLevel = 'baseline' | 'restricted';
@@ -48,371 +83,6 @@ export function parsePssPolicy(text: string): PssPolicy | { error: string } {
 /** `restricted:v1.25`, `restricted:latest`: as admission messages name the policy. */
 export function formatPssPolicy(p: PssPolicy): string {
   return `${p.level}:${p.minor === 'latest' ? 'latest' : `v1.${p.minor}`}`;
-}
-
-// --- the library's helpers (policy/helpers.go, policy/visitor.go) ---
-
-type Result = Omit<PssViolation, 'check'> | undefined;
-type CheckPod = (meta: Obj, spec: Obj) => Result;
-type Container = Obj & { name?: string };
-
-const joinQuote = (items: string[]) => (items.length ? `"${items.join('", "')}"` : '');
-const pluralize = (one: string, many: string, n: number) => (n === 1 ? one : many);
-/** sets.NewString(...).List(): unique, in Go's byte order (code point order, not UTF-16's). */
-const sortedSet = (items: Iterable<string>) => [...new Set(items)].sort(goCompare);
-const containersPhrase = (names: string[]) => `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
-/** "pod and containers "a"": who set a forbidden value. */
-const settersPhrase = (pod: boolean, names: string[]) => [...(pod ? ['pod'] : []), ...(names.length ? [containersPhrase(names)] : [])].join(' and ');
-
-function goCompare(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
-/** Go's %q (strconv.Quote) for the strings these messages quote. */
-function goQuote(s: string): string {
-  const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (named[ch]) out += named[ch];
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
-/** initContainers, containers, then ephemeralContainers: the library's visiting order. */
-function containers(spec: Obj): Container[] {
-  return [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)].filter(isObject);
-}
-const sc = (o: Obj): Obj => (isObject(o.securityContext) ? o.securityContext : {});
-const nameOf = (c: Container) => (typeof c.name === 'string' ? c.name : '');
-const isWindows = (spec: Obj) => isObject(spec.os) && spec.os.name === 'windows';
-/** relaxPolicyForUserNamespacePod: the pod runs in a user namespace (hostUsers: false). */
-const inUserNamespace = (spec: Obj) => spec.hostUsers === false;
-
-// --- the checks, one function per check version, each beside its upstream file ---
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_allowPrivilegeEscalation.go
-function allowPrivilegeEscalation_1_8(_meta: Obj, spec: Obj): Result {
-  const bad = containers(spec).filter((c) => sc(c).allowPrivilegeEscalation !== false).map(nameOf);
-  return bad.length ? { reason: 'allowPrivilegeEscalation != false', detail: `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false` } : undefined;
-}
-/** Since 1.25 the library admits a pod with spec.os.name: windows: the API server refuses those fields there. */
-const exemptWindows = (check: CheckPod): CheckPod => (meta, spec) => (isWindows(spec) ? undefined : check(meta, spec));
-const allowPrivilegeEscalation_1_25 = exemptWindows(allowPrivilegeEscalation_1_8);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_appArmorProfile.go
-const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-const allowedAppArmorType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
-const allowedAppArmorAnnotation = (v: string) => v === '' || v === 'runtime/default' || v.startsWith('localhost/');
-function appArmorProfile_1_0(meta: Obj, spec: Obj): Result {
-  const setters: string[] = [];
-  const badValues = new Set<string>();
-  const podProfile = sc(spec).appArmorProfile;
-  if (isObject(podProfile) && !allowedAppArmorType(podProfile.type)) {
-    setters.push('pod');
-    badValues.add(String(podProfile.type ?? ''));
-  }
-  const bad: string[] = [];
-  for (const c of containers(spec)) {
-    const p = sc(c).appArmorProfile;
-    if (isObject(p) && !allowedAppArmorType(p.type)) {
-      bad.push(nameOf(c));
-      badValues.add(String(p.type ?? ''));
-    }
-  }
-  if (bad.length) setters.push(containersPhrase(bad));
-  const values = sortedSet(badValues);
-  const annotations = Object.entries(isObject(meta.annotations) ? meta.annotations : {})
-    .filter(([k, v]) => k.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowedAppArmorAnnotation(String(v ?? '')))
-    .map(([k, v]) => `${k}=${goQuote(String(v ?? ''))}`)
-    .sort(goCompare);
-  if (annotations.length) {
-    values.push(...annotations);
-    setters.push(pluralize('annotation', 'annotations', annotations.length));
-  }
-  return setters.length
-    ? { reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', values.length), detail: `${setters.join(' and ')} must not set AppArmor profile type to ${joinQuote(values)}` }
-    : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_capabilities_baseline.go
-const DEFAULT_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
-const capabilityList = (c: Container, which: 'add' | 'drop') => asArray(isObject(sc(c).capabilities) ? sc(c).capabilities[which] : undefined).map(String);
-function capabilitiesBaseline_1_0(_meta: Obj, spec: Obj): Result {
-  const bad: string[] = [];
-  const added = new Set<string>();
-  for (const c of containers(spec)) {
-    const forbidden = capabilityList(c, 'add').filter((x) => !DEFAULT_CAPABILITIES.has(x));
-    if (forbidden.length) bad.push(nameOf(c));
-    forbidden.forEach((x) => added.add(x));
-  }
-  return bad.length ? { reason: 'non-default capabilities', detail: `${containersPhrase(bad)} must not include ${joinQuote(sortedSet(added))} in securityContext.capabilities.add` } : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_capabilities_restricted.go
-function capabilitiesRestricted_1_22(_meta: Obj, spec: Obj): Result {
-  const missingDropAll: string[] = [];
-  const adding: string[] = [];
-  const forbidden = new Set<string>();
-  for (const c of containers(spec)) {
-    if (!isObject(sc(c).capabilities)) {
-      missingDropAll.push(nameOf(c));
-      continue;
-    }
-    if (!capabilityList(c, 'drop').includes('ALL')) missingDropAll.push(nameOf(c));
-    const extra = capabilityList(c, 'add').filter((x) => x !== 'NET_BIND_SERVICE');
-    if (extra.length) adding.push(nameOf(c));
-    extra.forEach((x) => forbidden.add(x));
-  }
-  const details: string[] = [];
-  if (missingDropAll.length) details.push(`${containersPhrase(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`);
-  if (adding.length) details.push(`${containersPhrase(adding)} must not include ${joinQuote(sortedSet(forbidden))} in securityContext.capabilities.add`);
-  return details.length ? { reason: 'unrestricted capabilities', detail: details.join('; ') } : undefined;
-}
-const capabilitiesRestricted_1_25 = exemptWindows(capabilitiesRestricted_1_22);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_hostNamespaces.go
-function hostNamespaces_1_0(_meta: Obj, spec: Obj): Result {
-  const used = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((k) => spec[k] === true).map((k) => `${k}=true`);
-  return used.length ? { reason: 'host namespaces', detail: used.join(', ') } : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_hostPathVolumes.go
-function hostPathVolumes_1_0(_meta: Obj, spec: Obj): Result {
-  const bad = asArray(spec.volumes).filter((v) => isObject(v) && isObject(v.hostPath)).map((v) => String(v.name ?? ''));
-  return bad.length ? { reason: 'hostPath volumes', detail: `${pluralize('volume', 'volumes', bad.length)} ${joinQuote(bad)}` } : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_hostPorts.go
-function hostPorts_1_0(_meta: Obj, spec: Obj): Result {
-  const bad: string[] = [];
-  const ports = new Set<string>();
-  for (const c of containers(spec)) {
-    const used = asArray(c.ports).filter((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0).map((p) => String(p.hostPort));
-    if (used.length) bad.push(nameOf(c));
-    used.forEach((p) => ports.add(p));
-  }
-  const list = sortedSet(ports);
-  return bad.length
-    ? { reason: 'hostPort', detail: `${containersPhrase(bad)} ${pluralize('uses', 'use', bad.length)} ${pluralize('hostPort', 'hostPorts', list.length)} ${list.join(', ')}` }
-    : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_hostProbesAndhostLifecycle.go
-function hostProbesAndHostLifecycle_1_34(_meta: Obj, spec: Obj): Result {
-  const bad = new Set<string>();
-  const hosts = new Set<string>();
-  for (const c of containers(spec)) {
-    const lifecycle = isObject(c.lifecycle) ? c.lifecycle : {};
-    for (const handler of [c.livenessProbe, c.readinessProbe, c.startupProbe, lifecycle.postStart, lifecycle.preStop]) {
-      if (!isObject(handler)) continue;
-      for (const action of [handler.httpGet, handler.tcpSocket]) {
-        if (isObject(action) && typeof action.host === 'string' && action.host !== '') {
-          bad.add(nameOf(c));
-          hosts.add(action.host);
-        }
-      }
-    }
-  }
-  const names = sortedSet(bad);
-  return names.length
-    ? {
-        reason: 'probe or lifecycle host',
-        detail: `${containersPhrase(names)} ${pluralize('uses', 'use', names.length)} ${pluralize('probe or lifecycle host', 'probe or lifecycle hosts', hosts.size)} ${joinQuote(sortedSet(hosts))}`,
-      }
-    : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_privileged.go
-function privileged_1_0(_meta: Obj, spec: Obj): Result {
-  const bad = containers(spec).filter((c) => sc(c).privileged === true).map(nameOf);
-  return bad.length ? { reason: 'privileged', detail: `${containersPhrase(bad)} must not set securityContext.privileged=true` } : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_procMount_baseline.go
-function procMount_1_0(_meta: Obj, spec: Obj): Result {
-  const bad: string[] = [];
-  const types = new Set<string>();
-  for (const c of containers(spec)) {
-    const pm = sc(c).procMount;
-    if (pm !== undefined && pm !== null && pm !== 'Default') {
-      bad.push(nameOf(c));
-      types.add(String(pm));
-    }
-  }
-  return bad.length ? { reason: 'procMount', detail: `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sortedSet(types))}` } : undefined;
-}
-/** Since 1.35 baseline allows any procMount in a user namespace; restricted keeps procMount_1_0. */
-const relaxInUserNamespace = (check: CheckPod): CheckPod => (meta, spec) => (inUserNamespace(spec) ? undefined : check(meta, spec));
-const procMount_1_35 = relaxInUserNamespace(procMount_1_0);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_restrictedVolumes.go
-const ALLOWED_VOLUME_SOURCES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
-/** The restricted sources, in the order the library tests them: the first one set names the type. */
-const RESTRICTED_VOLUME_SOURCES = ['hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos'];
-function restrictedVolumes_1_0(_meta: Obj, spec: Obj): Result {
-  const bad: string[] = [];
-  const types = new Set<string>();
-  for (const v of asArray(spec.volumes)) {
-    if (!isObject(v) || ALLOWED_VOLUME_SOURCES.some((s) => isObject(v[s]))) continue;
-    bad.push(String(v.name ?? ''));
-    types.add(RESTRICTED_VOLUME_SOURCES.find((s) => isObject(v[s])) ?? 'unknown');
-  }
-  const list = sortedSet(types);
-  return bad.length
-    ? {
-        reason: 'restricted volume types',
-        detail: `${pluralize('volume', 'volumes', bad.length)} ${joinQuote(bad)} ${pluralize('uses', 'use', bad.length)} ${pluralize('restricted volume type', 'restricted volume types', list.length)} ${joinQuote(list)}`,
-      }
-    : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_runAsNonRoot.go
-function runAsNonRoot_1_0(_meta: Obj, spec: Obj): Result {
-  const podValue = sc(spec).runAsNonRoot;
-  const podBad = podValue === false;
-  const podTrue = podValue === true;
-  const explicit: string[] = [];
-  const implicit: string[] = [];
-  for (const c of containers(spec)) {
-    const v = sc(c).runAsNonRoot;
-    if (v === true || v === false) {
-      if (v === false) explicit.push(nameOf(c));
-    } else if (!podTrue) implicit.push(nameOf(c));
-  }
-  if (podBad || explicit.length) return { reason: 'runAsNonRoot != true', detail: `${settersPhrase(podBad, explicit)} must not set securityContext.runAsNonRoot=false` };
-  return implicit.length ? { reason: 'runAsNonRoot != true', detail: `pod or ${containersPhrase(implicit)} must set securityContext.runAsNonRoot=true` } : undefined;
-}
-const runAsNonRoot_1_35 = relaxInUserNamespace(runAsNonRoot_1_0);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_runAsUser.go
-function runAsUser_1_23(_meta: Obj, spec: Obj): Result {
-  const podBad = sc(spec).runAsUser === 0;
-  const bad = containers(spec).filter((c) => sc(c).runAsUser === 0).map(nameOf);
-  return podBad || bad.length ? { reason: 'runAsUser=0', detail: `${settersPhrase(podBad, bad)} must not set runAsUser=0` } : undefined;
-}
-const runAsUser_1_35 = relaxInUserNamespace(runAsUser_1_23);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_seLinuxOptions.go
-const SELINUX_TYPES_1_0 = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
-const SELINUX_TYPES_1_31 = [...SELINUX_TYPES_1_0, 'container_engine_t'];
-function seLinuxOptions(allowedTypes: string[]): CheckPod {
-  return (_meta, spec) => {
-    const badTypes = new Set<string>();
-    let setUser = false;
-    let setRole = false;
-    const valid = (o: Obj) => {
-      let ok = true;
-      const type = typeof o.type === 'string' ? o.type : '';
-      if (!allowedTypes.includes(type)) (ok = false), badTypes.add(type);
-      if (typeof o.user === 'string' && o.user !== '') (ok = false), (setUser = true);
-      if (typeof o.role === 'string' && o.role !== '') (ok = false), (setRole = true);
-      return ok;
-    };
-    const podOpts = sc(spec).seLinuxOptions;
-    const podBad = isObject(podOpts) && !valid(podOpts);
-    const bad = containers(spec).filter((c) => isObject(sc(c).seLinuxOptions) && !valid(sc(c).seLinuxOptions)).map(nameOf);
-    if (!podBad && !bad.length) return undefined;
-    const data: string[] = [];
-    if (badTypes.size) data.push(`${pluralize('type', 'types', badTypes.size)} ${joinQuote(sortedSet(badTypes))}`);
-    if (setUser) data.push('user may not be set');
-    if (setRole) data.push('role may not be set');
-    return { reason: 'seLinuxOptions', detail: `${settersPhrase(podBad, bad)} set forbidden securityContext.seLinuxOptions: ${data.join('; ')}` };
-  };
-}
-const seLinuxOptions_1_0 = seLinuxOptions(SELINUX_TYPES_1_0);
-const seLinuxOptions_1_31 = seLinuxOptions(SELINUX_TYPES_1_31);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_seccompProfile_baseline.go
-const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
-const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
-const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
-const validSeccompAnnotation = (v: string) => v === 'runtime/default' || v === 'docker/default' || v.startsWith('localhost/');
-/** Before 1.19 seccomp was set by annotations. */
-function seccompProfileBaseline_1_0(meta: Obj, spec: Obj): Result {
-  const annotations: Obj = isObject(meta.annotations) ? meta.annotations : {};
-  const forbidden = new Set<string>();
-  const judge = (key: string) => {
-    if (!Object.prototype.hasOwnProperty.call(annotations, key)) return;
-    const v = String(annotations[key] ?? '');
-    if (!validSeccompAnnotation(v)) forbidden.add(`${key}=${goQuote(v)}`);
-  };
-  judge(SECCOMP_POD_ANNOTATION);
-  for (const c of containers(spec)) judge(SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(c));
-  const list = sortedSet(forbidden);
-  return list.length ? { reason: 'seccompProfile', detail: `forbidden ${pluralize('annotation', 'annotations', list.length)} ${list.join(', ')}` } : undefined;
-}
-function seccompProfileBaseline_1_19(_meta: Obj, spec: Obj): Result {
-  const values = new Set<string>();
-  const podProfile = sc(spec).seccompProfile;
-  const podBad = isObject(podProfile) && !validSeccomp(podProfile.type);
-  if (podBad) values.add(String(podProfile.type ?? ''));
-  const bad: string[] = [];
-  for (const c of containers(spec)) {
-    const p = sc(c).seccompProfile;
-    if (isObject(p) && !validSeccomp(p.type)) bad.push(nameOf(c)), values.add(String(p.type ?? ''));
-  }
-  return podBad || bad.length
-    ? { reason: 'seccompProfile', detail: `${settersPhrase(podBad, bad)} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(values))}` }
-    : undefined;
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_seccompProfile_restricted.go
-function seccompProfileRestricted_1_19(_meta: Obj, spec: Obj): Result {
-  const values = new Set<string>();
-  const podProfile = sc(spec).seccompProfile;
-  let podSet = false;
-  let podBad = false;
-  if (isObject(podProfile)) {
-    if (validSeccomp(podProfile.type)) podSet = true;
-    else (podBad = true), values.add(String(podProfile.type ?? ''));
-  }
-  const explicit: string[] = [];
-  const implicit: string[] = [];
-  for (const c of containers(spec)) {
-    const p = sc(c).seccompProfile;
-    if (isObject(p)) {
-      if (!validSeccomp(p.type)) explicit.push(nameOf(c)), values.add(String(p.type ?? ''));
-    } else if (!podSet) implicit.push(nameOf(c));
-  }
-  if (podBad || explicit.length) {
-    return { reason: 'seccompProfile', detail: `${settersPhrase(podBad, explicit)} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(values))}` };
-  }
-  return implicit.length
-    ? { reason: 'seccompProfile', detail: `pod or ${containersPhrase(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` }
-    : undefined;
-}
-const seccompProfileRestricted_1_25 = exemptWindows(seccompProfileRestricted_1_19);
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_sysctls.go
-const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
-const SYSCTLS_1_27 = [...SYSCTLS_1_0, 'net.ipv4.ip_local_reserved_ports'];
-const SYSCTLS_1_29 = [...SYSCTLS_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
-const SYSCTLS_1_32 = [...SYSCTLS_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
-const SYSCTLS_1_37 = [...SYSCTLS_1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
-function sysctls(allowed: string[]): CheckPod {
-  return (_meta, spec) => {
-    const bad = asArray(sc(spec).sysctls)
-      .map((s) => (isObject(s) ? String(s.name ?? '') : ''))
-      .filter((n) => !allowed.includes(n));
-    return bad.length ? { reason: 'forbidden sysctls', detail: bad.join(', ') } : undefined;
-  };
-}
-
-// https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_windowsHostProcess.go
-function windowsHostProcess_1_0(_meta: Obj, spec: Obj): Result {
-  const hostProcess = (o: Obj) => isObject(sc(o).windowsOptions) && sc(o).windowsOptions.hostProcess === true;
-  const podBad = hostProcess(spec);
-  const bad = containers(spec).filter(hostProcess).map(nameOf);
-  return podBad || bad.length ? { reason: 'hostProcess', detail: `${settersPhrase(podBad, bad)} must not set securityContext.windowsOptions.hostProcess=true` } : undefined;
 }
 
 // --- the registry (policy/registry.go) ---

@@ -5,7 +5,8 @@
 import type { DiagnosticSink, Location } from './diagnostics.js';
 import type { DocumentEditor, FieldPath } from './edit.js';
 import type { IStatefulSet } from './k8s.js';
-import { entryOf, OPTION_KEYS, WRITE_ORDER, type RuntimeOpts, type WorkloadKind } from './registry.js';
+import { entryOf, OPTION_KEYS, WRITE_ORDER, type OptionKey, type RuntimeOpts, type WorkloadKind } from './registry.js';
+import type { Writer } from './writers.js';
 
 export interface ApplyContext {
   /** The name Pulsar gives the StatefulSet and its Service for the options' job name, when there is one. */
@@ -28,20 +29,24 @@ export function expandTarget(path: string, editor: DocumentEditor): FieldPath[] 
   return out;
 }
 
+type Step = { key: OptionKey; path: string; write: Writer<unknown> };
+
+/** For each kind, every (option, target) pair in WRITE_ORDER, then registry order: computed once. */
+const PLAN: Record<WorkloadKind, Step[]> = { StatefulSet: [], Service: [] };
+for (const site of WRITE_ORDER) {
+  for (const key of OPTION_KEYS) {
+    const entry = entryOf(key);
+    for (const target of entry.targets) if (target.path === site) PLAN[target.kind].push({ key, path: site, write: target.write ?? entry.write });
+  }
+}
+
 /** Writes every option that targets this kind into the document, site by site. */
 export function applyOptions(editor: DocumentEditor, kind: WorkloadKind, options: RuntimeOpts, ctx: ApplyContext): void {
-  for (const site of WRITE_ORDER) {
-    for (const key of OPTION_KEYS) {
-      const value = options[key];
-      if (value === undefined) continue;
-      const entry = entryOf(key);
-      for (const target of entry.targets) {
-        if (target.kind !== kind || target.path !== site) continue;
-        const write = target.write ?? entry.write;
-        for (const at of expandTarget(target.path, editor)) {
-          write(value, { editor, key, at, workloadName: ctx.workloadName, podSpec: (editor.plain as IStatefulSet).spec?.template?.spec, sink: ctx.sink, where: ctx.where });
-        }
-      }
+  for (const { key, path, write } of PLAN[kind]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    for (const at of expandTarget(path, editor)) {
+      write(value, { editor, key, at, workloadName: ctx.workloadName, podSpec: (editor.plain as IStatefulSet).spec?.template?.spec, sink: ctx.sink, where: ctx.where });
     }
   }
 }

@@ -1,6 +1,6 @@
 // The option registry: its invariants, the generic applier and the special cases at core
 // level (no CLI), and the proof that adding an option is one entry in the registry.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,21 @@ describe('registry invariants', () => {
       const written = new Set(editor.changes.map((c) => c.path.filter((p) => typeof p === 'string').slice(0, 5).join('.')));
       expect(written.size).toBeGreaterThan(0);
       expect(schema(kind, plain)).toEqual([]);
+    }
+  });
+
+  it('each option key is named in at most two files under src/ (Kubernetes field paths aside)', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : files.push(join(d, e.name));
+    };
+    walk(join(root, 'src'));
+    for (const key of OPTION_KEYS) {
+      // `spec.securityContext`, `/tolerations/0`: Kubernetes' fields of the same name, not the option.
+      const named = new RegExp(`(?<![./\\w])${key}(?![./\\w])`);
+      const where = files.filter((f) => named.test(readFileSync(f, 'utf8'))).map((f) => f.slice(root.length + 1));
+      expect(where.length, `${key}: ${where.join(', ')}`).toBeLessThanOrEqual(2);
+      expect(where).toContain('src/core/registry.ts');
     }
   });
 

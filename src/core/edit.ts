@@ -8,7 +8,7 @@ import { PmcError } from './diagnostics.js';
 
 export type FieldPath = (string | number)[];
 
-/** A path into the options: ['extraLabels', 'team'], ['tolerations', 3]. */
+/** A path into the options: the option's key, then the keys and indexes inside its value. */
 export type OptionPath = (string | number)[];
 
 /**
@@ -20,7 +20,7 @@ export interface OptionRef {
   sources?: OptionPath[];
 }
 
-/** `extraLabels.team`, `tolerations[3]`: an option path as messages and explain show it. */
+/** An option path as messages and explain show it: `key.sub`, `key[3]`. */
 export function formatOption(path: OptionPath): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
 }
@@ -33,7 +33,7 @@ export interface Change {
   path: FieldPath;
   before: unknown;
   after: unknown;
-  /** The option that caused it, as explain shows it: `extraLabels.team`. */
+  /** The option that caused it, as explain shows it (formatOption). */
   option: string;
   /** The same, as data: the path into the merged options, and the fields that made the value. */
   optionRef: OptionRef;

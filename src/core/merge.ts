@@ -2,7 +2,7 @@
  * Pulsar's mergeRuntimeOpts, one rule per kind of field: the worker's runtimeCustomizerConfig
  * first, the function's customRuntimeOptions over it. Pure: neither input is touched, so one
  * function's options never leak into the next (Pulsar's shallow copy of
- * resourceRequirements does leak a function's cpu/memory into the worker's defaults).
+ * resource requirements does leak a function's cpu/memory into the worker's defaults).
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
  */
 import deepmerge from 'deepmerge';
@@ -10,7 +10,7 @@ import { expandPreset } from './presets.js';
 import type { ResourceRequirements, SecurityContextOpts, StringMap } from './options.js';
 import { PULSAR_RESOURCES } from './writers.js';
 
-/** jobName, jobNamespace: the function's when it is a non-empty string, else the worker's. */
+/** The job name and namespace: the function's when it is a non-empty string, else the worker's. */
 export function firstNonEmpty(worker: string | undefined, fn: string | undefined): string | undefined {
   return fn !== undefined && fn !== '' ? fn : worker !== undefined && worker !== '' ? worker : undefined;
 }
@@ -44,7 +44,7 @@ export function mergeCpuMemory(worker: ResourceRequirements | undefined, fn: Res
 }
 
 /**
- * Special case, securityContext: the seed's guide promises that the worker's applies to all
+ * Special case, the security context: the seed's guide promises that the worker's applies to all
  * functions; the function's overrides it field by field, and a list it gives replaces the
  * worker's. Each level's preset is expanded under that level's own fields first.
  */

@@ -35,12 +35,12 @@ function sha1Prefix(s: string): string {
   return createHash('sha1').update(s, 'utf8').digest('hex').slice(0, 8);
 }
 
-/** The StatefulSet and Service name for a custom jobName (customizeName + createJobName). */
+/** The StatefulSet and Service name for a custom job name (customizeName + createJobName). */
 export function customJobName(option: string, id: FunctionIdentity): string {
   return `${toValidPodName(option)}-${sha1Prefix(`${option}-${id.tenant}-${id.namespace}-${id.name}`)}`;
 }
 
-/** The name Pulsar gives when no jobName is set. */
+/** The name Pulsar gives when no job name is set. */
 export function defaultJobName(id: FunctionIdentity): string {
   const base = `${id.tenant}-${id.namespace}-${id.name}`;
   const name = `pf-${base}`;

@@ -1,5 +1,5 @@
 /**
- * securityContext presets: `{"preset": "restricted"}` stands for the settings that pass
+ * Security context presets: `{"preset": "restricted"}` stands for the settings that pass
  * that Pod Security Standards level; fields written beside it override it.
  */
 import type { SecurityContextOpts } from './options.js';

@@ -64,7 +64,7 @@ export function serviceNameProblem(name: string): string | undefined {
 
 // --- the options' checks, one per rule; the registry says which option runs which ---
 
-/** Label keys and values (extraLabels, nodeSelectorLabels), each problem at the entry's path. */
+/** Label keys and values (the extra labels, the node selector), each problem at the entry's path. */
 export function checkLabels(value: StringMap, { at, sink }: CheckContext): void {
   for (const [k, v] of Object.entries(value)) {
     const keyProblem = qualifiedNameProblem(k);
@@ -166,7 +166,7 @@ export function checkWorkload(
     const problem = serviceNameProblem(name);
     // A name the input already had is not pmc's doing: say so, but let it through.
     if (problem && opts.nameSet) sink.error('PMC_NAME', `"${name}" is refused by the API server: ${problem}`, at('metadata.name'));
-    else if (problem) sink.warn('PMC_NAME', `"${name}" will be refused by the API server: ${problem} (Pulsar named it so; a jobName can give it another)`, at('metadata.name'));
+    else if (problem) sink.warn('PMC_NAME', `"${name}" will be refused by the API server: ${problem} (Pulsar named it so; the job name option can give it another)`, at('metadata.name'));
   }
   if (kind !== 'StatefulSet') return;
 

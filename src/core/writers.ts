@@ -32,7 +32,7 @@ export const setEntries: Writer<StringMap> = (value, { editor, key, at }) => {
   for (const [k, v] of Object.entries(value)) editor.set([...at, k], v, { path: [key, k] });
 };
 
-/** A list option: each item appended after what is there (Pulsar's tolerations rule: no de-duplication). */
+/** A list option: each item appended after what is there (Pulsar's rule for tolerations: no de-duplication). */
 export const appendItems: Writer<readonly object[]> = (value, { editor, key, at }) => {
   value.forEach((item, i) => editor.append(at, item, { path: [key, i] }));
 };
@@ -45,8 +45,8 @@ export const setValue: Writer<string> = (value, { editor, key, at }) => {
 // --- special cases ---
 
 /**
- * jobName: the name written is not the option's value but Pulsar's job name made from it
- * (toValidPodName(jobName) + a hash of jobName and the function's identity), computed and
+ * The job name: the name written is not the option's value but Pulsar's job name made from
+ * it (toValidPodName(option) + a hash of it and the function's identity), computed and
  * checked before anything is written (naming.ts).
  */
 export const setJobName: Writer<string> = (_value, { editor, key, at, workloadName }) => {
@@ -57,7 +57,7 @@ export const setJobName: Writer<string> = (_value, { editor, key, at, workloadNa
 export const PULSAR_RESOURCES = ['cpu', 'memory'] as const;
 
 /**
- * resourceRequirements: Pulsar sets cpu and memory, limits and requests, on every container
+ * Resources: Pulsar sets cpu and memory, limits and requests, on every container
  * from the options, and nothing else (other resource names never reach a container).
  * Pulsar throws on a container without `resources`; pmc creates it.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
@@ -78,13 +78,13 @@ const CONTAINER_FIELDS = ['privileged', 'allowPrivilegeEscalation', 'readOnlyRoo
 const SELINUX_FIELDS = { seLinuxLevel: 'level', seLinuxRole: 'role', seLinuxType: 'type', seLinuxUser: 'user' } as const;
 const CAPABILITY_FIELDS = ['addCapabilities', 'dropCapabilities'] as const;
 
-/** securityContext, pod level: the fields given, each over what the pod has. */
+/** The security context, pod level: the fields given, each over what the pod has. */
 export const setPodSecurityContext: Writer<SecurityContextOpts> = (sc, { editor, key, at }) => {
   for (const f of POD_FIELDS) if (sc[f] !== undefined) editor.set([...at, f], sc[f], { path: [key, f] });
 };
 
 /**
- * securityContext, container level (every container, not init containers). The flat
+ * The security context, container level (every container, not init containers). The flat
  * options become Kubernetes' nested objects: either capabilities list makes `capabilities`
  * `{add, drop}` of those given, and any seLinux* field makes `seLinuxOptions` of those given.
  */

@@ -1,7 +1,7 @@
 // pmc where users already work: kustomize's exec plugin (run by the real kubectl
 // kustomize), a KRM function, a Helm post-renderer, and the --all switch.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,55 @@ describe('kustomize exec transformer plugin, through the real kubectl kustomize'
     expect(r.stderr).toContain(
       'pmc: error: PulsarManifestCustomizer/pulsar-functions spec.customRuntimeOptions: customRuntimeOptions.securityContext.runAsNonRoot: expected true or false, got "yes" (Pulsar would read it as false) [PMC_OPTIONS_TYPE]',
     );
+  });
+
+  // kubectl kustomize shows a plugin's stderr only when it fails.
+  it('a warning fails the build, saying how to accept it', () => {
+    const r = kustomize('warning');
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      'customRuntimeOptions.securityContex: unknown key "securityContex" (Pulsar ignores it silently); did you mean "securityContext"? (a warning fails the kustomize build, which would not show it otherwise: fix it, or accept it with allowWarnings: [PMC_OPTIONS_UNKNOWN_KEY] in the PulsarManifestCustomizer spec) [PMC_OPTIONS_UNKNOWN_KEY]',
+    );
+  });
+
+  it('an accepted warning lets the build through', () => {
+    const r = kustomize('accepted');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('team: data');
+  });
+});
+
+describe('the KRM function under the real kpt (kpt fn eval --exec)', () => {
+  let dir: string;
+  beforeAll(() => {
+    if (spawnSync('kpt', ['version'], { encoding: 'utf8' }).error) throw new Error('kpt is not on PATH: these tests run the real `kpt fn eval`');
+  });
+  const evalWith = (spec: string) => {
+    dir = mkdtempSync(join(tmpdir(), 'pmc-kpt-'));
+    mkdirSync(join(dir, 'resources'));
+    writeFileSync(join(dir, 'resources', 'pulsar-function.yaml'), read('kustomize', 'good', 'pulsar-function.yaml'));
+    writeFileSync(join(dir, 'fn.yaml'), `apiVersion: pmc.pulsar/v1alpha1\nkind: PulsarManifestCustomizer\nmetadata:\n  name: pulsar-functions\nspec:\n${spec}`);
+    const r = spawnSync('kpt', ['fn', 'eval', join(dir, 'resources'), '--exec', join(root, 'bin', 'pmc-krm.js'), '--fn-config', join(dir, 'fn.yaml')], { encoding: 'utf8' });
+    return { ...r, output: readFileSync(join(dir, 'resources', 'pulsar-function.yaml'), 'utf8') };
+  };
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('shows pmc\'s warnings as results, and applies the options', () => {
+    const r = evalWith(`  customRuntimeOptions: '{"securityContex": {"runAsUser": 1000}, "extraLabels": {"team": "data"}}'\n`);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('[PASS]');
+    expect(r.stderr).toContain('[warning]: customRuntimeOptions.securityContex: unknown key "securityContex" (Pulsar ignores it silently); did you mean "securityContext"?');
+    expect(r.output).toContain('team: data');
+  });
+
+  it('under strict, the warning is an error: kpt fails and the resources stay as they were', () => {
+    const r = evalWith(`  strict: true\n  customRuntimeOptions: '{"resourceRequirements": {"limits": {"nvidia.com/gpu": "1"}}, "extraLabels": {"team": "data"}}'\n`);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('[FAIL]');
+    expect(r.stderr).toContain('"nvidia.com/gpu" never reaches a container: Pulsar applies only cpu and memory (an error under strict)');
+    expect(r.output).toBe(read('kustomize', 'good', 'pulsar-function.yaml'));
   });
 });
 

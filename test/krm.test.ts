@@ -25,7 +25,7 @@ describe('transformResourceList', () => {
   it('a failed Pod Security check leaves the items as they came', () => {
     const list = readResourceList(text, 'test');
     const before = printResourceList(readResourceList(text, 'test'), []);
-    expect(() => transformResourceList(list, settings('{"extraLabels": {"team": "data"}}'), { level: 'restricted', minor: 'latest' })).toThrow(PmcError);
+    expect(() => transformResourceList(list, settings('{"extraLabels": {"team": "data"}}'), { checkPss: { level: 'restricted', minor: 'latest' } })).toThrow(PmcError);
     expect(printResourceList(list, [])).toBe(before);
   });
 

@@ -23,6 +23,8 @@ export interface InputFlags {
   namespace?: string;
   name?: string;
   customizer?: CustomizerKind;
+  /** How the customizer was chosen, when not by --customizer (a plugin config's spec.customizer). */
+  customizerChosenBy?: string;
   strict?: boolean;
   all?: boolean;
   /** commander's --no-validate sets this to false. */
@@ -45,6 +47,7 @@ export async function loadSettings(flags: InputFlags, io: Io): Promise<{ setting
   if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) throw refuseBoth('--custom-runtime-options', '--custom-runtime-options-file');
   const given: GivenConfig = {
     customizer: flags.customizer,
+    customizerChosenBy: flags.customizerChosenBy,
     identity: { tenant: flags.tenant, namespace: flags.namespace, name: flags.name },
     strict: flags.strict,
     all: flags.all,
@@ -71,6 +74,7 @@ export async function loadInput(manifestArg: string | undefined, flags: InputFla
 export function flagsFromPluginConfig(config: PluginConfig, text: string, source: string): InputFlags {
   return {
     customizer: config.customizer,
+    customizerChosenBy: config.customizer ? `${config.label ?? source} spec.customizer: ${config.customizer}` : undefined,
     workerConfig: config.workerConfigFile,
     workerConfigInline: config.workerConfigInline ? { text, source, at: ['spec', 'workerConfig'] } : undefined,
     customRuntimeOptions: config.customRuntimeOptions,

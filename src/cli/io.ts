@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PmcError, formatLocation, type Diagnostic } from '../core/diagnostics.js';
+import { PmcError, formatLocation, warningsAsErrors, type Diagnostic } from '../core/diagnostics.js';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -133,6 +133,13 @@ export function checkText(text: string, source: string): string {
 }
 
 /** Writes warnings and errors to stderr, one per line, with where and an excerpt. */
+/** The warnings of a run: on stderr, or under --strict an error that stops the run. */
+export async function reportWarnings(warnings: Diagnostic[], io: Io, strict: boolean): Promise<void> {
+  const refused = strict ? warningsAsErrors(warnings, () => '(an error under --strict)') : undefined;
+  if (refused) throw refused;
+  await report(warnings, io);
+}
+
 export async function report(diags: Diagnostic[], io: Io): Promise<void> {
   if (diags.length === 0) return;
   const chalk = await colours(io, io.stderr);

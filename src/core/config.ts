@@ -3,6 +3,7 @@
  * and a function's customRuntimeOptions (on its own, or inside a pulsar-admin
  * function/source/sink config file). Text in, typed options out; no file system.
  */
+import { distance } from 'fastest-levenshtein';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
 import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
@@ -16,18 +17,54 @@ import type { FunctionIdentity } from './naming.js';
 export type CustomizerKind = 'basic' | 'security-context' | 'none';
 export const CUSTOMIZER_KINDS: readonly CustomizerKind[] = ['basic', 'security-context', 'none'];
 
-export const BASIC_CUSTOMIZER_CLASS =
-  'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
+const PULSAR_PACKAGE = 'org.apache.pulsar.functions.runtime.kubernetes';
+export const BASIC_CUSTOMIZER_CLASS = `${PULSAR_PACKAGE}.BasicKubernetesManifestCustomizer`;
+/** The interface the worker loads a customizer as; not a class it can instantiate. */
+export const CUSTOMIZER_INTERFACE = `${PULSAR_PACKAGE}.KubernetesManifestCustomizer`;
+/** The SecurityContext extension's class, in whatever package a team builds it. */
+export const EXTENSION_CLASS_NAME = 'SecurityContextKubernetesManifestCustomizer';
 
-/** What `runtimeCustomizerClassName` makes the worker run (pulsar-semantics.md section 1). */
-export function customizerForClassName(className: string | undefined): CustomizerKind {
-  if (className === undefined || className.trim() === '') return 'none';
-  if (className.trim() === BASIC_CUSTOMIZER_CLASS) return 'basic';
+/**
+ * What `runtimeCustomizerClassName` makes the worker run. The worker loads the class by its
+ * fully qualified name and instantiates it (Reflections.createInstance), so the interface,
+ * a misspelt name or a name without its package stop it; pmc refuses them with the fix.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
+ */
+export function customizerForClassName(className: string | undefined, sink: DiagnosticSink, where: Location): CustomizerKind {
+  const name = className?.trim() ?? '';
+  if (name === '') return 'none';
+  if (name === BASIC_CUSTOMIZER_CLASS) return 'basic';
+  const at = { ...where, path: 'runtimeCustomizerClassName' };
+  if (name === CUSTOMIZER_INTERFACE) {
+    sink.error('PMC_WORKER_CONFIG', `${name} is Pulsar's interface, which the worker cannot instantiate: use ${BASIC_CUSTOMIZER_CLASS}, or the class of the SecurityContext extension you deploy`, at);
+    return 'none';
+  }
+  const simple = name.slice(name.lastIndexOf('.') + 1);
+  for (const known of [BASIC_CUSTOMIZER_CLASS, CUSTOMIZER_INTERFACE]) {
+    const knownSimple = known.slice(known.lastIndexOf('.') + 1);
+    if (distance(name, known) <= 3 || (simple !== EXTENSION_CLASS_NAME && distance(simple, knownSimple) <= 2)) {
+      sink.error('PMC_WORKER_CONFIG', `${name} is not a class Pulsar has, so the worker fails to load it; did you mean ${known}?`, at);
+      return 'none';
+    }
+  }
+  if (!name.includes('.')) {
+    sink.error('PMC_WORKER_CONFIG', `"${name}" has no package: the worker loads the class by its fully qualified name (e.g. ${BASIC_CUSTOMIZER_CLASS})`, at);
+    return 'none';
+  }
+  if (simple !== EXTENSION_CLASS_NAME) {
+    sink.warn(
+      'PMC_CUSTOMIZER_ASSUMED',
+      `pmc cannot load ${name}; it assumes it is the SecurityContext extension (the Basic customizer plus securityContext). If it does something else, pass --customizer to say what pmc should apply`,
+      at,
+    );
+  }
   return 'security-context';
 }
 
 export interface WorkerConfig {
   className?: string;
+  /** Where the class name is written, for messages about it. */
+  classLine?: { line?: number; col?: number };
   options: RuntimeOpts;
 }
 
@@ -80,13 +117,18 @@ export function readWorkerConfig(
   }
   const classNode = node.get('runtimeCustomizerClassName', true);
   let className: string | undefined;
+  let classLine: WorkerConfig['classLine'];
   if (classNode !== undefined && !(isScalar(classNode) && classNode.value === null)) {
     if (!isScalar(classNode) || typeof classNode.value !== 'string') {
       sink.error('PMC_WORKER_CONFIG', 'runtimeCustomizerClassName must be a class name', {
         ...locate(['runtimeCustomizerClassName']),
         path: where(['runtimeCustomizerClassName']),
       });
-    } else className = classNode.value;
+    } else {
+      className = classNode.value;
+      const at = locate(['runtimeCustomizerClassName']);
+      classLine = { line: at?.line, col: at?.col };
+    }
   }
   const plain = fileData(doc, source);
   let raw: unknown = plain;
@@ -97,7 +139,7 @@ export function readWorkerConfig(
     strict,
     sink,
   });
-  return { className, options };
+  return { className, classLine, options };
 }
 
 /** The file as plain data: the one guarded toPlain, for a whole config file. */

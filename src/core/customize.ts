@@ -81,7 +81,14 @@ export function customizeParsed(
   const result: CustomizeResult = { documents: [], changes: [], warnings: [], merged: new Map(), workloads: 0 };
   const edited = new Set<number>();
   if (input.customizer === 'none') {
-    if (input.optionsGiven) sink.warn('PMC_NO_CUSTOMIZER', 'no runtimeCustomizerClassName in the worker config: Pulsar ignores customRuntimeOptions, so the manifest is unchanged');
+    if (input.optionsGiven) {
+      sink.warn(
+        'PMC_NO_CUSTOMIZER',
+        input.customizerChosenBy
+          ? `${input.customizerChosenBy}: no customizer runs, so the options are not applied and the manifest is unchanged`
+          : 'no runtimeCustomizerClassName in the worker config: Pulsar ignores customRuntimeOptions, so the manifest is unchanged',
+      );
+    }
     result.warnings = sink.warnings;
     return { result, edited, objects: new Map() };
   }
@@ -151,7 +158,7 @@ function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, ser
 /** With --all, a Service without a StatefulSet gets the worker's and the given options' metadata. */
 function customizeLoneService(svc: Candidate, input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result: CustomizeResult) {
   const where = docLocation(svc, input.source);
-  const options = applicableOptions(mergeRuntimeOpts(input.worker, input.functionOptions ?? {}), input.customizer, sink, where);
+  const options = applicableOptions(mergeRuntimeOpts(input.worker, input.functionOptions ?? {}), input.customizer, sink, where, input.customizerChosenBy);
   const editor = new DocumentEditor(svc.chunk.doc, svc.plain, svc.chunk.index, 'Service', svc.name, input.source);
   applyOptions(editor, 'Service', options, { sink, where });
   result.changes.push(...editor.changes);

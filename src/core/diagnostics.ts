@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   'PMC_IDENTITY_FROM_LABELS',
   // given, but not applied
   'PMC_NO_CUSTOMIZER',
+  'PMC_CUSTOMIZER_ASSUMED',
   'PMC_SECURITY_CONTEXT_IGNORED',
   'PMC_RESOURCE_IGNORED',
   'PMC_PRESET_PATH',
@@ -150,6 +151,15 @@ export class DiagnosticSink {
     const errors = this.errors;
     if (errors.length > 0) throw PmcError.fromDiagnostics(errors);
   }
+}
+
+/**
+ * Warnings refused as errors, each saying why (`--strict`; a kustomize build that would drop
+ * them): undefined when there is none.
+ */
+export function warningsAsErrors(warnings: Diagnostic[], why: (w: Diagnostic) => string): PmcError | undefined {
+  if (warnings.length === 0) return undefined;
+  return PmcError.fromDiagnostics(warnings.map((w) => ({ ...w, severity: 'error', message: `${w.message} ${why(w)}` })));
 }
 
 /** `source:line:col`, the JSON path and the document, in the order a reader needs them. */

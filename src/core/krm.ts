@@ -8,7 +8,7 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { parseYamlFile } from './config.js';
 import { customizeParsed } from './customize.js';
-import { PmcError, type Diagnostic } from './diagnostics.js';
+import { PmcError, warningsAsErrors, type Diagnostic } from './diagnostics.js';
 import { pssDiagnostics, type PssPolicy } from './pss.js';
 import type { ParsedChunk } from './stream.js';
 import { plainOf, styleOf } from './stream.js';
@@ -78,9 +78,19 @@ export function resultOf(d: Diagnostic, items: Obj[]): KrmResult {
  * copies are edited, and put in the list only when all went well, so a failed run returns
  * the items as they came. Returns the warnings; throws a PmcError on failure.
  */
-export function transformResourceList(list: ResourceList, settings: CustomizeSettings, checkPss?: PssPolicy, source = 'items'): Diagnostic[] {
+export function transformResourceList(
+  list: ResourceList,
+  settings: CustomizeSettings,
+  opts: { checkPss?: PssPolicy; earlierWarnings?: Diagnostic[] } = {},
+  source = 'items',
+): Diagnostic[] {
   const documents: ParsedChunk[] = list.items.map((node, index) => ({ index, text: '', line: 1, doc: new Document(node.clone()) }));
   const { result, edited, objects } = customizeParsed(documents, { ...settings, source });
+  const warnings = [...(opts.earlierWarnings ?? []), ...result.warnings];
+  // Under strict every warning is an error, and the run fails.
+  const refused = settings.strict ? warningsAsErrors(warnings, () => '(an error under strict)') : undefined;
+  if (refused) throw refused;
+  const checkPss = opts.checkPss;
   if (checkPss) {
     const output = list.plainItems.map((item, index) => ({ index, object: objects.get(index) ?? item }));
     const refused = pssDiagnostics(output, checkPss, source);
@@ -88,7 +98,7 @@ export function transformResourceList(list: ResourceList, settings: CustomizeSet
   }
   const itemsNode = list.doc.get('items', true);
   for (const index of edited) if (isSeq(itemsNode)) itemsNode.items[index] = documents[index]!.doc.contents as Node;
-  return result.warnings;
+  return warnings;
 }
 
 /** The ResourceList as output: its items as edited, and the results (none: the key removed). */

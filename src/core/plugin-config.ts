@@ -5,10 +5,10 @@
  *   kind: PulsarManifestCustomizer
  *   spec: { customizer, workerConfigFile | workerConfig, customRuntimeOptions,
  *           functionConfigFile | function: {tenant, namespace, name}, all, strict, validate,
- *           checkPss }
+ *           checkPss, allowWarnings }
  */
 import { isMap } from 'yaml';
-import { DiagnosticSink, PmcError } from './diagnostics.js';
+import { DiagnosticSink, ERROR_CODES, PmcError, type ErrorCode } from './diagnostics.js';
 import { CUSTOMIZER_KINDS, parseYamlFile, yamlLocator, type CustomizerKind } from './config.js';
 import { readWithSpec, type Spec } from './options.js';
 import { plainOf } from './stream.js';
@@ -35,6 +35,8 @@ export interface PluginConfig {
   validate?: boolean;
   /** `restricted`, `baseline:v1.25`: fail unless every pod template in the output passes. */
   checkPss?: PssPolicy;
+  /** Warning codes the kustomize plugin lets through; any other warning fails the build. */
+  allowWarnings?: ErrorCode[];
 }
 
 const str: Spec = { t: 'string' };
@@ -52,6 +54,7 @@ const PLUGIN_SPEC: Spec = {
     strict: bool,
     validate: bool,
     checkPss: str,
+    allowWarnings: { t: 'list', of: { t: 'enum', values: ERROR_CODES } },
   },
 };
 
@@ -111,6 +114,7 @@ export function pluginConfigFrom(
       path: 'spec.customRuntimeOptions',
     });
   }
+  if (Array.isArray(read.allowWarnings)) out.allowWarnings = read.allowWarnings as ErrorCode[];
   if (typeof read.checkPss === 'string') {
     const policy = parsePssPolicy(read.checkPss);
     if ('error' in policy) sink.error('PMC_PLUGIN_CONFIG', policy.error, { ...locate(['spec', 'checkPss']), path: 'spec.checkPss' });

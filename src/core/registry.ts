@@ -73,7 +73,8 @@ export interface OptionEntry<T> {
   /** Who set the part at `path` (the option's own key first); by default, whoever's options hold that path. */
   provenance?: (path: OptionPath, worker: T | undefined, fn: T | undefined) => Provenance;
   /** The warning when the worker's customizer does not read this option. */
-  unread?: { code: 'PMC_SECURITY_CONTEXT_IGNORED'; message: string };
+  /** The warning when the customizer does not read this option; `chosenBy` names the flag that chose it, if one did. */
+  unread?: { code: 'PMC_SECURITY_CONTEXT_IGNORED'; message: (chosenBy?: string) => string };
 }
 
 const option = <T>(entry: OptionEntry<T>): OptionEntry<T> => entry;
@@ -228,7 +229,10 @@ export const OPTIONS = {
     provenance: (path, worker, fn) => ({ worker: presetAware('worker', path, worker), function: presetAware('function', path, fn) }),
     unread: {
       code: 'PMC_SECURITY_CONTEXT_IGNORED',
-      message: "securityContext is ignored: the worker runs BasicKubernetesManifestCustomizer, which does not read it (use --customizer security-context, or the extension's class name)",
+      message: (chosenBy) =>
+        chosenBy
+          ? `securityContext is ignored: ${chosenBy} applies Pulsar's BasicKubernetesManifestCustomizer, which does not read it (use --customizer security-context)`
+          : "securityContext is ignored: the worker runs BasicKubernetesManifestCustomizer, which does not read it (use --customizer security-context, or the extension's class name)",
     },
   }),
 };

@@ -18,6 +18,8 @@ import { containerCommandParts, docLocation, labelsIdentity, type Candidate } fr
 export interface ResolveSettings {
   source: string;
   customizer: CustomizerKind;
+  /** The flag that chose the customizer (`--customizer basic`), when the worker's class name did not. */
+  customizerChosenBy?: string;
   worker: RuntimeOpts;
   functionOptions?: RuntimeOpts;
   identity?: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
@@ -44,14 +46,14 @@ export function mergeRuntimeOpts(worker: RuntimeOpts, fn: RuntimeOpts): RuntimeO
 }
 
 /** Only the options the worker's customizer reads; each one it would drop unread is a warning. */
-export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, where: Location): RuntimeOpts {
+export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, where: Location, chosenBy?: string): RuntimeOpts {
   if (customizer === 'none') return {};
   const out: Record<string, unknown> = {};
   for (const key of OPTION_KEYS) {
     if (merged[key] === undefined) continue;
     const entry = entryOf(key);
     if (entry.customizers.includes(customizer)) out[key] = merged[key];
-    else if (entry.unread) sink.warn(entry.unread.code, entry.unread.message, { source: where.source, path: key });
+    else if (entry.unread) sink.warn(entry.unread.code, entry.unread.message(chosenBy), { source: where.source, path: key });
   }
   return out as RuntimeOpts;
 }
@@ -99,7 +101,7 @@ export function resolveWorkload(
   if (!settings.functionOptions && details?.customRuntimeOptions) {
     functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict);
   }
-  const options = applicableOptions(mergeRuntimeOpts(settings.worker, functionOptions), settings.customizer, sink, where);
+  const options = applicableOptions(mergeRuntimeOpts(settings.worker, functionOptions), settings.customizer, sink, where, settings.customizerChosenBy);
   checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);
   checkLevel(functionOptions, 'customRuntimeOptions', sink);
 

@@ -24,6 +24,8 @@ export interface GivenConfig {
   /** customRuntimeOptions from the command line (-r) or its file. */
   options?: GivenText;
   customizer?: CustomizerKind;
+  /** How the customizer was chosen, as the user wrote it: `--customizer basic`, `spec.customizer: basic`. */
+  customizerChosenBy?: string;
   identity?: Partial<FunctionIdentity>;
   strict?: boolean;
   all?: boolean;
@@ -33,6 +35,8 @@ export interface GivenConfig {
 /** Everything customizing needs besides the manifests. */
 export interface CustomizeSettings {
   customizer: CustomizerKind;
+  /** The flag or field that chose the customizer, when the worker's class name did not. */
+  customizerChosenBy?: string;
   /** runtimeCustomizerConfig, read. */
   worker: RuntimeOpts;
   /**
@@ -60,7 +64,8 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
 
   let className: string | undefined;
   let worker: RuntimeOpts = {};
-  if (given.worker) ({ className, options: worker } = readWorkerConfig(given.worker.text, given.worker.source, sink, strict, given.worker.at));
+  let classLine: { line?: number; col?: number } | undefined;
+  if (given.worker) ({ className, classLine, options: worker } = readWorkerConfig(given.worker.text, given.worker.source, sink, strict, given.worker.at));
 
   const identity: CustomizeSettings['identity'] = [{ from: 'flags', value: given.identity ?? {} }];
   let functionOptions: RuntimeOpts | undefined;
@@ -74,11 +79,13 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
   sink.throwIfErrors();
 
   // No worker file, no class name to follow: assume the deployment the seed describes.
-  const customizer = given.customizer ?? (given.worker ? customizerForClassName(className) : 'security-context');
+  const customizer = given.customizer ?? (given.worker ? customizerForClassName(className, sink, { source: given.worker.source, ...classLine }) : 'security-context');
+  sink.throwIfErrors();
   const validate = given.validate !== false;
   return {
     settings: {
       customizer,
+      customizerChosenBy: given.customizer ? (given.customizerChosenBy ?? `--customizer ${given.customizer}`) : undefined,
       worker,
       functionOptions,
       identity,

@@ -8,7 +8,7 @@ import { PmcError } from '../../core/diagnostics.js';
 import { EXIT_OK } from '../exit.js';
 import { resolve } from 'node:path';
 import { loadInput, type InputFlags } from '../inputs.js';
-import { report, type Io } from '../io.js';
+import { reportWarnings, type Io } from '../io.js';
 
 export type OutputFormat = 'yaml' | 'json';
 
@@ -27,7 +27,7 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
   checkPss(result, flags.checkPss, input.source);
   // Built whole before anything is written: a failure leaves stdout empty.
   const text = flags.output === 'json' ? outputJson(result, input.source) : outputYaml(result);
-  await report([...warnings, ...result.warnings], io);
+  await reportWarnings([...warnings, ...result.warnings], io, input.strict);
   if (flags.inPlace && manifest) await (await import('../write.js')).replaceFileAtomically(resolve(io.cwd, manifest), text);
   else io.stdout.write(text);
   return EXIT_OK;

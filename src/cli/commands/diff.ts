@@ -7,7 +7,7 @@ import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import { documentDiffs } from '../../core/report.js';
 import type { PssPolicy } from '../../core/pss.js';
 import { loadInput, type InputFlags } from '../inputs.js';
-import { colours, report, type Io } from '../io.js';
+import { colours, reportWarnings, type Io } from '../io.js';
 import { checkPss } from './customize.js';
 
 export async function runDiff(manifest: string | undefined, flags: InputFlags & { checkPss?: PssPolicy }, io: Io): Promise<number> {
@@ -33,7 +33,7 @@ export async function runDiff(manifest: string | undefined, flags: InputFlags & 
       )
       .join('\n');
   }
-  await report([...warnings, ...result.warnings], io);
+  await reportWarnings([...warnings, ...result.warnings], io, input.strict);
   io.stdout.write(text);
   return diffs.length > 0 ? EXIT_DIFFERS : EXIT_OK;
 }

@@ -6,11 +6,13 @@ import { customize } from '../../core/customize.js';
 import { EXIT_OK } from '../exit.js';
 import { explain, IGNORED_CODES, type ExplainReport } from '../../core/report.js';
 import { loadInput, type InputFlags } from '../inputs.js';
-import { report, type Io } from '../io.js';
+import { report, reportWarnings, type Io } from '../io.js';
 
 export async function runExplain(manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }, io: Io): Promise<number> {
   const { input, warnings } = await loadInput(manifest, flags, io);
   const result = customize(input);
+  // Under --strict what the report would list as ignored is an error too.
+  if (input.strict) await reportWarnings([...warnings, ...result.warnings], io, true);
   const rep = explain(input, result, warnings);
   const text = flags.output === 'json' ? `${JSON.stringify(rep, null, 2)}\n` : table(rep);
   // What the report lists as ignored is not repeated on stderr.

@@ -29,8 +29,8 @@ export async function runKrm(io: Io, options: { checkPss?: PssPolicy } = {}): Pr
     }
     const { settings, warnings } = await loadSettings(flags, io);
     // The flag wins over the functionConfig, as flags win everywhere.
-    const customized = transformResourceList(list, settings, options.checkPss ?? config.checkPss);
-    results.push(...[...sink.warnings, ...warnings, ...customized].map((w) => resultOf(w, list.plainItems)));
+    const all = transformResourceList(list, settings, { checkPss: options.checkPss ?? config.checkPss, earlierWarnings: [...sink.warnings, ...warnings] });
+    results.push(...all.map((w) => resultOf(w, list.plainItems)));
   } catch (e) {
     if (!(e instanceof PmcError)) throw e;
     failed = true;

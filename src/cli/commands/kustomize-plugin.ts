@@ -6,12 +6,12 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DiagnosticSink, PmcError } from '../../core/diagnostics.js';
+import { DiagnosticSink, PmcError, warningsAsErrors } from '../../core/diagnostics.js';
 import { EXIT_OK } from '../exit.js';
 import { customize, outputYaml } from '../../core/customize.js';
 import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/plugin-config.js';
 import { flagsFromPluginConfig, loadInput } from '../inputs.js';
-import { readTextFile, report, type Io } from '../io.js';
+import { readTextFile, type Io } from '../io.js';
 import { checkPss } from './customize.js';
 
 /** Runs as the plugin: the config file is `configPath`, resources on stdin. */
@@ -26,7 +26,14 @@ export async function runAsPlugin(configPath: string, io: Io): Promise<number> {
   const result = customize(input);
   checkPss(result, config.checkPss, input.source);
   const out = outputYaml(result);
-  await report([...sink.warnings, ...warnings, ...result.warnings], io);
+  // kubectl kustomize shows a plugin's stderr only when the plugin fails: a warning printed
+  // on a successful build reaches nobody. So a warning fails the build unless accepted.
+  const allowed = new Set(config.allowWarnings ?? []);
+  const refused = warningsAsErrors(
+    [...sink.warnings, ...warnings, ...result.warnings].filter((w) => !allowed.has(w.code)),
+    (w) => `(a warning fails the kustomize build, which would not show it otherwise: fix it, or accept it with allowWarnings: [${w.code}] in the ${PLUGIN_KIND} spec)`,
+  );
+  if (refused) throw refused;
   io.stdout.write(out);
   return EXIT_OK;
 }

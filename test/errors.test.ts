@@ -1,7 +1,7 @@
 // Bad input never reaches the cluster: each row is one bad input, with the exit status,
 // an empty stdout and the place the message must name.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,12 @@ beforeAll(() => {
     'worker-proto.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  extraLabels:\n    __proto__: {polluted: "yes"}\n',
     'worker-bomb.yml': `${bomb}\nruntimeCustomizerClassName: x\n`,
     'plugin-bomb.yaml': `${bomb}\napiVersion: pmc.pulsar/v1alpha1\nkind: PulsarManifestCustomizer\n`,
+    'worker-interface.yml': 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.KubernetesManifestCustomizer\n',
+    'worker-misspelt.yml': 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomiser\n',
+    'worker-package.yml': 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.BasicKubernetesManifestCustomizer\n',
+    'worker-nopackage.yml': 'runtimeCustomizerClassName: MyCustomizer\n',
+    'worker-custom.yml': 'runtimeCustomizerClassName: com.acme.PulsarCustomizer\n',
+    'fc-cro-map.yaml': 'tenant: public\nnamespace: default\nname: my-function\ncustomRuntimeOptions:\n  extraLabels: {a: b}\n',
     'worker-bigint.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  securityContext:\n    runAsUser: 9223372036854775807\n',
     'worker-null-label.yml': 'runtimeCustomizerClassName: x\nruntimeCustomizerConfig:\n  extraLabels:\n    team:\n',
     'fc-list.yaml': '- 1\n',
@@ -116,8 +122,43 @@ const rows: Row[] = [
   { name: 'seccomp type unknown', argv: sc({ seccompProfile: { type: 'Default' } }), status: 1, stderr: [`${cro}.securityContext.seccompProfile.type: "Default" is not one of "RuntimeDefault", "Localhost", "Unconfined" [PMC_OPTIONS_VALUE]`] },
   { name: 'tolerations not a list', argv: r({ tolerations: { key: 'a' } }), status: 1, stderr: [`${cro}.tolerations: expected a list, got an object`] },
   { name: 'toleration effect', argv: r({ tolerations: [{ key: 'a', effect: 'test' }] }), status: 1, stderr: [`${cro}.tolerations[0].effect: "test" is not one of "NoSchedule", "PreferNoSchedule", "NoExecute" or "" (the default)`] },
-  { name: 'toleration Exists with a value', argv: r({ tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }), status: 1, stderr: [`customRuntimeOptions.tolerations[0].value: a toleration with operator Exists must not have a value [PMC_TOLERATION]`] },
-  { name: 'tolerationSeconds without NoExecute', argv: r({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }] }), status: 1, stderr: ['customRuntimeOptions.tolerations[0].tolerationSeconds: tolerationSeconds is only allowed with effect NoExecute'] },
+  { name: 'toleration Exists with a value', argv: r({ tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }), status: 1, stderr: ["customRuntimeOptions.tolerations[0].value: value must be empty when `operator` is 'Exists' [PMC_TOLERATION]"] },
+  { name: 'tolerationSeconds without NoExecute', argv: r({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }] }), status: 1, stderr: ["customRuntimeOptions.tolerations[0].effect: effect must be 'NoExecute' when `tolerationSeconds` is set"] },
+  { name: 'toleration without a key, not Exists', argv: r({ tolerations: [{ operator: 'Equal', value: 'x' }] }), status: 1, stderr: ['customRuntimeOptions.tolerations[0].operator: operator must be Exists when `key` is empty, which means "match all values and all keys" [PMC_TOLERATION]'] },
+  { name: 'toleration key', argv: r({ tolerations: [{ key: 'bad key', operator: 'Exists' }] }), status: 1, stderr: ['customRuntimeOptions.tolerations[0].key: "bad key" is not a valid toleration key', '[PMC_TOLERATION]'] },
+  { name: 'toleration value', argv: r({ tolerations: [{ key: 'k', operator: 'Equal', value: 'x'.repeat(64) }] }), status: 1, stderr: ['customRuntimeOptions.tolerations[0].value:', 'a label value must be at most 63 characters [PMC_TOLERATION]'] },
+  { name: 'toleration operator', argv: r({ tolerations: [{ key: 'k', operator: 'In' }] }), status: 1, stderr: ['customRuntimeOptions.tolerations[0].operator: "In" is not one of "Exists", "Equal" or "" (the default) [PMC_OPTIONS_VALUE]'] },
+
+  // the API server's rules at their limits (their passing side is in the next table)
+  { name: 'runAsUser above 2147483647', argv: sc({ runAsUser: 2147483648 }), status: 1, stderr: ['spec.template.spec.securityContext.runAsUser: 2147483648: must be between 0 and 2147483647, inclusive [PMC_SECURITY_CONTEXT]'] },
+  { name: 'fsGroup above 2147483647', argv: sc({ fsGroup: 2147483648 }), status: 1, stderr: ['spec.template.spec.securityContext.fsGroup: 2147483648: must be between 0 and 2147483647, inclusive'] },
+  { name: 'supplementalGroups above 2147483647', argv: sc({ supplementalGroups: [1, 4294967296] }), status: 1, stderr: ['spec.template.spec.securityContext.supplementalGroups[1]: 4294967296: must be between 0 and 2147483647, inclusive'] },
+  { name: 'request above its limit', argv: r({ resourceRequirements: { requests: { cpu: '1001m' }, limits: { cpu: '1' } } }), status: 1, stderr: ['spec.template.spec.containers[0].resources.requests.cpu: 1001m: must be less than or equal to cpu limit of 1 [PMC_RESOURCES]'] },
+  { name: 'request above the manifest\'s limit', argv: r({ resourceRequirements: { requests: { memory: '2Gi' } } }), stdin: undefined, status: 1, stderr: ['resources.requests.memory: 2Gi: must be less than or equal to memory limit of'] },
+  { name: 'AppArmor annotation for a container the pod does not have', argv: r({ extraAnnotations: { 'container.apparmor.security.beta.kubernetes.io/pulsar-function': 'runtime/default' } }), status: 1, stderr: ['spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/pulsar-function"]: "pulsar-function": container not found (the pod\'s containers: pulsarfunction) [PMC_SECURITY_CONTEXT]'] },
+  { name: 'AppArmor profile name', argv: r({ extraAnnotations: { 'container.apparmor.security.beta.kubernetes.io/pulsarfunction': 'strict' } }), status: 1, stderr: ['"strict": invalid AppArmor profile name: "strict" [PMC_SECURITY_CONTEXT]'] },
+  { name: 'seccomp Localhost without its profile', argv: sc({ seccompProfile: { type: 'Localhost' } }), status: 1, stderr: ['spec.template.spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost [PMC_SECURITY_CONTEXT]'] },
+  { name: 'seccomp profile file beside RuntimeDefault', argv: sc({ seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'p.json' } }), status: 1, stderr: ['spec.template.spec.securityContext.seccompProfile.localhostProfile: can only be set when seccomp type is Localhost'] },
+
+  // the worker's class name, as the worker loads it
+  { name: 'class name: the interface', argv: ['customize', 'fn.yaml', '-w', 'worker-interface.yml'], status: 1, stderr: ['worker-interface.yml:1:29: runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.KubernetesManifestCustomizer is Pulsar\'s interface, which the worker cannot instantiate', '[PMC_WORKER_CONFIG]'] },
+  { name: 'class name: misspelt', argv: ['customize', 'fn.yaml', '-w', 'worker-misspelt.yml'], status: 1, stderr: ['BasicKubernetesManifestCustomiser is not a class Pulsar has, so the worker fails to load it; did you mean org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer?'] },
+  { name: 'class name: in the wrong package', argv: ['customize', 'fn.yaml', '-w', 'worker-package.yml'], status: 1, stderr: ['org.apache.pulsar.functions.runtime.BasicKubernetesManifestCustomizer is not a class Pulsar has', 'did you mean org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer?'] },
+  { name: 'class name: no package', argv: ['customize', 'fn.yaml', '-w', 'worker-nopackage.yml'], status: 1, stderr: ['"MyCustomizer" has no package: the worker loads the class by its fully qualified name'] },
+  { name: 'class name: unknown, under --strict', argv: ['customize', 'fn.yaml', '-w', 'worker-custom.yml', '--strict'], status: 1, stderr: ['pmc cannot load com.acme.PulsarCustomizer; it assumes it is the SecurityContext extension', '(an error under --strict) [PMC_CUSTOMIZER_ASSUMED]'] },
+
+  // --strict: every warning an error
+  { name: 'a resource Pulsar ignores, under --strict', argv: [...r({ resourceRequirements: { limits: { 'nvidia.com/gpu': '1' } } }), '--strict'], status: 1, stderr: ['"nvidia.com/gpu" never reaches a container: Pulsar applies only cpu and memory (an error under --strict) [PMC_RESOURCE_IGNORED]'] },
+  { name: 'customRuntimeOptions as a map in a config file, under --strict', argv: ['customize', 'fn.yaml', '-c', 'fc-cro-map.yaml', '--strict'], status: 1, stderr: ['customRuntimeOptions is a map; pulsar-admin expects a JSON string (read as its JSON) (an error under --strict) [PMC_FUNCTION_CONFIG]'] },
+  { name: 'readOnlyRootFilesystem without a preset, under --strict', argv: [...sc({ readOnlyRootFilesystem: true }), '--strict'], status: 1, stderr: ['readOnlyRootFilesystem: true, but container "pulsarfunction" writes to', 'add "preset": "restricted"', '[PMC_READ_ONLY_ROOT]'] },
+  { name: 'the seccomp annotation, under --strict', argv: [...r({ extraAnnotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' } }), '--strict'], status: 1, stderr: ['metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: non-functional in v1.27+; use the "seccompProfile" field instead (an error under --strict) [PMC_DEPRECATED]'] },
+  { name: '--customizer none with options, under --strict', argv: [...r({ extraLabels: { a: 'b' } }), '--customizer', 'none', '--strict'], status: 1, stderr: ['--customizer none: no customizer runs, so the options are not applied and the manifest is unchanged (an error under --strict) [PMC_NO_CUSTOMIZER]'] },
+
+  // messages that point to the fix
+  { name: 'pmc FILE without a command', argv: ['fn.yaml'], status: 1, stderr: ['`pmc FILE` runs pmc as a kustomize plugin with FILE as its config; to customize the manifests in it, run: pmc customize fn.yaml'] },
+  { name: 'krm fed a manifest', argv: ['krm'], stdin: bare(), status: 1, stderr: ['expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin, got kind: StatefulSet', '[PMC_KRM]'] },
+  { name: '-r given a file name', argv: ['customize', 'fn.yaml', '-r', 'opts.json'], status: 1, stderr: ['"opts.json" looks like a file name; to read the options from a file, use --custom-runtime-options-file opts.json [PMC_OPTIONS_JSON]'] },
+  { name: '--in-place with -o json', argv: ['customize', 'fn.yaml', '-i', '-o', 'json', '-r', '{}'], status: 2, stderr: ['--in-place with -o json would replace the file with JSON', '[PMC_USAGE]'] },
   { name: 'quantity', argv: r({ resourceRequirements: { limits: { cpu: 'two' } } }), status: 1, stderr: [`${cro}.resourceRequirements.limits.cpu: "two" is not a Kubernetes quantity`] },
   { name: 'label value an object', argv: r({ extraLabels: { a: { b: 1 } } }), status: 1, stderr: [`${cro}.extraLabels.a: expected a string, got an object`] },
   { name: 'label key', argv: r({ extraLabels: { 'bad key!': 'v' } }), status: 1, stderr: ['customRuntimeOptions.extraLabels["bad key!"]: "bad key!" is not a valid label key', '[PMC_LABEL_KEY]'] },
@@ -159,6 +200,21 @@ describe('bad input: exit status, nothing on stdout, and where', () => {
     for (const s of row.stderr) expect(res.stderr).toContain(s);
     expect(res.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // never a stack trace
     expect(res.status).toBe(row.status);
+  });
+});
+
+describe("the API server's rules: the passing side of each limit", () => {
+  it.each([
+    ['runAsUser 2147483647', { securityContext: { runAsUser: 2147483647, runAsGroup: 2147483647, fsGroup: 2147483647, supplementalGroups: [0, 2147483647] } }],
+    ['a request equal to its limit', { resourceRequirements: { requests: { cpu: '1000m', memory: '1Gi' }, limits: { cpu: '1', memory: '1024Mi' } } }],
+    ['an AppArmor annotation for Pulsar\'s container', { extraAnnotations: { 'container.apparmor.security.beta.kubernetes.io/pulsarfunction': 'localhost/fn' } }],
+    ['seccomp Localhost with its profile', { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/fn.json' } } }],
+    ['a toleration key and a 63-character value', { tolerations: [{ key: 'example.com/dedicated', operator: 'Equal', value: 'x'.repeat(63), effect: 'NoSchedule' }] }],
+    ['no key, operator Exists', { tolerations: [{ operator: 'Exists' }] }],
+  ])('%s', async (_name, options) => {
+    const res = await runPmc([...r(options), '--strict'], { cwd: dir });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
   });
 });
 
@@ -225,5 +281,46 @@ describe('warnings', () => {
     expect(res.stdout.match(/^kind: StatefulSet$/gm)).toHaveLength(2);
     expect(res.stderr.match(/\[PMC_SECURITY_CONTEXT_IGNORED\]/g)).toHaveLength(1);
     expect(res.stderr.match(/\[PMC_RESOURCE_IGNORED\]/g)).toHaveLength(1);
+  });
+});
+
+describe('messages that point to the fix, beyond the table', () => {
+  const bin = join(import.meta.dirname, '..', 'bin', 'pmc.js');
+
+  it('a full disk on stdout is PMC_WRITE, never an internal error', () => {
+    const out = openSync('/dev/full', 'w');
+    try {
+      const res = spawnSync(process.execPath, [bin, 'customize', join(dir, 'fn.yaml'), '-r', '{}'], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+      expect(res.stderr).toContain('pmc: error: <stdout>: cannot write the output: ENOSPC');
+      expect(res.stderr).toContain('[PMC_WRITE]');
+      expect(res.stderr).not.toContain('internal error');
+      expect(res.status).toBe(1);
+    } finally {
+      closeSync(out);
+    }
+  });
+
+  it('pmc help customize is help asked for: exit 0', async () => {
+    const res = await runPmc(['help', 'customize']);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('Usage: pmc customize');
+  });
+
+  it('the size limit is stated in bytes', async () => {
+    const res = await runPmc(['customize', 'fn.yaml'], { cwd: dir, env: { PMC_MAX_INPUT_BYTES: '100' } });
+    expect(res.stderr).toContain('the input is larger than the limit of 100 bytes');
+  });
+
+  it('--customizer basic: the message names the flag, not the worker file', async () => {
+    const res = await runPmc(['customize', 'fn.yaml', '--customizer', 'basic', '-r', '{"securityContext": {"runAsUser": 1000}}'], { cwd: dir });
+    expect(res.status).toBe(0);
+    expect(res.stderr).toContain("securityContext is ignored: --customizer basic applies Pulsar's BasicKubernetesManifestCustomizer, which does not read it");
+  });
+
+  it('an unknown class is assumed to be the extension, with a warning that says so', async () => {
+    const res = await runPmc(['customize', 'fn.yaml', '-w', 'worker-custom.yml', '-r', '{"securityContext": {"runAsUser": 1000}}'], { cwd: dir });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('runAsUser: 1000');
+    expect(res.stderr).toContain('pmc cannot load com.acme.PulsarCustomizer; it assumes it is the SecurityContext extension');
   });
 });

@@ -134,7 +134,9 @@ describe('plugin run mode: the config file as the first argument', () => {
     const r = await runPmc([join(fixtures, 'kustomize', 'good', 'kustomization.yaml')], { stdin: read('pulsar-function.yaml') });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('expected apiVersion: pmc.pulsar/v1alpha1 and kind: PulsarManifestCustomizer, got "kustomize.config.k8s.io/v1beta1" and "Kustomization" [PMC_PLUGIN_CONFIG]');
+    expect(r.stderr).toContain(
+      'expected apiVersion: pmc.pulsar/v1alpha1 and kind: PulsarManifestCustomizer, got "kustomize.config.k8s.io/v1beta1" and "Kustomization": `pmc FILE` runs pmc as a kustomize plugin with FILE as its config; to customize the manifests in it, run: pmc customize',
+    );
   });
 });
 
@@ -176,13 +178,15 @@ describe('KRM function (pmc krm)', () => {
     const r = await runPmc(['krm'], { stdin: read('kustomize', 'good', 'deployment.yaml') });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('pmc: error: <stdin>: expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin [PMC_KRM]');
+    expect(r.stderr).toContain(
+      'pmc: error: <stdin>: expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin, got kind: Deployment; kpt and kustomize send one to a KRM function. To customize manifests, run: pmc customize [PMC_KRM]',
+    );
   });
 
   it('refuses a stream of several documents', async () => {
     const r = await runPmc(['krm'], { stdin: read('pulsar-function.yaml') });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('pmc: error: <stdin>:25:1: expected one YAML document, found a second one here [PMC_YAML_SYNTAX]');
+    expect(r.stderr).toContain('pmc: error: <stdin>:25:1: expected one ResourceList on stdin, got a stream of documents; to customize manifests, run: pmc customize [PMC_KRM]');
   });
 });
 

@@ -69,3 +69,13 @@ describe('mergeRuntimeOpts (pulsar-semantics.md section 3)', () => {
     });
   });
 });
+
+describe('securityContext.seccompProfile merges as one setting', () => {
+  it("the function's profile replaces the worker's whole: no Localhost file beside RuntimeDefault", () => {
+    const merged = mergeRuntimeOpts(
+      { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/fn.json' } } },
+      { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+    );
+    expect(merged.securityContext?.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+});

@@ -30,7 +30,6 @@ const quantity = fc.oneof(
   fc.integer({ min: 1, max: 4096 }).map((n) => `${n}Mi`),
   fc.integer({ min: 1, max: 64 }).map((n) => `${n}G`),
 );
-const resources = fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] });
 const toleration = fc.oneof(
   fc.record({ key: name, operator: fc.constant('Equal'), value: labelValue, effect: fc.constantFrom('NoSchedule', 'PreferNoSchedule') }),
   fc.record({ key: name, operator: fc.constant('Exists'), effect: fc.constant('NoExecute'), tolerationSeconds: fc.integer({ min: 0, max: 3600 }) }),
@@ -70,7 +69,16 @@ const options: fc.Arbitrary<RuntimeOpts> = fc.record(
     extraLabels: fc.dictionary(labelKey, labelValue, { maxKeys: 4 }),
     extraAnnotations: fc.dictionary(labelKey, fc.string({ maxLength: 40 }), { maxKeys: 4 }),
     nodeSelectorLabels: fc.dictionary(labelKey, labelValue, { maxKeys: 3 }),
-    resourceRequirements: fc.record({ limits: resources, requests: resources }, { requiredKeys: [] }),
+    // Valid means what the API server takes: a request at most its limit, so each resource
+    // given is given both ways, the request a fraction of the limit.
+    resourceRequirements: fc
+      .record({ cpu: fc.integer({ min: 1, max: 64 }), memory: fc.integer({ min: 1, max: 4096 }) }, { requiredKeys: [] })
+      .chain((limits) =>
+        fc.constantFrom(1, 2, 4).map((div) => ({
+          limits: Object.fromEntries(Object.entries(limits).map(([r, n]) => [r, r === 'cpu' ? String(n) : `${n}Mi`])),
+          requests: Object.fromEntries(Object.entries(limits).map(([r, n]) => [r, r === 'cpu' ? `${Math.floor((n * 1000) / div)}m` : `${Math.max(1, Math.floor(n / div))}Mi`])),
+        })),
+      ),
     tolerations: fc.array(toleration, { maxLength: 3 }),
     securityContext,
   },

@@ -144,9 +144,10 @@ describe('pmc check-pss and --check-pss', () => {
     );
   });
 
-  it("the seed's Example 4 ('high-security') fails restricted, on seccomp alone", async () => {
+  it("the seed's Example 4 ('high-security'), its AppArmor container name fixed, fails restricted on seccomp alone", async () => {
     const dir = join(import.meta.dirname, '..', 'fixtures', 'golden', 'seed-example-4-high-security');
-    const r = await runPmc(['customize', 'input.yaml', '--custom-runtime-options-file', 'options.json', '--check-pss', 'restricted'], { cwd: dir });
+    const options = readFileSync(join(dir, 'options.json'), 'utf8').replace('/pulsar-function"', '/pulsarfunction"');
+    const r = await runPmc(['customize', 'input.yaml', '-r', options, '--check-pss', 'restricted'], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(

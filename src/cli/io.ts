@@ -97,7 +97,7 @@ function readLimited(full: string, path: string, limit: number): Buffer {
 function tooLarge(source: string, limit: number): PmcError {
   return new PmcError(
     'PMC_INPUT_TOO_LARGE',
-    `the input is larger than ${Math.round(limit / 1024 / 1024)} MiB; split it, or raise the limit with PMC_MAX_INPUT_BYTES`,
+    `the input is larger than the limit of ${limit} bytes; split it, or raise the limit with PMC_MAX_INPUT_BYTES`,
     { location: { source } },
   );
 }

@@ -37,7 +37,7 @@ function addInputOptions(cmd: Command): Command {
     .addOption(
       new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName').choices(CUSTOMIZER_KINDS as string[]),
     )
-    .option('--strict', 'unknown option keys are errors, not warnings')
+    .option('--strict', 'every warning is an error (unknown keys included)')
     .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'")
     .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules');
 }
@@ -123,6 +123,16 @@ function pluginConfigArgument(argv: string[], program: Command, io: Io): string 
   return existsSync(resolve(io.cwd, first)) ? first : undefined;
 }
 
+/**
+ * A failed write to stdout or stderr (a full disk, a closed or read-only descriptor): said
+ * as such, never as an internal error.
+ */
+function writeFailure(e: unknown): PmcError | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || err.syscall !== 'write' || !err.code) return undefined;
+  return new PmcError('PMC_WRITE', `cannot write the output: ${err.message} (is the disk full, or the output closed?)`, { location: { source: '<stdout>' } });
+}
+
 /** Runs pmc with `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let pending: Promise<number> | undefined;
@@ -131,7 +141,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   try {
     const pluginConfig = pluginConfigArgument(argv, program, io);
-    if (pluginConfig !== undefined) return await (await commands.plugin()).runAsPlugin(pluginConfig, io);
+    if (pluginConfig !== undefined) return await (await commands.plugin()).runAsPlugin(pluginConfig, io, true);
     await program.parseAsync(argv, { from: 'user' });
     if (!pending) {
       program.outputHelp({ error: true });
@@ -145,10 +155,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 async function handleError(e: unknown, io: Io): Promise<number> {
   if (e instanceof CommanderError) {
-    // Help and version are successes; everything else commander refuses is usage.
-    // `commander.help` is help shown because the command line was incomplete.
+    // Help asked for (--help, `pmc help customize`) and version are successes; help shown
+    // because the command line was incomplete, and everything else commander refuses, usage.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return e.exitCode;
+    if (e.code === 'commander.help' && e.exitCode === 0) return 0;
     return EXIT_USAGE;
+  }
+  const write = writeFailure(e);
+  if (write) {
+    await report(write.diagnostics(), io);
+    return exitStatusOf(write.code);
   }
   if (e instanceof PmcError) {
     await report(e.diagnostics(), io);

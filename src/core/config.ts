@@ -234,6 +234,12 @@ function jsonSyntaxError(json: string, origin: OptionsOrigin): PmcError {
   // Gson reads leniently (comments, single quotes, unquoted words): say why pmc does not.
   const outsideStrings = json.replace(/"(?:[^"\\]|\\.)*"/g, '""');
   const lenient = /[/#']|(?:^|[{,:[])\s*[A-Za-z_]/.test(outsideStrings) ? '; pmc reads strict JSON only (Pulsar\'s lenient reader might take this, or misread it)' : '';
+  // `-r opts.json`: a file name where the JSON was expected.
+  if (origin.source === '--custom-runtime-options' && !json.trim().startsWith('{') && /^[\w./~-]+\.(json|ya?ml)$/.test(json.trim())) {
+    return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: "${json.trim()}" looks like a file name; to read the options from a file, use --custom-runtime-options-file ${json.trim()}`, {
+      location: { source: origin.source },
+    });
+  }
   if (origin.line === undefined) {
     // The JSON is the whole source (-r or its own file): its own line and column.
     return new PmcError('PMC_OPTIONS_JSON', `customRuntimeOptions is not valid JSON: ${reason}${lenient}`, {

@@ -40,10 +40,18 @@ export interface KrmResult {
 
 /** Reads a ResourceList, or refuses what is not one. */
 export function readResourceList(text: string, source: string): ResourceList {
-  const doc = parseYamlFile(text, source);
+  let doc: Document;
+  try {
+    doc = parseYamlFile(text, source);
+  } catch (e) {
+    // A stream of manifests is not one ResourceList.
+    if (!(e instanceof PmcError) || e.code !== 'PMC_YAML_SYNTAX' || !/second one/.test(e.message)) throw e;
+    throw new PmcError('PMC_KRM', 'expected one ResourceList on stdin, got a stream of documents; to customize manifests, run: pmc customize', { location: e.location });
+  }
   const list = plainOf(doc, { source }, 'ResourceList') as Obj | null;
   if (!isObject(list) || !RESOURCE_LIST_VERSIONS.includes(list.apiVersion) || list.kind !== 'ResourceList') {
-    throw new PmcError('PMC_KRM', 'expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin', { location: { source } });
+    const got = isObject(list) && typeof list.kind === 'string' ? `, got kind: ${list.kind}` : '';
+    throw new PmcError('PMC_KRM', `expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin${got}; kpt and kustomize send one to a KRM function. To customize manifests, run: pmc customize`, { location: { source } });
   }
   const itemsNode = doc.get('items', true);
   return {

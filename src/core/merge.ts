@@ -45,12 +45,15 @@ export function mergeCpuMemory(worker: ResourceRequirements | undefined, fn: Res
 
 /**
  * Special case, the security context: the seed's guide promises that the worker's applies to all
- * functions; the function's overrides it field by field, and a list it gives replaces the
- * worker's. Each level's preset is expanded under that level's own fields first.
+ * functions; the function's overrides it field by field, and a list or a seccomp profile it
+ * gives replaces the worker's. Each level's preset is expanded under that level's own fields first.
  */
 export function mergeSecurityContext(worker: SecurityContextOpts | undefined, fn: SecurityContextOpts | undefined): SecurityContextOpts | undefined {
   if (!worker && !fn) return undefined;
   return deepmerge<SecurityContextOpts>(expandPreset(worker) ?? {}, expandPreset(fn) ?? {}, {
     arrayMerge: (_target, source) => [...source],
+    // A seccomp profile is one setting: a function's RuntimeDefault must not keep the
+    // worker's localhostProfile, which the API server refuses beside any type but Localhost.
+    customMerge: (key) => (key === 'seccompProfile' ? (_worker: unknown, fn: unknown) => fn : undefined),
   });
 }

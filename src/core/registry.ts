@@ -16,7 +16,7 @@ import type { OptionPath } from './edit.js';
 import type { IStatefulSet } from './k8s.js';
 import { appendLists, firstNonEmpty, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
-import { checkAnnotations, checkCapabilityNames, checkLabels, checkNamespace, checkSelectorKept, checkTolerations, warnIgnoredResources } from './validate.js';
+import { checkAnnotations, checkCapabilityNames, checkReadOnlyRoot, checkLabels, checkNamespace, checkSelectorKept, checkTolerations, warnIgnoredResources } from './validate.js';
 import {
   addWritableDirectories,
   appendItems,
@@ -225,7 +225,10 @@ export const OPTIONS = {
       { kind: 'StatefulSet', path: `${POD_SPEC}.volumes`, write: addWritableDirectories },
     ],
     write: setPodSecurityContext,
-    check: checkCapabilityNames,
+    check: (value, ctx) => {
+      checkCapabilityNames(value, ctx);
+      checkReadOnlyRoot(value, ctx);
+    },
     provenance: (path, worker, fn) => ({ worker: presetAware('worker', path, worker), function: presetAware('function', path, fn) }),
     unread: {
       code: 'PMC_SECURITY_CONTEXT_IGNORED',

@@ -43,6 +43,7 @@ export function documentDiffs(input: CustomizeInput, result: CustomizeResult): D
 }
 
 export interface ExplainedChange {
+  /** 1-based position in the stream. */
   document: number;
   resource: string;
   path: string;
@@ -90,7 +91,8 @@ export function explain(input: CustomizeInput, result: CustomizeResult, warnings
   const changes = result.changes.map((c): ExplainedChange => {
     const fn = result.merged.get(c.document)?.functionOptions ?? {};
     return {
-      document: c.document,
+      // 1-based, as every message numbers documents ("document 2").
+      document: c.document + 1,
       resource: `${c.kind}/${c.name}`,
       path: formatPath(c.path),
       value: c.after,

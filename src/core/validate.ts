@@ -5,6 +5,8 @@
 import type { DiagnosticSink, Location } from './diagnostics.js';
 import { jsonPath, type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
 import type { CheckContext } from './registry.js';
+import { checkPodTemplate } from './pod-rules.js';
+import { writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
 import { asArray, isObject, type Obj } from './values.js';
 
@@ -92,13 +94,16 @@ export function checkNamespace(value: string, { at, sink }: CheckContext): void 
   if (problem) sink.error('PMC_NAMESPACE', `"${value}" is refused: ${problem}`, at([]));
 }
 
+/** ValidateTolerations, in the API server's words. */
 export function checkTolerations(value: Toleration[], { at, sink }: CheckContext): void {
   value.forEach((t, i) => {
-    if (t.operator === 'Exists' && t.value) sink.error('PMC_TOLERATION', 'a toleration with operator Exists must not have a value', at([i, 'value']));
-    if (!t.key && t.operator !== 'Exists') sink.error('PMC_TOLERATION', 'a toleration with no key must have operator Exists', at([i, 'operator']));
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
-      sink.error('PMC_TOLERATION', 'tolerationSeconds is only allowed with effect NoExecute', at([i, 'tolerationSeconds']));
-    }
+    const keyProblem = t.key ? qualifiedNameProblem(t.key) : undefined;
+    if (keyProblem) sink.error('PMC_TOLERATION', `"${t.key}" is not a valid toleration key: ${keyProblem}`, at([i, 'key']));
+    if (!t.key && t.operator !== 'Exists') sink.error('PMC_TOLERATION', 'operator must be Exists when `key` is empty, which means "match all values and all keys"', at([i, 'operator']));
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') sink.error('PMC_TOLERATION', "effect must be 'NoExecute' when `tolerationSeconds` is set", at([i, 'effect']));
+    if (t.operator === 'Exists' && t.value) sink.error('PMC_TOLERATION', "value must be empty when `operator` is 'Exists'", at([i, 'value']));
+    const valueProblem = t.operator !== 'Exists' && t.value ? labelValueProblem(t.value) : undefined;
+    if (valueProblem) sink.error('PMC_TOLERATION', `${JSON.stringify(t.value)}: ${valueProblem}`, at([i, 'value']));
   });
 }
 
@@ -114,6 +119,30 @@ export function checkCapabilityNames(sc: SecurityContextOpts, { at, sink }: Chec
         );
       }
     });
+  }
+}
+
+/**
+ * readOnlyRootFilesystem without a preset: the instance still writes its logs, its downloaded
+ * code, extracted NARs and /tmp (read off the command Pulsar generated), and each write fails
+ * unless a volume is mounted there. The presets mount an emptyDir at each.
+ */
+export function checkReadOnlyRoot(sc: SecurityContextOpts, { at, sink, workload }: CheckContext): void {
+  if (sc.readOnlyRootFilesystem !== true || sc.preset) return;
+  for (const c of asArray(workload?.spec?.template?.spec?.containers)) {
+    if (!isObject(c)) continue;
+    const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
+    const mounted = asArray(c.volumeMounts).map((m: { mountPath?: string }) => m?.mountPath).filter((p): p is string => typeof p === 'string');
+    const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
+    const needed = writablePaths(command).filter((w) => !mounted.some((m) => within(w.path, m)));
+    // /tmp/pulsar-nar is named by /tmp.
+    const unwritable = needed.filter((w) => !needed.some((o) => o.path !== w.path && within(w.path, o.path)));
+    if (unwritable.length === 0) continue;
+    sink.warn(
+      'PMC_READ_ONLY_ROOT',
+      `readOnlyRootFilesystem: true, but container "${c.name}" writes to ${unwritable.map((w) => w.path).join(', ')}, where nothing writable is mounted, so the function fails; add "preset": "restricted" (it mounts an emptyDir at each), or mount volumes there`,
+      at(['readOnlyRootFilesystem']),
+    );
   }
 }
 
@@ -186,6 +215,7 @@ export function checkWorkload(
   }
   const pod = template?.spec;
   if (!isObject(pod)) return;
+  checkPodTemplate(template, at, sink);
   const podSc = isObject(pod.securityContext) ? pod.securityContext : {};
   const containers = asArray(pod.containers);
   containers.forEach((c: unknown, i: number) => {

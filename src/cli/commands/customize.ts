@@ -22,6 +22,9 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
   if (flags.inPlace && (manifest === undefined || manifest === '-')) {
     throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin');
   }
+  if (flags.inPlace && flags.output === 'json') {
+    throw new PmcError('PMC_USAGE', '--in-place with -o json would replace the file with JSON: leave out -o json (the file keeps its own format), or write to stdout');
+  }
   const { input, warnings } = await loadInput(manifest, flags, io);
   const result = customize(input);
   checkPss(result, flags.checkPss, input.source);

@@ -33,7 +33,7 @@ function table(rep: ExplainReport): string {
   const out: string[] = [];
   const byResource = new Map<string, ExplainReport['changes']>();
   for (const c of [...rep.changes].sort((a, b) => a.document - b.document)) {
-    const key = `${c.resource} (document ${c.document + 1})`;
+    const key = `${c.resource} (document ${c.document})`;
     byResource.set(key, [...(byResource.get(key) ?? []), c]);
   }
   for (const [resource, changes] of byResource) {

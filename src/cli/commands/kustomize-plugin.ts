@@ -14,11 +14,25 @@ import { flagsFromPluginConfig, loadInput } from '../inputs.js';
 import { readTextFile, type Io } from '../io.js';
 import { checkPss } from './customize.js';
 
-/** Runs as the plugin: the config file is `configPath`, resources on stdin. */
-export async function runAsPlugin(configPath: string, io: Io): Promise<number> {
+/**
+ * Runs as the plugin: the config file is `configPath`, resources on stdin. `bare`: pmc was
+ * given the file alone, as kustomize runs it, and a user who meant `pmc customize FILE`
+ * hears so.
+ */
+export async function runAsPlugin(configPath: string, io: Io, bare = false): Promise<number> {
   const text = await readTextFile(configPath, io, 'plugin config');
   const sink = new DiagnosticSink();
-  const config = readPluginConfig(text, configPath, sink);
+  let config;
+  try {
+    config = readPluginConfig(text, configPath, sink);
+  } catch (e) {
+    if (!bare || !(e instanceof PmcError) || !(e.code === 'PMC_YAML_SYNTAX' || (e.code === 'PMC_PLUGIN_CONFIG' && e.location?.path === 'kind'))) throw e;
+    throw new PmcError(
+      'PMC_PLUGIN_CONFIG',
+      `${e.message}: \`pmc FILE\` runs pmc as a kustomize plugin with FILE as its config; to customize the manifests in it, run: pmc customize ${configPath}`,
+      { location: e.location, more: e.more },
+    );
+  }
   sink.throwIfErrors();
   // Relative paths in the config are the kustomization's, not the temporary config file's.
   const root = io.env.KUSTOMIZE_PLUGIN_CONFIG_ROOT || io.cwd;

@@ -199,6 +199,7 @@ describe('bad input: exit status, nothing on stdout, and where', () => {
     expect(res.stdout).toBe('');
     for (const s of row.stderr) expect(res.stderr).toContain(s);
     expect(res.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // never a stack trace
+    expect(res.stderr).not.toContain('internal error');
     expect(res.status).toBe(row.status);
   });
 });

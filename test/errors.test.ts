@@ -158,7 +158,7 @@ const rows: Row[] = [
   { name: 'pmc FILE without a command', argv: ['fn.yaml'], status: 1, stderr: ['`pmc FILE` runs pmc as a kustomize plugin with FILE as its config; to customize the manifests in it, run: pmc customize fn.yaml'] },
   { name: 'krm fed a manifest', argv: ['krm'], stdin: bare(), status: 1, stderr: ['expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin, got kind: StatefulSet', '[PMC_KRM]'] },
   { name: '-r given a file name', argv: ['customize', 'fn.yaml', '-r', 'opts.json'], status: 1, stderr: ['"opts.json" looks like a file name; to read the options from a file, use --custom-runtime-options-file opts.json [PMC_OPTIONS_JSON]'] },
-  { name: '--in-place with -o json', argv: ['customize', 'fn.yaml', '-i', '-o', 'json', '-r', '{}'], status: 2, stderr: ['--in-place with -o json would replace the file with JSON', '[PMC_USAGE]'] },
+  { name: '--in-place with -o json', argv: ['customize', 'fn.yaml', '-i', '-o', 'json', '-r', '{}'], status: 2, stderr: ['--in-place with -o json would replace the YAML file with JSON', '[PMC_USAGE]'] },
   { name: 'quantity', argv: r({ resourceRequirements: { limits: { cpu: 'two' } } }), status: 1, stderr: [`${cro}.resourceRequirements.limits.cpu: "two" is not a Kubernetes quantity`] },
   { name: 'label value an object', argv: r({ extraLabels: { a: { b: 1 } } }), status: 1, stderr: [`${cro}.extraLabels.a: expected a string, got an object`] },
   { name: 'label key', argv: r({ extraLabels: { 'bad key!': 'v' } }), status: 1, stderr: ['customRuntimeOptions.extraLabels["bad key!"]: "bad key!" is not a valid label key', '[PMC_LABEL_KEY]'] },

@@ -144,8 +144,8 @@ export async function report(diags: Diagnostic[], io: Io): Promise<void> {
   if (diags.length === 0) return;
   const chalk = await colours(io, io.stderr);
   for (const d of diags) {
-    const label = d.severity === 'error' ? 'error' : 'warning';
-    const tag = chalk ? (d.severity === 'error' ? chalk.red.bold(label) : chalk.yellow.bold(label)) : label;
+    const label = d.severity === 'error' ? 'error' : d.severity === 'info' ? 'note' : 'warning';
+    const tag = chalk ? (d.severity === 'error' ? chalk.red.bold(label) : d.severity === 'info' ? chalk.cyan(label) : chalk.yellow.bold(label)) : label;
     const where = formatLocation(d.location);
     let line = `pmc: ${tag}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]\n`;
     if (d.location?.excerpt) line += `${d.location.excerpt}\n`;

@@ -73,7 +73,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
       .command('customize')
       .description("merge the worker's runtimeCustomizerConfig with the function's customRuntimeOptions and customize the StatefulSet and Service"),
   )
-    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(new Option('-o, --output <FORMAT>', "output format (default: the input's, YAML or JSON)").choices(['yaml', 'json']))
     .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
     .addOption(pssOption())
     .action((manifest: string | undefined, flags: CustomizeFlags) => run(runCustomize(manifest, flags, io)));

@@ -102,6 +102,8 @@ export function readWorkerConfig(
   strict = false,
   /** Where the worker config sits inside the document, when it is inline (plugin config). */
   at: string[] = [],
+  /** Where the text starts in its file, when it is a value inside another (a ConfigMap's data). */
+  shift?: { line: number; col: number },
 ): WorkerConfig {
   // Integers exact, so that a message quotes 9223372036854775807 as written.
   const doc = parseYamlFile(text, source, { intAsBigInt: true });
@@ -109,7 +111,10 @@ export function readWorkerConfig(
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { options: {} };
   const where = (p: (string | number)[]) => [...at, ...p].join('.');
   const locateIn = yamlLocator(doc, text, source);
-  const locate = (p: (string | number)[], opts?: { key?: boolean }) => locateIn([...at, ...p], opts);
+  const locate = (p: (string | number)[], opts?: { key?: boolean }) => {
+    const loc = locateIn([...at, ...p], opts);
+    return shift && loc?.line !== undefined ? { ...loc, line: loc.line + shift.line, col: (loc.col ?? 1) + shift.col } : loc;
+  };
   if (!isMap(node)) {
     throw new PmcError('PMC_WORKER_CONFIG', 'a functions_worker.yml must be a YAML map', {
       location: { ...locate([]), path: at.length ? at.join('.') : undefined },

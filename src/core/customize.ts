@@ -9,7 +9,7 @@ import type { FunctionIdentity } from './naming.js';
 import type { CustomizeSettings } from './settings.js';
 import type { RuntimeOpts } from './registry.js';
 import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.js';
-import { hasContent, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
+import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
 import { checkWorkload } from './validate.js';
 import { isObject } from './values.js';
 import { docLocation, indexServices, isPulsarStatefulSet, servicesOf, type Candidate } from './workloads.js';
@@ -43,6 +43,8 @@ export interface CustomizeResult {
   merged: Map<number, { options: RuntimeOpts; functionOptions: RuntimeOpts; identity: Partial<FunctionIdentity> }>;
   /** How many StatefulSets were customized. */
   workloads: number;
+  /** For documents that are items of a `kind: List`: the List's document and the item. */
+  places?: Map<number, { document: number; item: number }>;
 }
 
 /** A manifest stream customized: only the documents that may be Pulsar's are parsed, edited ones printed in their own style. */
@@ -54,15 +56,26 @@ export function customize(input: CustomizeInput): CustomizeResult {
   }
   const chunks = splitDocuments(input.manifest);
   const parsed = new Map<number, ParsedChunk>();
+  // A List's items are customized as documents of their own, numbered after the stream's.
+  const items: ParsedChunk[] = [];
   if (input.customizer !== 'none') {
-    for (const chunk of chunks) if (mayHoldKind(chunk, ['StatefulSet', 'Service'])) parsed.set(chunk.index, parseChunk(chunk, input.source));
+    for (const chunk of chunks) {
+      if (!mayHoldKind(chunk, ['StatefulSet', 'Service'])) continue;
+      const p = parseChunk(chunk, input.source);
+      parsed.set(chunk.index, p);
+      items.push(...(listItems(p, chunks.length + items.length) ?? []));
+    }
   }
-  const { result, edited, objects } = customizeParsed([...parsed.values()], input);
-  const changedDocs = new Set(result.changes.map((c) => c.document));
+  const lists = new Set(items.map((i) => i.at!.document));
+  const { result, edited, objects } = customizeParsed([...[...parsed.values()].filter((p) => !lists.has(p.index)), ...items], input);
+  const changed = new Set(result.changes.map((c) => c.document));
+  for (const item of items) if (changed.has(item.index)) changed.add(item.at!.document);
+  result.places = new Map(items.map((i) => [i.index, i.at!]));
   result.documents = chunks.map((c) => {
     const p = parsed.get(c.index);
-    const object = objects.get(c.index);
-    if (p && edited.has(c.index) && changedDocs.has(c.index)) return { index: c.index, line: c.line, text: printChunk(p), edited: true, parsed: p, object };
+    // A List's plain data is read again after its items' edits.
+    const object = lists.has(c.index) && p && changed.has(c.index) ? (toPlain(p, input.source) as object) : objects.get(c.index);
+    if (p && changed.has(c.index) && (edited.has(c.index) || lists.has(c.index))) return { index: c.index, line: c.line, text: printChunk(p), edited: true, parsed: p, object };
     return { index: c.index, line: c.line, text: c.text, edited: false, parsed: p, object };
   });
   return result;
@@ -97,7 +110,7 @@ export function customizeParsed(
   for (const p of documents) {
     const plain = toPlain(p, input.source);
     if (!isObject(plain)) continue;
-    refuseForbiddenKeys(plain, { source: input.source, line: p.line, document: { index: p.index } });
+    refuseForbiddenKeys(plain, { source: input.source, line: p.line, document: p.at ? { index: p.at.document, item: p.at.item } : { index: p.index } });
     if (plain.kind === 'StatefulSet' || plain.kind === 'Service') {
       candidates.push({ chunk: p, plain, kind: plain.kind, name: String(plain.metadata?.name ?? '') } as Candidate);
     }

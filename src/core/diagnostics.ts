@@ -63,6 +63,8 @@ export const ERROR_CODES = [
   'PMC_RESOURCE_IGNORED',
   'PMC_PRESET_PATH',
   'PMC_NO_WORKLOAD',
+  // notes
+  'PMC_WORKER_FORM',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -77,12 +79,13 @@ export interface Location {
   /** Where in the options, e.g. `customRuntimeOptions.securityContext.runAsUser`. */
   path?: string;
   /** Which manifest document: 0-based index in the stream, with kind/name. */
-  document?: { index: number; kind?: string; name?: string };
+  /** Which manifest document: 0-based index in the stream (and in a `kind: List`, which item), with kind/name. */
+  document?: { index: number; item?: number; kind?: string; name?: string };
   /** The source line and a caret under `col`, ready to print. */
   excerpt?: string;
 }
 
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
   severity: Severity;
@@ -137,6 +140,11 @@ export class DiagnosticSink {
     this.items.push({ severity: 'warning', code, message, location });
   }
 
+  /** What pmc did that a user may want to know (which form of a file it read): never an error, not even under --strict. */
+  note(code: ErrorCode, message: string, location?: Location): void {
+    this.items.push({ severity: 'info', code, message, location });
+  }
+
   error(code: ErrorCode, message: string, location?: Location): void {
     this.items.push({ severity: 'error', code, message, location });
   }
@@ -145,8 +153,9 @@ export class DiagnosticSink {
     return this.items.filter((d) => d.severity === 'error');
   }
 
+  /** Warnings and notes, in the order they came: what goes on stderr when nothing failed. */
   get warnings(): Diagnostic[] {
-    return this.items.filter((d) => d.severity === 'warning');
+    return this.items.filter((d) => d.severity !== 'error');
   }
 
   /** Throws a PmcError carrying every error collected so far. */
@@ -160,7 +169,8 @@ export class DiagnosticSink {
  * Warnings refused as errors, each saying why (`--strict`; a kustomize build that would drop
  * them): undefined when there is none.
  */
-export function warningsAsErrors(warnings: Diagnostic[], why: (w: Diagnostic) => string): PmcError | undefined {
+export function warningsAsErrors(diagnostics: Diagnostic[], why: (w: Diagnostic) => string): PmcError | undefined {
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length === 0) return undefined;
   return PmcError.fromDiagnostics(warnings.map((w) => ({ ...w, severity: 'error', message: `${w.message} ${why(w)}` })));
 }
@@ -176,9 +186,9 @@ export function formatLocation(loc: Location | undefined): string {
     parts.push(where);
   }
   if (loc.document) {
-    const { index, kind, name } = loc.document;
+    const { index, item, kind, name } = loc.document;
     const what = kind ? ` ${kind}/${name ?? '<unnamed>'}` : '';
-    parts.push(`document ${index + 1}${what}`);
+    parts.push(`document ${index + 1}${item !== undefined ? ` items[${item}]` : ''}${what}`);
   }
   if (loc.path) parts.push(loc.path);
   return parts.join(': ');

@@ -3,8 +3,10 @@
  * (needed for the job-name hash) and its own customRuntimeOptions.
  *
  * Pulsar's Java and Python runtimes start the instance with
- * `--function_details '<FunctionDetails as compact JSON>'` inside `sh -c`, so the
- * generated StatefulSet carries everything the worker knew.
+ * `--function_details '<FunctionDetails as compact JSON>'` inside `sh -c`, and the Go runtime
+ * with `-instance-conf '<its config as JSON>'`, so the generated StatefulSet carries
+ * everything the worker knew.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/RuntimeUtils.java
  */
 import type { FunctionIdentity } from './naming.js';
 
@@ -17,27 +19,50 @@ export interface EmbeddedFunctionDetails {
 }
 
 const FLAG = '--function_details';
+/** Go's instance takes one JSON config instead: tenant, nameSpace, name, and (Pulsar 3.3+) the function details as a string. */
+const GO_FLAG = '-instance-conf';
 
 /** The function details embedded in a container's command or args, if any. */
 export function embeddedFunctionDetails(commandParts: unknown[]): EmbeddedFunctionDetails | undefined {
+  return embeddedJson(commandParts, FLAG, pickDetails) ?? embeddedJson(commandParts, GO_FLAG, pickGoInstanceConfig);
+}
+
+/** The first JSON object after `flag` in the command's parts that `pick` makes sense of. */
+function embeddedJson(commandParts: unknown[], flag: string, pick: (o: Record<string, unknown>) => EmbeddedFunctionDetails): EmbeddedFunctionDetails | undefined {
   for (const part of commandParts) {
     if (typeof part !== 'string') continue;
-    let at = part.indexOf(FLAG);
+    let at = part.indexOf(flag);
     while (at !== -1) {
-      const brace = part.indexOf('{', at + FLAG.length);
-      const json = brace === -1 ? undefined : balancedJsonObject(part, brace);
+      // `--function_details` does not hold `-instance-conf`, nor the other way round; still,
+      // a match must stand alone, not inside a longer flag.
+      const standalone = at === 0 || /\s|'|"/.test(part[at - 1]!);
+      const brace = part.indexOf('{', at + flag.length);
+      const json = standalone && brace !== -1 ? balancedJsonObject(part, brace) : undefined;
       if (json !== undefined) {
         try {
-          const parsed = JSON.parse(json) as Record<string, unknown>;
-          return pickDetails(parsed);
+          return pick(JSON.parse(json) as Record<string, unknown>);
         } catch {
           // not JSON after all; keep looking
         }
       }
-      at = part.indexOf(FLAG, at + FLAG.length);
+      at = part.indexOf(flag, at + flag.length);
     }
   }
   return undefined;
+}
+
+/** Go's instance config: its own field names, and the details as a string when Pulsar put them there. */
+function pickGoInstanceConfig(o: Record<string, unknown>): EmbeddedFunctionDetails {
+  let details: EmbeddedFunctionDetails = {};
+  if (typeof o.functionDetails === 'string') {
+    try {
+      details = pickDetails(JSON.parse(o.functionDetails) as Record<string, unknown>);
+    } catch {
+      // an older worker's config, or not JSON: the instance config's own fields still say who it is
+    }
+  }
+  const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return { ...details, tenant: s(o.tenant) ?? details.tenant, namespace: s(o.nameSpace) ?? details.namespace, name: s(o.name) ?? details.name };
 }
 
 function pickDetails(o: Record<string, unknown>): EmbeddedFunctionDetails {

@@ -26,7 +26,6 @@ import {
   runAsNonRoot_1_35,
   runAsUser_1_23,
   runAsUser_1_35,
-  seLinuxOptions,
   seLinuxOptions_1_0,
   seLinuxOptions_1_31,
   seccompProfileBaseline_1_0,

@@ -45,6 +45,8 @@ export function documentDiffs(input: CustomizeInput, result: CustomizeResult): D
 export interface ExplainedChange {
   /** 1-based position in the stream. */
   document: number;
+  /** In a `kind: List`, the item's 0-based position. */
+  item?: number;
   resource: string;
   path: string;
   value: unknown;
@@ -91,8 +93,9 @@ export function explain(input: CustomizeInput, result: CustomizeResult, warnings
   const changes = result.changes.map((c): ExplainedChange => {
     const fn = result.merged.get(c.document)?.functionOptions ?? {};
     return {
-      // 1-based, as every message numbers documents ("document 2").
-      document: c.document + 1,
+      // 1-based, as every message numbers documents ("document 2"); a List's item by its place.
+      document: (result.places?.get(c.document)?.document ?? c.document) + 1,
+      ...(result.places?.has(c.document) ? { item: result.places.get(c.document)!.item } : {}),
       resource: `${c.kind}/${c.name}`,
       path: formatPath(c.path),
       value: c.after,

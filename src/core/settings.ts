@@ -3,7 +3,8 @@
  * complete settings of a run, once: which customizer runs, whose options win, where the
  * function's identity comes from. The edge only reads files; every rule is here.
  */
-import { customizerForClassName, readCustomRuntimeOptions, readFunctionConfig, readWorkerConfig, type CustomizerKind } from './config.js';
+import { customizerForClassName, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from './config.js';
+import { readWorker } from './worker.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import type { IdentitySource } from './identity.js';
 import type { FunctionIdentity } from './naming.js';
@@ -65,7 +66,11 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
   let className: string | undefined;
   let worker: RuntimeOpts = {};
   let classLine: { line?: number; col?: number } | undefined;
-  if (given.worker) ({ className, classLine, options: worker } = readWorkerConfig(given.worker.text, given.worker.source, sink, strict, given.worker.at));
+  if (given.worker) {
+    let form: string;
+    ({ className, classLine, options: worker, form } = readWorker(given.worker.text, given.worker.source, sink, strict, given.worker.at));
+    if (form !== 'functions_worker.yml') sink.note('PMC_WORKER_FORM', `read the worker's settings from a ${form}`, { source: given.worker.source });
+  }
 
   const identity: CustomizeSettings['identity'] = [{ from: 'flags', value: given.identity ?? {} }];
   let functionOptions: RuntimeOpts | undefined;

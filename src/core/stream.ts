@@ -5,7 +5,7 @@
  * forbids those markers at column 0 inside a scalar, so the cut is exact. Only the
  * documents that may be Pulsar's are parsed; the rest are copied as text.
  */
-import { Document, parseDocument, type ToStringOptions, type YAMLError } from 'yaml';
+import { Document, isMap, isSeq, parseDocument, type Node, type ToStringOptions, type YAMLError } from 'yaml';
 import { PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
 
 export interface DocumentChunk {
@@ -94,6 +94,25 @@ export function mayHoldKind(chunk: DocumentChunk, kinds: readonly string[]): boo
 
 export interface ParsedChunk extends DocumentChunk {
   doc: Document;
+  /** For an item of a `kind: List`: the List's document and the item's position in it. */
+  at?: { document: number; item: number };
+}
+
+/**
+ * The items of a `kind: List` (kubectl's `get -o yaml|json` of several objects, `v1` List or
+ * any `*List`) as documents of their own: each shares its node with the List, so editing an
+ * item edits the List. Indexes from `nextIndex` on; undefined when the document is no List.
+ */
+export function listItems(chunk: ParsedChunk, nextIndex: number): ParsedChunk[] | undefined {
+  const contents = chunk.doc.contents;
+  if (!isMap(contents)) return undefined;
+  const kind = contents.get('kind');
+  const items = contents.get('items', true);
+  if (typeof kind !== 'string' || !kind.endsWith('List') || !isSeq(items)) return undefined;
+  return items.items.map((node, item) => {
+    const offset = (node as Node).range?.[0] ?? 0;
+    return { index: nextIndex + item, text: '', line: chunk.line + lineColAt(chunk.text, offset).line - 1, doc: new Document(node), at: { document: chunk.index, item } };
+  });
 }
 
 export const PARSE_LIMITS = {
@@ -167,7 +186,7 @@ export function plainOf(doc: Document, where: Location, what = 'document'): unkn
 
 /** A manifest document as plain data. */
 export function toPlain(chunk: ParsedChunk, source: string): unknown {
-  return plainOf(chunk.doc, { source, line: chunk.line, document: { index: chunk.index } });
+  return plainOf(chunk.doc, { source, line: chunk.line, document: chunk.at ? { index: chunk.at.document, item: chunk.at.item } : { index: chunk.index } });
 }
 
 /**

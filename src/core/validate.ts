@@ -3,7 +3,7 @@
  * API server or the kubelet would refuse, reported before anything is deployed.
  */
 import type { DiagnosticSink, Location } from './diagnostics.js';
-import { jsonPath, type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
+import { type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
 import type { CheckContext } from './registry.js';
 import { checkPodTemplate } from './pod-rules.js';
 import { writablePaths } from './presets.js';

@@ -68,7 +68,8 @@ export function servicesOf(sts: IStatefulSet, index: ServiceIndex): Candidate[] 
 }
 
 export function docLocation(c: Candidate, source: string, path?: string): Location {
-  return { source, line: c.chunk.line, document: { index: c.chunk.index, kind: c.kind, name: c.name }, path };
+  const place = c.chunk.at ? { index: c.chunk.at.document, item: c.chunk.at.item } : { index: c.chunk.index };
+  return { source, line: c.chunk.line, document: { ...place, kind: c.kind, name: c.name }, path };
 }
 
 /** The command and args of every container: where Pulsar embeds the function details. */

@@ -41,7 +41,7 @@ export function defaultJobName(f) {
 
 /**
  * @param {{tenant: string, namespace: string, name: string, component?: 'function'|'source'|'sink',
- *   customRuntimeOptions?: string, k8sNamespace?: string, jobName?: string}} f
+ *   customRuntimeOptions?: string, k8sNamespace?: string, jobName?: string, runtime?: 'java'|'go'}} f
  */
 export function functionDetailsJson(f) {
   const componentType = (f.component ?? 'function').toUpperCase();
@@ -70,6 +70,34 @@ function str(s) {
   return /^([-+.\d]|(true|false|null|yes|no|on|off|y|n|~)$)/i.test(s) || s === '' ? q(s) : s;
 }
 
+/**
+ * The Go runtime's command: the binary downloaded, then run with `-instance-conf '<json>'`,
+ * its own config (tenant, nameSpace, name; the function details as a string since 3.3).
+ */
+function goCommand(f, download) {
+  const conf = {
+    pulsarServiceURL: 'pulsar://pulsar-broker.pulsar.svc.cluster.local:6650',
+    instanceID: -1,
+    funcID: '1732530000000',
+    funcVersion: '1732530000000',
+    maxBufTuples: 1024,
+    port: 9093,
+    clusterName: 'pulsar',
+    killAfterIdleMs: 0,
+    expectedHealthCheckInterval: 0,
+    tenant: f.tenant,
+    nameSpace: f.namespace,
+    name: f.name,
+    className: '',
+    runtime: 3,
+    functionDetails: functionDetailsJson(f),
+  };
+  return [
+    `/pulsar/bin/pulsar-admin --admin-url http://pulsar-broker.pulsar.svc.cluster.local:8080 functions download --tenant ${f.tenant} --namespace ${f.namespace} --name ${f.name} --destination-file ${download}`,
+    `&& chmod 777 ${download} && exec ${download} -instance-conf '${JSON.stringify(conf)}'`,
+  ].join(' ');
+}
+
 /** The headless Service and the StatefulSet, as one YAML stream (Service first, as Pulsar creates them). */
 export function pulsarFunctionManifests(f) {
   const component = f.component ?? 'function';
@@ -85,8 +113,8 @@ export function pulsarFunctionManifests(f) {
     ]
       .map((l) => `${' '.repeat(indent)}${l}`)
       .join('\n');
-  const download = `/pulsar/download/pulsar_functions/${fqfn}/${f.name}.jar`;
-  const command = [
+  const download = `/pulsar/download/pulsar_functions/${fqfn}/${f.name}${f.runtime === 'go' ? '' : '.jar'}`;
+  const command = f.runtime === 'go' ? goCommand(f, download) : [
     `/pulsar/bin/pulsar-admin --admin-url http://pulsar-broker.pulsar.svc.cluster.local:8080 functions download --tenant ${f.tenant} --namespace ${f.namespace} --name ${f.name} --destination-file ${download}`,
     '&& SHARD_ID=${POD_NAME##*-} && echo shardId=${SHARD_ID}',
     '&& exec java -cp /pulsar/instances/java-instance.jar:/pulsar/instances/deps/*',

@@ -32,8 +32,8 @@ function show(v: unknown): string {
 function table(rep: ExplainReport): string {
   const out: string[] = [];
   const byResource = new Map<string, ExplainReport['changes']>();
-  for (const c of [...rep.changes].sort((a, b) => a.document - b.document)) {
-    const key = `${c.resource} (document ${c.document})`;
+  for (const c of [...rep.changes].sort((a, b) => a.document - b.document || (a.item ?? 0) - (b.item ?? 0))) {
+    const key = `${c.resource} (document ${c.document}${c.item !== undefined ? ` items[${c.item}]` : ''})`;
     byResource.set(key, [...(byResource.get(key) ?? []), c]);
   }
   for (const [resource, changes] of byResource) {

@@ -1,0 +1,44 @@
+/**
+ * The customized stream in the form asked for, or the input's own: YAML keeps each
+ * document's bytes and layout (customize.ts), JSON is printed as kubectl prints it.
+ */
+import { stringify } from 'yaml';
+import { outputObjects, outputYaml, type CustomizeResult } from './customize.js';
+
+export type OutputFormat = 'yaml' | 'json';
+
+/** `kubectl get -o json` output (or any JSON): the first thing after blanks and a BOM is `{` or `[`. */
+export function formatOf(text: string): OutputFormat {
+  return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'yaml';
+}
+
+/**
+ * JSON as kubectl prints it (Go's json.MarshalIndent with four spaces): keys in their order,
+ * and `<`, `>`, `&`, U+2028 and U+2029 escaped as Go escapes them.
+ */
+export function kubectlJson(value: unknown): string {
+  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+  return `${JSON.stringify(value, null, 4).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]!)}\n`;
+}
+
+/** The output's objects, one document each, dropping empty documents. */
+function objectsOf(result: CustomizeResult, source: string): unknown[] {
+  return outputObjects(result, source)
+    .map((d) => d.object)
+    .filter((o) => o !== null && o !== undefined);
+}
+
+/**
+ * The output in `format`, the input's own when not given. Unchanged input comes back as it
+ * was, byte for byte, in its own form.
+ */
+export function formatOutput(result: CustomizeResult, input: { manifest: string; source: string }, format?: OutputFormat): string {
+  const from = formatOf(input.manifest);
+  const to = format ?? from;
+  const changed = result.documents.some((d) => d.edited);
+  if (to === from && (!changed || to === 'yaml')) return changed ? outputYaml(result) : input.manifest;
+  const objects = objectsOf(result, input.source);
+  // One object for one document, else a v1 List, as kubectl prints several.
+  if (to === 'json') return kubectlJson(objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects });
+  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, indentSeq: false })}`).join('');
+}

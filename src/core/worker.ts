@@ -1,0 +1,110 @@
+/**
+ * The worker's configuration in every form users have it: a functions_worker.yml; a
+ * ConfigMap (as `kubectl get cm -o yaml|json` prints it) whose data holds one; or, as the
+ * Apache Pulsar Helm chart configures the worker, the broker ConfigMap's `PF_` keys, which
+ * the broker turns into functions_worker.yml at start-up (bin/gen-yml-from-env.py):
+ * https://github.com/apache/pulsar/blob/master/docker/pulsar/scripts/gen-yml-from-env.py
+ */
+import { isMap, isScalar, type Document } from 'yaml';
+import { parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
+import { PmcError, lineColAt, type DiagnosticSink, type Location } from './diagnostics.js';
+import { specAt } from './options.js';
+import { RUNTIME_OPTS_SPEC } from './registry.js';
+import { isObject, type Obj } from './values.js';
+
+export type WorkerForm = 'functions_worker.yml' | 'ConfigMap holding functions_worker.yml' | 'broker ConfigMap with PF_ keys';
+
+// gen-yml-from-env.py: the keys whose values become integers, and those split on commas.
+const INT_KEYS = new Set(['workerPort', 'numFunctionPackageReplicas', 'failureCheckFreqMs', 'rescheduleTimeoutMs', 'initialBrokerReconnectMaxRetries', 'assignmentWriteMaxRetries', 'instanceLivenessCheckFreqMs']);
+const LIST_KEYS = new Set(['brokerInterceptors', 'messagingProtocols', 'tlsProtocols', 'tlsCiphers', 'authenticationProviders', 'superUserRoles', 'proxyRoles', 'schemaRegistryCompatibilityCheckers', 'brokerClientTlsCiphers', 'brokerClientTlsProtocols']);
+const WORKER_KEYS = ['runtimeCustomizerClassName', 'runtimeCustomizerConfig', 'functionRuntimeFactoryClassName', 'functionRuntimeFactoryConfigs', 'pulsarFunctionsCluster'];
+
+/** The worker's customizer settings, and which form they were read from. */
+export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = []): WorkerConfig & { form: WorkerForm } {
+  const doc = parseYamlFile(text, source, { intAsBigInt: true });
+  const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
+  const kind = isMap(node) ? node.get('kind') : undefined;
+  if (typeof kind !== 'string') return { ...readWorkerConfig(text, source, sink, strict, at), form: 'functions_worker.yml' };
+  const locate = yamlLocator(doc, text, source);
+  const data = isMap(node) ? node.get('data', true) : undefined;
+  const name = isMap(node) ? (node.getIn(['metadata', 'name']) as unknown) : undefined;
+  if (kind !== 'ConfigMap' || !isMap(data)) {
+    throw new PmcError(
+      'PMC_WORKER_CONFIG',
+      `found a ${kind}${typeof name === 'string' ? ` (${name})` : ''}: expected a functions_worker.yml, a ConfigMap whose data holds one, or the broker ConfigMap with PF_ keys (the Helm chart's)`,
+      { location: locate([...at, 'kind']) },
+    );
+  }
+  const keys = data.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  if (keys.some((k) => k.startsWith('PF_'))) return readPfKeys(doc, text, source, [...at, 'data'], sink, strict);
+  for (const key of keys) {
+    const value = data.get(key, true);
+    if (!isScalar(value) || typeof value.value !== 'string' || !holdsWorkerFile(value.value)) continue;
+    // The file inside the ConfigMap: its messages point into the ConfigMap's own lines.
+    const start = lineColAt(text, value.range?.[0] ?? 0);
+    const indent = /\n([ \t]*)\S/.exec(text.slice(value.range?.[0] ?? 0))?.[1]?.length ?? 0;
+    const inner = readWorkerConfig(value.value, source, sink, strict, [], { line: start.line, col: indent });
+    return { ...inner, form: 'ConfigMap holding functions_worker.yml' };
+  }
+  throw new PmcError('PMC_WORKER_CONFIG', `the ConfigMap${typeof name === 'string' ? ` ${name}` : ''} holds neither a functions_worker.yml (in its data) nor PF_ keys (data: ${keys.join(', ') || 'none'})`, {
+    location: locate([...at, 'data']),
+  });
+}
+
+/** A data value that is a worker file: YAML naming one of the worker's own keys. */
+function holdsWorkerFile(text: string): boolean {
+  return WORKER_KEYS.some((k) => new RegExp(`^${k}\\s*:`, 'm').test(text));
+}
+
+/**
+ * The broker ConfigMap's PF_ keys, turned into the worker's config as gen-yml-from-env.py
+ * does: the prefix stripped, the rest split on `_` into nested keys, each value a string (a
+ * few known keys an integer or a comma-separated list). An option that needs a list or a
+ * key with `_` cannot be set this way: say so, naming the PF_ key.
+ */
+function readPfKeys(doc: Document, text: string, source: string, at: string[], sink: DiagnosticSink, strict: boolean): WorkerConfig & { form: WorkerForm } {
+  const locate = yamlLocator(doc, text, source);
+  const data = (doc.getIn(at, true) as { items: { key: unknown; value: unknown }[] }).items;
+  const config: Obj = {};
+  const keyOf = new Map<string, string>();
+  const pairs = data
+    .map((p) => ({ key: isScalar(p.key) ? String(p.key.value) : '', value: isScalar(p.value) ? p.value.value : undefined }))
+    .filter((p) => p.key.startsWith('PF_'))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { key, value } of pairs) {
+    const parts = key.slice(3).split('_');
+    const last = parts[parts.length - 1]!;
+    let target = config;
+    for (const p of parts.slice(0, -1)) target = isObject(target[p]) ? target[p] : (target[p] = {});
+    const text = value === undefined || value === null ? '' : String(value);
+    target[last] = INT_KEYS.has(last) ? Number.parseInt(text, 10) : LIST_KEYS.has(last) ? text.split(',') : text;
+    keyOf.set(parts.join('.'), key);
+  }
+  delete config.containerFactory;
+  const where = (path: (string | number)[]): Location => {
+    // The PF_ key that set this path, or the closest one above it.
+    for (let n = path.length; n > 0; n--) {
+      const key = keyOf.get(path.slice(0, n).join('.'));
+      if (key) return { ...locate([...at, key]), path: key };
+    }
+    return { ...locate(at) };
+  };
+  for (const [path, key] of keyOf) {
+    const parts = path.split('.');
+    if (parts[0] !== 'runtimeCustomizerConfig') continue;
+    const spec = specAt(RUNTIME_OPTS_SPEC, parts.slice(1));
+    if (spec?.t === 'list') {
+      sink.error('PMC_WORKER_CONFIG', `gen-yml-from-env.py writes every PF_ value as a string, so a list such as ${parts.slice(1).join('.')} cannot be set with a PF_ key: put the whole functions_worker.yml in a ConfigMap instead`, { ...locate([...at, key]), path: key });
+    }
+  }
+  const className = typeof config.runtimeCustomizerClassName === 'string' ? config.runtimeCustomizerClassName : undefined;
+  const classAt = where(['runtimeCustomizerClassName']);
+  const options = readRuntimeOpts(config.runtimeCustomizerConfig, {
+    root: 'runtimeCustomizerConfig',
+    locate: (p) => where(['runtimeCustomizerConfig', ...p]),
+    strict,
+    sink,
+  });
+  return { className, classLine: { line: classAt.line, col: classAt.col }, options, form: 'broker ConfigMap with PF_ keys' };
+}
+

@@ -277,7 +277,7 @@ describe('warnings', () => {
   it('options shared by several functions warn once, not once per function', async () => {
     const two = join(import.meta.dirname, '..', 'fixtures', 'golden', 'two-functions-no-leak', 'input.yaml');
     const options = { securityContext: { runAsUser: 1000 }, resourceRequirements: { limits: { 'nvidia.com/gpu': '1' } } };
-    const res = await runPmc(['customize', two, '--customizer', 'basic', '-r', JSON.stringify(options)]);
+    const res = await runPmc(['customize', two, '--all', '--customizer', 'basic', '-r', JSON.stringify(options)]);
     expect(res.status).toBe(0);
     expect(res.stdout.match(/^kind: StatefulSet$/gm)).toHaveLength(2);
     expect(res.stderr.match(/\[PMC_SECURITY_CONTEXT_IGNORED\]/g)).toHaveLength(1);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pmc-inplace-'));
   // Large enough (about 5 MB) that writing it takes a while.
   original = Array.from({ length: 1200 }, (_, i) => pulsarFunctionManifests({ tenant: 'public', namespace: 'default', name: `fn-${i}` })).join('');
-  const r = await runPmc(['customize', '-r', options], { stdin: original });
+  const r = await runPmc(['customize', '--all', '-r', options], { stdin: original });
   expect(r.status).toBe(0);
   customized = r.stdout;
 });
@@ -27,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs pmc --in-place and SIGKILLs it as soon as its temporary file appears. */
 function killWhenTempAppears(file: string): Promise<{ killedWithTemp: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'customize', '--in-place', file, '-r', options], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'customize', '--in-place', file, '--all', '-r', options], { stdio: 'ignore' });
     let killedWithTemp = false;
     const watcher = watch(dir, (_event, name) => {
       if (name && name.startsWith('.big.yaml.pmc-') && !killedWithTemp) {
@@ -47,7 +47,7 @@ describe('--in-place', () => {
     const file = join(dir, 'small.yaml');
     writeFileSync(file, original.slice(0, original.indexOf('---', 10)) + pulsarFunctionManifests({ tenant: 't', namespace: 'n', name: 'f' }));
     const before = readFileSync(file, 'utf8');
-    const r = await runPmc(['customize', '--in-place', file, '-r', options]);
+    const r = await runPmc(['customize', '--in-place', file, '--all', '-r', options]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     const after = readFileSync(file, 'utf8');
@@ -60,7 +60,7 @@ describe('--in-place', () => {
     const file = join(dir, 'fail.yaml');
     writeFileSync(file, original.slice(0, 20000));
     const before = readFileSync(file, 'utf8');
-    const r = await runPmc(['customize', '--in-place', file, '-r', '{"securityContext": {"runAsNonRoot": "yes"}}']);
+    const r = await runPmc(['customize', '--in-place', file, '--all', '-r', '{"securityContext": {"runAsNonRoot": "yes"}}']);
     expect(r.status).toBe(1);
     expect(readFileSync(file, 'utf8')).toBe(before);
   });

@@ -17,7 +17,7 @@ beforeAll(() => {
   // Far more than a pipe holds (64 KiB), so writes block or fail part-way.
   const stream = Array.from({ length: 200 }, (_, i) => pulsarFunctionManifests({ tenant: 't', namespace: 'n', name: `fn-${i}` })).join('');
   writeFileSync(join(dir, 'many.yaml'), stream);
-  const r = spawnSync(process.execPath, [pmc, 'customize', 'many.yaml', '-r', options], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [pmc, 'customize', 'many.yaml', '--all', '-r', options], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   expect(r.status).toBe(0);
   expected = r.stdout;
   expect(expected.length).toBeGreaterThan(1 << 19);
@@ -28,13 +28,13 @@ const sh = (script: string) => spawnSync('bash', ['-c', script], { cwd: dir, enc
 
 describe('stdout', () => {
   it('through a pipe to a slow reader, whole and in order', () => {
-    const r = sh(`"${process.execPath}" "${pmc}" customize many.yaml -r '${options}' | (sleep 0.3; cat)`);
+    const r = sh(`"${process.execPath}" "${pmc}" customize many.yaml --all -r '${options}' | (sleep 0.3; cat)`);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(expected);
   });
 
   it('a reader that stops early (| head) ends pmc quietly: no stack trace, status 0', () => {
-    const r = sh(`set -o pipefail; "${process.execPath}" "${pmc}" customize many.yaml -r '${options}' | head -c 100 > /dev/null; echo "pmc=\${PIPESTATUS[0]}" >&2`);
+    const r = sh(`set -o pipefail; "${process.execPath}" "${pmc}" customize many.yaml --all -r '${options}' | head -c 100 > /dev/null; echo "pmc=\${PIPESTATUS[0]}" >&2`);
     expect(r.stderr).toBe('pmc=0\n');
   });
 
@@ -44,7 +44,7 @@ describe('stdout', () => {
       'import fcntl, os, subprocess, sys, time',
       'r, w = os.pipe()',
       'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
-      `p = subprocess.Popen([${JSON.stringify(process.execPath)}, ${JSON.stringify(pmc)}, "customize", "many.yaml", "-r", ${JSON.stringify(options)}], stdout=w)`,
+      `p = subprocess.Popen([${JSON.stringify(process.execPath)}, ${JSON.stringify(pmc)}, "customize", "many.yaml", "--all", "-r", ${JSON.stringify(options)}], stdout=w)`,
       'os.close(w)',
       'time.sleep(0.3)',
       'out = b"".join(iter(lambda: os.read(r, 65536), b""))',

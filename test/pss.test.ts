@@ -231,7 +231,7 @@ describe('inside a kind: List', () => {
     expect(r.status).toBe(1);
     // hostNetwork makes the API server give each containerPort a hostPort.
     expect(r.stderr).toBe(
-      'pmc: error: <stdin>: document 1 Deployment/d: items[1].spec.template.spec: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true), hostPort (container "c" uses hostPort 8080), privileged (container "c" must not set securityContext.privileged=true) [PMC_PSS]\n',
+      'pmc: error: <stdin>: document 1 items[1] Deployment/d: spec.template.spec: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true), hostPort (container "c" uses hostPort 8080), privileged (container "c" must not set securityContext.privileged=true) [PMC_PSS]\n',
     );
   });
 });

@@ -157,8 +157,11 @@ describe("the function's identity", () => {
     expect(parse(r.stdout).sts.metadata.name).toBe(expected);
   });
 
-  it('flags win over the embedded details', async () => {
-    const r = await runPmc(['customize', ...jobName, '--no-validate', '--name', 'other'], { stdin: embedded });
+  it('flags win over the embedded details, with --rename (without, the contradiction is refused)', async () => {
+    const refused = await runPmc(['customize', ...jobName, '--no-validate', '--name', 'other'], { stdin: embedded });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('[PMC_IDENTITY_MISMATCH]');
+    const r = await runPmc(['customize', ...jobName, '--no-validate', '--name', 'other', '--rename'], { stdin: embedded });
     expect(parse(r.stdout).sts.metadata.name).not.toBe(expected);
     expect(parse(r.stdout).sts.metadata.name).toMatch(/^custom-k8s-pod-name-[0-9a-f]{8}$/);
   });

@@ -29,17 +29,24 @@ export interface InputFlags {
   all?: boolean;
   /** commander's --no-validate sets this to false. */
   validate?: boolean;
+  select?: string;
+  rename?: boolean;
+  clean?: boolean;
 }
 
 export interface LoadedInput {
   input: CustomizeInput;
+  /** The manifest began with a byte order mark, which the output keeps. */
+  bom: boolean;
   /** Warnings from reading the configuration, before any customizing. */
   warnings: Diagnostic[];
 }
 
-export async function readManifest(manifest: string | undefined, io: Io): Promise<{ text: string; source: string }> {
-  if (manifest === undefined || manifest === '-') return { text: await readStdin(io), source: '<stdin>' };
-  return { text: await readTextFile(manifest, io, 'manifest'), source: manifest };
+export async function readManifest(manifest: string | undefined, io: Io): Promise<{ text: string; source: string; bom: boolean }> {
+  const read = manifest === undefined || manifest === '-' ? { text: await readStdin(io, { keepBom: true }), source: '<stdin>' } : { text: await readTextFile(manifest, io, 'manifest', { keepBom: true }), source: manifest };
+  // The core reads text without a byte order mark; the output gets it back.
+  const bom = read.text.charCodeAt(0) === 0xfeff;
+  return { ...read, text: bom ? read.text.slice(1) : read.text, bom };
 }
 
 /** Reads the files the flags name; the core turns them and the flags into the run's settings. */
@@ -52,6 +59,9 @@ export async function loadSettings(flags: InputFlags, io: Io): Promise<{ setting
     strict: flags.strict,
     all: flags.all,
     validate: flags.validate,
+    select: flags.select,
+    rename: flags.rename,
+    clean: flags.clean,
   };
   if (flags.workerConfig !== undefined) given.worker = { text: await readTextFile(flags.workerConfig, io, 'worker config'), source: flags.workerConfig };
   else if (flags.workerConfigInline) given.worker = flags.workerConfigInline;
@@ -67,7 +77,7 @@ export async function loadSettings(flags: InputFlags, io: Io): Promise<{ setting
 export async function loadInput(manifestArg: string | undefined, flags: InputFlags, io: Io): Promise<LoadedInput> {
   const { settings, warnings } = await loadSettings(flags, io);
   const manifest = await readManifest(manifestArg, io);
-  return { input: { ...settings, manifest: manifest.text, source: manifest.source }, warnings };
+  return { input: { ...settings, manifest: manifest.text, source: manifest.source }, warnings, bom: manifest.bom };
 }
 
 /** The flags a PulsarManifestCustomizer config stands for. */
@@ -86,5 +96,8 @@ export function flagsFromPluginConfig(config: PluginConfig, text: string, source
     all: config.all,
     strict: config.strict,
     validate: config.validate,
+    select: config.select,
+    rename: config.rename,
+    clean: config.clean,
   };
 }

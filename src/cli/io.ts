@@ -32,11 +32,11 @@ export function maxInputBytes(env: Io['env']): number {
 }
 
 /** Reads stdin whole, refusing more than `limit` bytes without buffering them. */
-export async function readStdin(io: Io): Promise<string> {
+export async function readStdin(io: Io, opts: { keepBom?: boolean } = {}): Promise<string> {
   const limit = maxInputBytes(io.env);
   if (typeof io.stdin === 'string') {
     if (Buffer.byteLength(io.stdin) > limit) throw tooLarge('<stdin>', limit);
-    return checkText(io.stdin, '<stdin>');
+    return checkText(io.stdin, '<stdin>', opts.keepBom);
   }
   if (!io.stdin) return '';
   if (io.stdinIsTTY) {
@@ -50,10 +50,10 @@ export async function readStdin(io: Io): Promise<string> {
     if (size > limit) throw tooLarge('<stdin>', limit);
     parts.push(buf);
   }
-  return decodeText(Buffer.concat(parts), '<stdin>');
+  return decodeText(Buffer.concat(parts), '<stdin>', opts.keepBom);
 }
 
-export async function readTextFile(path: string, io: Io, what: string): Promise<string> {
+export async function readTextFile(path: string, io: Io, what: string, opts: { keepBom?: boolean } = {}): Promise<string> {
   let buf: Buffer;
   try {
     buf = readLimited(resolve(io.cwd, path), path, maxInputBytes(io.env));
@@ -63,7 +63,7 @@ export async function readTextFile(path: string, io: Io, what: string): Promise<
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new PmcError('PMC_READ', `cannot read the ${what}: ${reason}`, { location: { source: path } });
   }
-  return decodeText(buf, path);
+  return decodeText(buf, path, opts.keepBom);
 }
 
 /**
@@ -102,23 +102,23 @@ function tooLarge(source: string, limit: number): PmcError {
   );
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // YAML allows tab, LF and CR among the C0 controls, and no C1 controls but NEL.
 const FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
 /** Text or a clear refusal: binary input is named as such, with where it starts. */
-export function decodeText(buf: Buffer, source: string): string {
+export function decodeText(buf: Buffer, source: string, keepBom = false): string {
   let text: string;
   try {
     text = decoder.decode(buf);
   } catch {
     throw new PmcError('PMC_NOT_TEXT', 'the input is not UTF-8 text', { location: { source } });
   }
-  return checkText(text, source);
+  return checkText(text, source, keepBom);
 }
 
-/** Refuses control characters YAML does not allow; drops a byte order mark. */
-export function checkText(text: string, source: string): string {
+/** Refuses control characters YAML does not allow; drops a byte order mark unless asked to keep it. */
+export function checkText(text: string, source: string, keepBom = false): string {
   const m = FORBIDDEN_CONTROL.exec(text);
   if (m) {
     const before = text.slice(0, m.index);
@@ -129,7 +129,7 @@ export function checkText(text: string, source: string): string {
       location: { source, line, col },
     });
   }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return text.charCodeAt(0) === 0xfeff && !keepBom ? text.slice(1) : text;
 }
 
 /** Writes warnings and errors to stderr, one per line, with where and an excerpt. */

@@ -39,6 +39,9 @@ function addInputOptions(cmd: Command): Command {
     )
     .option('--strict', 'every warning is an error (unknown keys included)')
     .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'")
+    .option('--select <STATEFULSET>', 'customize this StatefulSet only (by name), passing the other functions through')
+    .option('--rename', "use the identity given even where the StatefulSet's own says another function")
+    .option('--clean', 'drop what the cluster added to live objects: status, managedFields, uid, resourceVersion, generation, creationTimestamp')
     .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules');
 }
 

@@ -2,12 +2,14 @@
  * Replacing a file atomically: the new content goes to a temporary file beside it, which
  * is then renamed over it. A run that fails or is killed leaves the original intact.
  */
-import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PmcError } from '../core/diagnostics.js';
 
-export async function replaceFileAtomically(path: string, content: string): Promise<void> {
+export async function replaceFileAtomically(given: string, content: string): Promise<void> {
+  // Through a symbolic link to its target: the link stays a link, the target gets the content.
+  const path = await realpath(given).catch(() => given);
   const temp = join(dirname(path), `.${basename(path)}.pmc-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     const { mode } = await stat(path);

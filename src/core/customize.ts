@@ -12,6 +12,7 @@ import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.
 import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
 import { checkWorkload } from './validate.js';
 import { isObject } from './values.js';
+import { refuseDuplicates, selectWorkloads } from './select.js';
 import { docLocation, indexServices, isPulsarStatefulSet, servicesOf, type Candidate } from './workloads.js';
 
 /** A manifest stream and the settings to customize it with. */
@@ -120,7 +121,9 @@ export function customizeParsed(
   const services = candidates.filter((c) => c.kind === 'Service');
   const pairedServices = new Set<number>();
   const serviceIndex = indexServices(services);
-  for (const sts of statefulSets) {
+  const chosen = selectWorkloads(statefulSets, input, sink);
+  sink.throwIfErrors();
+  for (const sts of chosen) {
     const own = servicesOf(sts.plain, serviceIndex);
     own.forEach((s) => pairedServices.add(s.chunk.index));
     customizeWorkload(sts, own, input, sink, result);
@@ -135,6 +138,14 @@ export function customizeParsed(
       edited.add(svc.chunk.index);
     }
   }
+  if (input.clean) {
+    for (const c of candidates) {
+      const editor = new DocumentEditor(c.chunk.doc, c.plain, c.chunk.index, c.kind, c.name, input.source);
+      cleanLiveObject(editor);
+      if (editor.changes.length) (result.changes.push(...editor.changes), edited.add(c.chunk.index));
+    }
+  }
+  if (input.validate) refuseDuplicates(candidates, input.source, sink);
   if (result.workloads === 0) sink.warn('PMC_NO_WORKLOAD', 'no Pulsar function StatefulSet in the input; the output is the input, unchanged', { source: input.source });
   sink.throwIfErrors();
   if (input.validate) {
@@ -162,10 +173,26 @@ function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, ser
   const where = docLocation(sts, input.source);
   for (const doc of [sts, ...services]) {
     result.merged.set(doc.chunk.index, { options, functionOptions, identity });
+    const live = doc.plain.metadata?.uid ?? doc.plain.metadata?.resourceVersion;
     const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
     applyOptions(editor, doc.kind, options, { workloadName, sink, where });
     result.changes.push(...editor.changes);
+    const moved = editor.changes.find((c) => c.path.length === 2 && c.path[0] === 'metadata' && (c.path[1] === 'name' || c.path[1] === 'namespace'));
+    if (live !== undefined && moved) {
+      sink.warn(
+        'PMC_LIVE_OBJECT',
+        `this is a live object (it has ${doc.plain.metadata?.uid ? `uid ${doc.plain.metadata.uid}` : 'a resourceVersion'}) and its ${moved.path[1]} becomes ${JSON.stringify(moved.after)}: applying it creates a second ${doc.kind} beside the old one, which keeps running (delete the old one; --clean drops the uid and resourceVersion)`,
+        docLocation(doc, input.source, moved.path.join('.')),
+      );
+    }
   }
+}
+
+/** What the cluster adds to a live object (`kubectl get -o yaml`), dropped as kubectl neat users expect. */
+const LIVE_FIELDS = [['status'], ['metadata', 'managedFields'], ['metadata', 'uid'], ['metadata', 'resourceVersion'], ['metadata', 'generation'], ['metadata', 'creationTimestamp']];
+
+function cleanLiveObject(editor: DocumentEditor): void {
+  for (const path of LIVE_FIELDS) editor.delete(path, { path: ['--clean'] });
 }
 
 /** With --all, a Service without a StatefulSet gets the worker's and the given options' metadata. */

@@ -3,7 +3,7 @@
  * is not edited keeps its comments, key order and scalar styles. Every edit is recorded
  * as a Change, which `explain` and `diff` report.
  */
-import { isCollection, isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { PmcError } from './diagnostics.js';
 
 export type FieldPath = (string | number)[];
@@ -83,6 +83,19 @@ export class DocumentEditor {
     });
   }
 
+  /** Removes the value at `path`, if there is one; recorded like any edit. */
+  delete(path: FieldPath, option: OptionRef): void {
+    const parent = this.doc.getIn(path.slice(0, -1), true);
+    const key = path[path.length - 1]!;
+    if (!isMap(parent) || !parent.has(key)) return;
+    const before = (parent.get(key, true) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? parent.get(key);
+    parent.delete(key);
+    let plain: unknown = this.plain;
+    for (const p of path.slice(0, -1)) plain = (plain as Record<string | number, unknown>)?.[p];
+    if (plain && typeof plain === 'object') delete (plain as Record<string | number, unknown>)[key];
+    this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: undefined, option: formatOption(option.path), optionRef: option });
+  }
+
   /** How many items the list at `path` has (0 when absent). */
   length(path: FieldPath): number {
     const node = this.doc.getIn(path, true);
@@ -98,10 +111,21 @@ export class DocumentEditor {
     let node = this.doc.contents as unknown;
     let plain: unknown = this.plain;
     if (!isMap(node)) throw this.shapeError([], 'map');
+    this.separate(node, []);
     for (let i = 0; i < path.length; i++) {
       const type = i + 1 < path.length ? (typeof path[i + 1] === 'number' ? 'seq' : 'map') : last;
       const parent = node as YAMLMap | YAMLSeq;
       let child: unknown = (parent as YAMLMap).get(path[i], true);
+      if (isAlias(child)) {
+        // Reached through an alias: this place gets a copy of its own, so that the edit
+        // does not change the anchored node (or any other alias of it).
+        const copy = (child.resolve(this.doc) as Node).clone() as Node & { anchor?: string };
+        delete copy.anchor;
+        (parent as YAMLMap).set(path[i], copy);
+        (plain as Record<string | number, unknown>)[path[i]] = structuredClone((plain as Record<string | number, unknown>)[path[i]]);
+        child = copy;
+      }
+      if (child) this.separate(child, path.slice(0, i + 1));
       if (!(type === 'map' ? isMap(child) : isSeq(child))) {
         const empty = child === undefined || child === null || (isScalar(child) && child.value === null);
         if (!empty) throw this.shapeError(path.slice(0, i + 1), type);
@@ -113,6 +137,39 @@ export class DocumentEditor {
       plain = (plain as Record<string | number, unknown>)[path[i]];
     }
     return { node: node as YAMLMap | YAMLSeq, plain };
+  }
+
+  /**
+   * A node about to change that carries an anchor: every alias of it elsewhere first gets a
+   * copy of the node as it is, so that those places keep their value.
+   */
+  private separate(node: unknown, path: FieldPath): void {
+    const anchor = (node as { anchor?: string }).anchor;
+    if (!anchor) return;
+    const copies: { parent: YAMLMap | YAMLSeq; key: unknown }[] = [];
+    visit(this.doc, {
+      Alias: (_key, alias, parents) => {
+        if (alias.source !== anchor) return;
+        const parent = parents[parents.length - 1];
+        if (isPair(parent)) {
+          const map = parents[parents.length - 2] as YAMLMap;
+          copies.push({ parent: map, key: parent.key });
+        } else if (isSeq(parent)) copies.push({ parent, key: parent.items.indexOf(alias) });
+      },
+    });
+    for (const { parent, key } of copies) {
+      const copy = (node as Node).clone() as Node & { anchor?: string };
+      delete copy.anchor;
+      (parent as YAMLMap).set(key, copy);
+    }
+    // The plain mirror shared the anchored value with its aliases: this place takes its own.
+    if (copies.length > 0 && path.length > 0) {
+      let plainParent: unknown = this.plain;
+      for (const p of path.slice(0, -1)) plainParent = (plainParent as Record<string | number, unknown>)[p];
+      const last = path[path.length - 1]!;
+      (plainParent as Record<string | number, unknown>)[last] = structuredClone((plainParent as Record<string | number, unknown>)[last]);
+    }
+    delete (node as { anchor?: string }).anchor;
   }
 
   private shapeError(path: FieldPath, type: 'map' | 'seq'): PmcError {

@@ -39,6 +39,9 @@ export function formatOutput(result: CustomizeResult, input: { manifest: string;
   if (to === from && (!changed || to === 'yaml')) return changed ? outputYaml(result) : input.manifest;
   const objects = objectsOf(result, input.source);
   // One object for one document, else a v1 List, as kubectl prints several.
-  if (to === 'json') return kubectlJson(objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects });
-  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, indentSeq: false })}`).join('');
+  const text =
+    to === 'json'
+      ? kubectlJson(objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects })
+      : objects.map((o) => `---\n${stringify(o, { lineWidth: 0, indentSeq: false })}`).join('');
+  return input.manifest.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text;
 }

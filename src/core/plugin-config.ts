@@ -33,6 +33,9 @@ export interface PluginConfig {
   all?: boolean;
   strict?: boolean;
   validate?: boolean;
+  select?: string;
+  rename?: boolean;
+  clean?: boolean;
   /** `restricted`, `baseline:v1.25`: fail unless every pod template in the output passes. */
   checkPss?: PssPolicy;
   /** Warning codes the kustomize plugin lets through; any other warning fails the build. */
@@ -53,6 +56,9 @@ const PLUGIN_SPEC: Spec = {
     all: bool,
     strict: bool,
     validate: bool,
+    select: str,
+    rename: bool,
+    clean: bool,
     checkPss: str,
     allowWarnings: { t: 'list', of: { t: 'enum', values: ERROR_CODES } },
   },
@@ -97,7 +103,8 @@ export function pluginConfigFrom(
   if (read.workerConfigFile !== undefined) out.workerConfigFile = read.workerConfigFile as string;
   if (read.functionConfigFile !== undefined) out.functionConfigFile = read.functionConfigFile as string;
   if (read.function !== undefined) out.function = read.function as Partial<FunctionIdentity>;
-  for (const k of ['all', 'strict', 'validate'] as const) if (read[k] !== undefined) out[k] = read[k] as boolean;
+  for (const k of ['all', 'strict', 'validate', 'rename', 'clean'] as const) if (read[k] !== undefined) out[k] = read[k] as boolean;
+  if (typeof read.select === 'string') out.select = read.select;
 
   if (read.workerConfig !== undefined && read.workerConfig !== null) {
     if (out.workerConfigFile !== undefined) {

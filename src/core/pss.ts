@@ -234,11 +234,11 @@ export function podTemplate(object: Obj): { meta: Obj; spec: Obj; path: string }
  * The objects to judge in a document: the object itself, or each item of a `kind: List`
  * (or any `*List` kubectl prints), with the path to it.
  */
-export function podBearers(object: Obj): { object: Obj; prefix: string }[] {
+export function podBearers(object: Obj): { object: Obj; item?: number }[] {
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
-    return object.items.flatMap((item: unknown, i: number) => (isObject(item) ? [{ object: item, prefix: `items[${i}].` }] : []));
+    return object.items.flatMap((item: unknown, i: number) => (isObject(item) ? [{ object: item, item: i }] : []));
   }
-  return [{ object, prefix: '' }];
+  return [{ object }];
 }
 
 /** The admission message: violates PodSecurity "restricted:v1.25": reason (detail), ... */
@@ -251,7 +251,7 @@ export function pssDiagnostics(documents: { index: number; object: unknown }[], 
   const out: Diagnostic[] = [];
   for (const { index, object } of documents) {
     if (!isObject(object)) continue;
-    for (const { object: o, prefix } of podBearers(object)) {
+    for (const { object: o, item } of podBearers(object)) {
       const t = podTemplate(o);
       if (!t) continue;
       const violations = checkPod(t.meta, t.spec, policy);
@@ -260,7 +260,7 @@ export function pssDiagnostics(documents: { index: number; object: unknown }[], 
         severity: 'error',
         code: 'PMC_PSS',
         message: formatViolations(policy, violations),
-        location: { source, document: { index, kind: o.kind, name: o.metadata?.name }, path: prefix + t.path },
+        location: { source, document: { index, item, kind: o.kind, name: o.metadata?.name }, path: t.path },
       });
     }
   }

@@ -7,7 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { CustomizeInput, CustomizeResult } from './customize.js';
 import type { Change, OptionPath } from './edit.js';
 import type { Diagnostic, ErrorCode } from './diagnostics.js';
-import { entryOf, type OptionKey, type Provenance, type RuntimeOpts } from './registry.js';
+import { entryOf, OPTION_KEYS, type OptionKey, type Provenance, type RuntimeOpts } from './registry.js';
 import { splitDocuments } from './stream.js';
 import { parseDocument } from 'yaml';
 
@@ -66,6 +66,8 @@ function lookup(o: unknown, path: OptionPath): unknown {
 function sourceOf(change: Change, worker: RuntimeOpts, fn: RuntimeOpts): string {
   const { path, sources } = change.optionRef;
   const key = path[0] as OptionKey;
+  // Not an option: a flag such as --clean did it.
+  if (!(OPTION_KEYS as string[]).includes(key)) return `pmc (${key})`;
   const entry = entryOf(key);
   let w: string | undefined;
   let f: string | undefined;

@@ -31,6 +31,12 @@ export interface GivenConfig {
   strict?: boolean;
   all?: boolean;
   validate?: boolean;
+  /** The one StatefulSet (by name) the options are for; the others pass through. */
+  select?: string;
+  /** Use the given identity even where the StatefulSet's own says another. */
+  rename?: boolean;
+  /** Drop what the cluster added to live objects (status, managedFields, uid, ...). */
+  clean?: boolean;
 }
 
 /** Everything customizing needs besides the manifests. */
@@ -56,6 +62,9 @@ export interface CustomizeSettings {
   validate: boolean;
   /** The Kubernetes OpenAPI schema check, when the caller has loaded one. */
   schema?: SchemaValidator;
+  select?: string;
+  rename?: boolean;
+  clean?: boolean;
 }
 
 /** The settings, with the warnings reading them gave; every error at once, thrown. */
@@ -99,6 +108,9 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
       optionsGiven: functionOptions !== undefined || Object.keys(worker).length > 0,
       validate,
       schema: validate ? schema : undefined,
+      select: given.select,
+      rename: !!given.rename,
+      clean: !!given.clean,
     },
     warnings: sink.warnings,
   };

@@ -5,7 +5,7 @@
  * forbids those markers at column 0 inside a scalar, so the cut is exact. Only the
  * documents that may be Pulsar's are parsed; the rest are copied as text.
  */
-import { Document, isMap, isSeq, parseDocument, type Node, type ToStringOptions, type YAMLError } from 'yaml';
+import { Document, isMap, isSeq, parseDocument, visit, type Node, type ToStringOptions, type YAMLError } from 'yaml';
 import { PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
 
 export interface DocumentChunk {
@@ -273,8 +273,46 @@ function flowPaddingOf(text: string): boolean {
 
 /** The edited document, in its source's style, ending as the source chunk ended. */
 export function printChunk(chunk: ParsedChunk): string {
-  const body = withoutTagWalk(chunk, () => chunk.doc.toString(styleOf(chunk.text)));
-  return body.slice(0, trimmedEnd(body, '\n')) + chunk.text.slice(trimmedEnd(chunk.text));
+  const kept = keepFoldedScalars(chunk);
+  let body: string;
+  try {
+    body = withoutTagWalk(chunk, () => chunk.doc.toString(styleOf(chunk.text)));
+  } finally {
+    for (const k of kept) k.restore();
+  }
+  // Line endings as the source has them: a CRLF file stays CRLF.
+  if (chunk.text.includes('\r\n')) body = body.replace(/\r?\n/g, '\r\n');
+  for (const k of kept) body = body.replace(k.placeholder, () => k.source);
+  return body.slice(0, trimmedEnd(body, '\r\n')) + chunk.text.slice(trimmedEnd(chunk.text));
+}
+
+/** Scalars that span lines in their source: kubectl folds long strings at 80 columns. */
+const MULTILINE_STYLES = new Set(['PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_FOLDED']);
+
+/**
+ * An untouched scalar written over several lines (kubectl's folded long strings, a `>` block)
+ * keeps its exact source: the printer would join it onto one line, and a diff would show a
+ * change where there is none. Each is printed as a placeholder, which its source text then
+ * replaces (the document's layout is kept, so the indentation matches).
+ */
+function keepFoldedScalars(chunk: ParsedChunk): { placeholder: string; source: string; restore: () => void }[] {
+  // Cheap test first: a value that continues on the next line.
+  if (!/\n[ \t]+[^\s#-][^:\n]*\n/.test(chunk.text) && !/:\s*>[-+]?\s*\n/.test(chunk.text)) return [];
+  const kept: { placeholder: string; source: string; restore: () => void }[] = [];
+  visit(chunk.doc, {
+    Scalar: (_key, node) => {
+      if (!node.range || !MULTILINE_STYLES.has(String(node.type))) return;
+      let source = chunk.text.slice(node.range[0], node.range[1]);
+      if (!source.includes('\n')) return;
+      source = source.replace(/\r?\n$/, '');
+      const { value, type } = node;
+      const placeholder = `pmc-kept-scalar-${kept.length}-${chunk.index}-x`;
+      node.value = placeholder;
+      node.type = 'PLAIN';
+      kept.push({ placeholder, source, restore: () => ((node.value = value), (node.type = type)) });
+    },
+  });
+  return kept;
 }
 
 const DEFAULT_TAG_PREFIX = 'tag:yaml.org,2002:';

@@ -32,10 +32,27 @@ export const setEntries: Writer<StringMap> = (value, { editor, key, at }) => {
   for (const [k, v] of Object.entries(value)) editor.set([...at, k], v, { path: [key, k] });
 };
 
-/** A list option: each item appended after what is there (Pulsar's rule for tolerations: no de-duplication). */
-export const appendItems: Writer<readonly object[]> = (value, { editor, key, at }) => {
-  value.forEach((item, i) => editor.append(at, item, { path: [key, i] }));
+/**
+ * A list option: each item appended after what is there (Pulsar's rule for tolerations: no
+ * de-duplication). An item already there is appended again, as Pulsar does, with a warning:
+ * customizing an already customized manifest would otherwise pile up copies unseen.
+ */
+export const appendItems: Writer<readonly object[]> = (value, { editor, key, at, sink, where }) => {
+  let existing: unknown = editor.plain;
+  for (const p of at) existing = existing && typeof existing === 'object' ? (existing as Record<string | number, unknown>)[p] : undefined;
+  const there = new Set(asArray(existing).map(canonical));
+  value.forEach((item, i) => {
+    if (there.has(canonical(item))) {
+      sink.warn('PMC_TOLERATION_REPEATED', `${key}[${i}] is already in ${at.join('.')}; Pulsar appends it again (is this manifest customized already?)`, where);
+    }
+    editor.append(at, item, { path: [key, i] });
+  });
 };
+
+/** JSON with sorted keys: equal values, equal text. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+}
 
 /** A scalar option set as it is (an empty string means "not set", as in Pulsar's merge). */
 export const setValue: Writer<string> = (value, { editor, key, at }) => {

@@ -17,10 +17,10 @@ export async function runCheckPss(manifest: string | undefined, flags: { level: 
   const lines: string[] = [];
   for (const { index, object } of documents) {
     if (!object || typeof object !== 'object' || Array.isArray(object)) continue;
-    for (const { object: o, prefix } of podBearers(object as Record<string, unknown>)) {
+    for (const { object: o, item } of podBearers(object as Record<string, unknown>)) {
       if (!podTemplate(o)) continue;
-      const item = prefix ? ` ${prefix.slice(0, -1)}` : '';
-      lines.push(`${source}: document ${index + 1}${item} ${o.kind}/${o.metadata?.name ?? '<unnamed>'}: passes PodSecurity "${formatPssPolicy(flags.level)}"\n`);
+      const place = item !== undefined ? ` items[${item}]` : '';
+      lines.push(`${source}: document ${index + 1}${place} ${o.kind}/${o.metadata?.name ?? '<unnamed>'}: passes PodSecurity "${formatPssPolicy(flags.level)}"\n`);
     }
   }
   io.stdout.write(lines.length ? lines.join('') : `${source}: no pod template to check\n`);

@@ -23,14 +23,14 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
     throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin');
   }
 
-  const { input, warnings } = await loadInput(manifest, flags, io);
+  const { input, warnings, bom } = await loadInput(manifest, flags, io);
   if (flags.inPlace && flags.output && flags.output !== formatOf(input.manifest)) {
     throw new PmcError('PMC_USAGE', `--in-place with -o ${flags.output} would replace the ${formatOf(input.manifest).toUpperCase()} file with ${flags.output.toUpperCase()}: leave out -o (the file keeps its own format), or write to stdout`);
   }
   const result = customize(input);
   checkPss(result, flags.checkPss, input.source);
   // Built whole before anything is written: a failure leaves stdout empty.
-  const text = formatOutput(result, input, flags.output);
+  const text = (bom ? '\uFEFF' : '') + formatOutput(result, input, flags.output);
   await reportWarnings([...warnings, ...result.warnings], io, input.strict);
   if (flags.inPlace && manifest) await (await import('../write.js')).replaceFileAtomically(resolve(io.cwd, manifest), text);
   else io.stdout.write(text);

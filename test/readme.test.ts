@@ -122,8 +122,9 @@ describe('README: pasted output is what pmc prints', () => {
 
   it.each(pasted.map((e) => [`README.md:${e.line}: ${e.command.split('\n')[0]}`, e] as const))('%s', (_name, example) => {
     const r = run(example.command);
-    // Console blocks show what a terminal shows: stdout and stderr together.
-    const printed = (r.stdout + r.stderr).replace(/\n$/, '').split('\n');
+    // Console blocks show what a terminal shows: pmc writes its warnings and notes before its
+    // output, so stderr first, then stdout.
+    const printed = (r.stderr + r.stdout).replace(/\n$/, '').split('\n');
     const ok = matchesPasted(printed, example.output!);
     if (!ok) expect(printed.join('\n')).toBe(example.output!.join('\n'));
     if (example.status !== undefined) expect(r.status).toBe(example.status);

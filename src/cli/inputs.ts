@@ -3,14 +3,14 @@
  * files the flags name and turns them into the core's CustomizeInput.
  */
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { CustomizerKind } from '../core/config.js';
 import type { CustomizeInput } from '../core/customize.js';
 import type { PluginConfig } from '../core/plugin-config.js';
 import { refuseBoth, settingsFrom, type CustomizeSettings, type GivenConfig } from '../core/settings.js';
 import { readStdin, readTextFile, type Io } from './io.js';
 import { loadSchemaValidator } from './schema.js';
 
-export interface InputFlags {
+/** The flags, as commander parses them: the files to read, and the settings the core takes as they are. */
+export interface InputFlags extends Pick<GivenConfig, 'customizer' | 'customizerChosenBy' | 'strict' | 'all' | 'validate' | 'select' | 'rename' | 'clean'> {
   workerConfig?: string;
   /** A worker config inside another YAML file (a plugin config's spec.workerConfig). */
   workerConfigInline?: { text: string; source: string; at: string[] };
@@ -22,16 +22,6 @@ export interface InputFlags {
   tenant?: string;
   namespace?: string;
   name?: string;
-  customizer?: CustomizerKind;
-  /** How the customizer was chosen, when not by --customizer (a plugin config's spec.customizer). */
-  customizerChosenBy?: string;
-  strict?: boolean;
-  all?: boolean;
-  /** commander's --no-validate sets this to false. */
-  validate?: boolean;
-  select?: string;
-  rename?: boolean;
-  clean?: boolean;
 }
 
 export interface LoadedInput {
@@ -53,15 +43,8 @@ export async function readManifest(manifest: string | undefined, io: Io): Promis
 export async function loadSettings(flags: InputFlags, io: Io): Promise<{ settings: CustomizeSettings; warnings: Diagnostic[] }> {
   if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) throw refuseBoth('--custom-runtime-options', '--custom-runtime-options-file');
   const given: GivenConfig = {
-    customizer: flags.customizer,
-    customizerChosenBy: flags.customizerChosenBy,
+    ...pickSettings(flags),
     identity: { tenant: flags.tenant, namespace: flags.namespace, name: flags.name },
-    strict: flags.strict,
-    all: flags.all,
-    validate: flags.validate,
-    select: flags.select,
-    rename: flags.rename,
-    clean: flags.clean,
   };
   if (flags.workerConfig !== undefined) given.worker = { text: await readTextFile(flags.workerConfig, io, 'worker config'), source: flags.workerConfig };
   else if (flags.workerConfigInline) given.worker = flags.workerConfigInline;
@@ -71,6 +54,12 @@ export async function loadSettings(flags: InputFlags, io: Io): Promise<{ setting
     given.options = { text: await readTextFile(flags.customRuntimeOptionsFile, io, 'custom runtime options file'), source: flags.customRuntimeOptionsFile };
   }
   return settingsFrom(given, flags.validate !== false ? await loadSchemaValidator() : undefined);
+}
+
+/** The flags the core takes as they are. */
+function pickSettings(flags: InputFlags): GivenConfig {
+  const { customizer, customizerChosenBy, strict, all, validate, select, rename, clean } = flags;
+  return { customizer, customizerChosenBy, strict, all, validate, select, rename, clean };
 }
 
 /** The settings and the manifest: everything customize, diff and explain need. */

@@ -87,6 +87,15 @@ const stringList: Spec = { t: 'list', of: str };
 const basicAndExtension = ['basic', 'security-context'] as const;
 const POD_SPEC = 'spec.template.spec';
 
+/** The metadata Pulsar's customizer adds labels and annotations to: the StatefulSet's, its pods', its Service's. */
+function everyMetadata<T>(field: 'labels' | 'annotations'): [Target<T>, ...Target<T>[]] {
+  return [
+    { kind: 'StatefulSet', path: `metadata.${field}` },
+    { kind: 'StatefulSet', path: `spec.template.metadata.${field}` },
+    { kind: 'Service', path: `metadata.${field}` },
+  ];
+}
+
 export const SECURITY_CONTEXT_SPEC: Spec = {
   t: 'object',
   fields: {
@@ -144,11 +153,7 @@ export const OPTIONS = {
     spec: stringMap,
     merge: unionMaps,
     customizers: basicAndExtension,
-    targets: [
-      { kind: 'StatefulSet', path: 'metadata.labels' },
-      { kind: 'StatefulSet', path: 'spec.template.metadata.labels' },
-      { kind: 'Service', path: 'metadata.labels' },
-    ],
+    targets: everyMetadata('labels'),
     write: setEntries,
     check: (value, ctx) => {
       checkLabels(value, ctx);
@@ -160,11 +165,7 @@ export const OPTIONS = {
     spec: stringMap,
     merge: unionMaps,
     customizers: basicAndExtension,
-    targets: [
-      { kind: 'StatefulSet', path: 'metadata.annotations' },
-      { kind: 'StatefulSet', path: 'spec.template.metadata.annotations' },
-      { kind: 'Service', path: 'metadata.annotations' },
-    ],
+    targets: everyMetadata('annotations'),
     write: setEntries,
     check: checkAnnotations,
   }),

@@ -30,6 +30,7 @@ export interface GivenConfig {
   identity?: Partial<FunctionIdentity>;
   strict?: boolean;
   all?: boolean;
+  /** commander's --no-validate sets this to false. */
   validate?: boolean;
   /** The one StatefulSet (by name) the options are for; the others pass through. */
   select?: string;

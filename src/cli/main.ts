@@ -16,6 +16,7 @@ const commands = {
   checkPss: () => import('./commands/check-pss.js'),
   diff: () => import('./commands/diff.js'),
   explain: () => import('./commands/explain.js'),
+  render: () => import('./commands/render.js'),
 };
 import type { InputFlags } from './inputs.js';
 import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
@@ -88,6 +89,29 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
   addInputOptions(program.command('explain').description('list every field customize sets, the value it replaced, and where the option came from'))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
     .action((manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }) => run(commands.explain().then((m) => m.runExplain(manifest, flags, io))));
+
+  program
+    .command('render')
+    .description('the Service and StatefulSet the worker would create for a function, source or sink config, customized as customize does')
+    .requiredOption('-c, --function-config <FILE>', 'the pulsar-admin function, source or sink config file (YAML or JSON)')
+    .requiredOption('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's broker ConfigMap")
+    .addOption(new Option('--kind <KIND>', 'what the config describes (default: from its keys)').choices(['function', 'source', 'sink']))
+    .option('-r, --custom-runtime-options <JSON>', "the function's customRuntimeOptions, a JSON string (replaces the config's)")
+    .option('--custom-runtime-options-file <FILE>', 'the same, read from a file')
+    .option('--tenant <TENANT>', "the Pulsar function's tenant (replaces the config's)")
+    .option('--namespace <NAMESPACE>', "the Pulsar function's namespace (replaces the config's)")
+    .option('--name <NAME>', "the Pulsar function's name (replaces the config's)")
+    .addOption(new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName; none prints what Pulsar renders, untouched').choices(CUSTOMIZER_KINDS as string[]))
+    .option('--function-auth-secret-id <ID>', 'the function has a stored auth token in the Secret pf-secret-ID (KubernetesSecretsTokenAuthProvider)')
+    .option('--function-id <UUID>', 'the --function_id to render (the worker draws a random one)')
+    .option('--function-version <UUID>', 'the --function_version to render (the worker draws a random one)')
+    .option('--original-file-name <FILE>', "the uploaded file's name (default: the base name of jar, py, go or archive)")
+    .addOption(new Option('--pulsar-version <VERSION>', "the Pulsar release whose worker to reproduce").choices(['3.0', '3.3', '4.0']).default('4.0'))
+    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(pssOption())
+    .option('--strict', 'every warning is an error')
+    .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules')
+    .action((flags: import('./commands/render.js').RenderFlags) => run(commands.render().then((m) => m.runRender(flags, io))));
 
   program
     .command('check-pss')

@@ -68,8 +68,11 @@ export const ERROR_CODES = [
   'PMC_RESOURCE_IGNORED',
   'PMC_PRESET_PATH',
   'PMC_NO_WORKLOAD',
+  // pmc render
+  'PMC_RENDER',
   // notes
   'PMC_WORKER_FORM',
+  'PMC_RENDER_PLACEHOLDER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -64,23 +64,7 @@ function holdsWorkerFile(text: string): boolean {
  */
 function readPfKeys(doc: Document, text: string, source: string, at: string[], sink: DiagnosticSink, strict: boolean): WorkerConfig & { form: WorkerForm } {
   const locate = yamlLocator(doc, text, source);
-  const data = (doc.getIn(at, true) as { items: { key: unknown; value: unknown }[] }).items;
-  const config: Obj = {};
-  const keyOf = new Map<string, string>();
-  const pairs = data
-    .map((p) => ({ key: isScalar(p.key) ? String(p.key.value) : '', value: isScalar(p.value) ? p.value.value : undefined }))
-    .filter((p) => p.key.startsWith('PF_'))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const { key, value } of pairs) {
-    const parts = key.slice(3).split('_');
-    const last = parts[parts.length - 1]!;
-    let target = config;
-    for (const p of parts.slice(0, -1)) target = isObject(target[p]) ? target[p] : (target[p] = {});
-    const text = value === undefined || value === null ? '' : String(value);
-    target[last] = INT_KEYS.has(last) ? Number.parseInt(text, 10) : LIST_KEYS.has(last) ? text.split(',') : text;
-    keyOf.set(parts.join('.'), key);
-  }
-  delete config.containerFactory;
+  const { config, keyOf } = pfConfig(doc, at);
   const where = (path: (string | number)[]): Location => {
     // The PF_ key that set this path, or the closest one above it.
     for (let n = path.length; n > 0; n--) {
@@ -108,3 +92,80 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
   return { className, classLine: { line: classAt.line, col: classAt.col }, options, form: 'broker ConfigMap with PF_ keys' };
 }
 
+
+/** The worker settings gen-yml-from-env.py writes from the PF_ keys of the map at `at`, and the PF_ key behind each path. */
+function pfConfig(doc: Document, at: string[]): { config: Obj; keyOf: Map<string, string> } {
+  const data = (doc.getIn(at, true) as { items: { key: unknown; value: unknown }[] }).items;
+  const config: Obj = {};
+  const keyOf = new Map<string, string>();
+  const pairs = data
+    .map((p) => ({ key: isScalar(p.key) ? String(p.key.value) : '', value: isScalar(p.value) ? p.value.value : undefined }))
+    .filter((p) => p.key.startsWith('PF_'))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { key, value } of pairs) {
+    const parts = key.slice(3).split('_');
+    const last = parts[parts.length - 1]!;
+    let target = config;
+    for (const p of parts.slice(0, -1)) target = isObject(target[p]) ? target[p] : (target[p] = {});
+    const text = value === undefined || value === null ? '' : String(value);
+    target[last] = INT_KEYS.has(last) ? Number.parseInt(text, 10) : LIST_KEYS.has(last) ? text.split(',') : text;
+    keyOf.set(parts.join('.'), key);
+  }
+  delete config.containerFactory;
+  return { config, keyOf };
+}
+
+/**
+ * The keys of Pulsar's shipped conf/functions_worker.yml that shape a rendered function.
+ * gen-yml-from-env.py writes the PF_ keys over that file, so the Helm chart's worker keeps these
+ * unless a PF_ key replaces them.
+ * https://github.com/apache/pulsar/blob/master/conf/functions_worker.yml
+ */
+const SHIPPED_WORKER: Obj = {
+  pulsarServiceUrl: 'pulsar://localhost:6650',
+  pulsarWebServiceUrl: 'http://localhost:8080',
+  pulsarFunctionsCluster: 'standalone',
+  downloadDirectory: 'download/pulsar_functions',
+  exposeAdminClientEnabled: false,
+  authenticationEnabled: false,
+  useTls: false,
+  tlsAllowInsecureConnection: false,
+  tlsEnableHostnameVerification: false,
+};
+
+/** All of the worker's settings as plain data, whatever form they came in, and where each is written. */
+export interface WorkerSettings {
+  values: Obj;
+  form: WorkerForm;
+  locate: (path: string[]) => Location;
+}
+
+export function workerSettings(text: string, source: string, at: string[] = []): WorkerSettings {
+  const doc = parseYamlFile(text, source);
+  const locate = yamlLocator(doc, text, source);
+  const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
+  const plain = (doc.toJS({ maxAliasCount: -1 }) ?? {}) as Obj;
+  let here: unknown = plain;
+  for (const k of at) here = isObject(here) ? here[k] : undefined;
+  const whole = isObject(here) ? here : {};
+  if (!isMap(node) || typeof node.get('kind') !== 'string') return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source } };
+  const data = isObject(whole.data) ? whole.data : {};
+  if (Object.keys(data).some((k) => k.startsWith('PF_'))) {
+    const { config, keyOf } = pfConfig(doc, [...at, 'data']);
+    const where = (path: string[]): Location => {
+      for (let n = path.length; n > 0; n--) {
+        const key = keyOf.get(path.slice(0, n).join('.'));
+        if (key) return { ...locate([...at, 'data', key]), path: key };
+      }
+      return locate([...at, 'data']) ?? { source };
+    };
+    return { values: { ...SHIPPED_WORKER, ...config }, form: 'broker ConfigMap with PF_ keys', locate: where };
+  }
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== 'string' || !holdsWorkerFile(value)) continue;
+    const inner = parseYamlFile(value, source);
+    const values = (inner.toJS() ?? {}) as Obj;
+    return { values: isObject(values) ? values : {}, form: 'ConfigMap holding functions_worker.yml', locate: () => locate([...at, 'data', key]) ?? { source } };
+  }
+  return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source } };
+}

@@ -1,0 +1,378 @@
+/**
+ * A pulsar-admin function, source or sink config file turned into Pulsar's FunctionDetails,
+ * with the defaults pulsar-admin and the worker fill in, as FunctionConfigUtils,
+ * SourceConfigUtils and SinkConfigUtils do.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/FunctionConfigUtils.java
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/SourceConfigUtils.java
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/SinkConfigUtils.java
+ */
+import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { parseYamlFile, yamlLocator } from '../config.js';
+import { DiagnosticSink, type Location } from '../diagnostics.js';
+import { isObject, type Obj } from '../values.js';
+import { hashMapOrder, javaDouble } from './java.js';
+import { gsonString, printMessage } from './protojson.js';
+
+export type ComponentKind = 'function' | 'source' | 'sink';
+export type Runtime = 'JAVA' | 'PYTHON' | 'GO';
+
+export interface Details extends Obj {
+  tenant: string;
+  namespace: string;
+  name: string;
+}
+
+export interface ReadConfig {
+  kind: ComponentKind;
+  runtime: Runtime;
+  details: Details;
+  /** The uploaded file's name as the worker knows it (its base name). */
+  originalFileName: string;
+  /** The secrets map as written, for the Kubernetes secrets configurator. */
+  secrets?: Obj;
+  /** Where each top-level key is written, for messages. */
+  locate: (path: (string | number)[]) => Location;
+  /** Java input and output types: the worker reads them from the jar, pmc cannot. */
+  javaTypesUnknown: boolean;
+  /** The code is a builtin connector or function (builtin://NAME). */
+  builtin: boolean;
+  /** A sink's transform function: its package, downloaded beside the connector. */
+  transform?: { originalFileName: string };
+}
+
+const IDENTITY_FUNCTION = 'org.apache.pulsar.functions.api.utils.IdentityFunction';
+const DEFAULT_RESOURCES = { cpu: 1.0, ram: 1073741824n, disk: 10737418240n };
+const GUARANTEES = ['ATLEAST_ONCE', 'ATMOST_ONCE', 'EFFECTIVELY_ONCE', 'MANUAL'];
+
+/** The kind a config file describes, as the issue's rule reads it: a source names its topic, a sink its inputs and archive. */
+export function kindOf(values: Obj): ComponentKind {
+  if ('sourceType' in values || 'topicName' in values) return 'source';
+  if ('sinkType' in values || (('inputs' in values || 'topicsPattern' in values || 'inputSpecs' in values) && 'archive' in values)) return 'sink';
+  return 'function';
+}
+
+/** Typed reads of the config's values; a wrong type is an error at its line. */
+class Reader {
+  constructor(
+    readonly values: Obj,
+    readonly doc: Document,
+    readonly locate: (path: (string | number)[]) => Location,
+    readonly sink: DiagnosticSink,
+  ) {}
+
+  private wrong(key: string, what: string): undefined {
+    this.sink.error('PMC_FUNCTION_CONFIG', `${key} must be ${what}, got ${JSON.stringify(this.values[key])}`, { ...this.locate([key]), path: key });
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.values[key] !== undefined && this.values[key] !== null;
+  }
+
+  str(key: string): string | undefined {
+    const v = this.values[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'string' ? v : this.wrong(key, 'a string');
+  }
+
+  bool(key: string): boolean | undefined {
+    const v = this.values[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'boolean' ? v : this.wrong(key, 'true or false');
+  }
+
+  int(key: string): number | undefined {
+    const v = this.values[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'number' && Number.isInteger(v) ? v : this.wrong(key, 'an integer');
+  }
+
+  map(key: string): Obj | undefined {
+    const v = this.values[key];
+    if (v === undefined || v === null) return undefined;
+    return isObject(v) ? v : this.wrong(key, 'a map');
+  }
+
+  list(key: string): string[] | undefined {
+    const v = this.values[key];
+    if (v === undefined || v === null) return undefined;
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : this.wrong(key, 'a list of strings');
+  }
+
+  /** The value at `key` as Gson writes it, numbers as Java reads them (`1.0` a double, `1` an integer). */
+  gson(key: string, order: 'insertion' | 'hashmap'): string {
+    const node = (this.doc.contents && isMap(this.doc.contents) ? this.doc.contents.get(key, true) : undefined) as Node | undefined;
+    return gsonNode(node, order === 'hashmap');
+  }
+}
+
+/** A YAML node as `new Gson().toJson(...)` writes what Jackson read from it. */
+function gsonNode(node: Node | undefined | null, hashMap = false): string {
+  if (!node) return 'null';
+  if (isMap(node)) {
+    const pairs = node.items.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), p.value as Node] as const);
+    const order = hashMap ? hashMapOrder(pairs.map(([k]) => k), pairs.length) : pairs.map(([k]) => k);
+    const byKey = new Map(pairs);
+    return `{${order.map((k) => `${gsonString(k)}:${gsonNode(byKey.get(k))}`).join(',')}}`;
+  }
+  if (isSeq(node)) return `[${node.items.map((i) => gsonNode(i as Node)).join(',')}]`;
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'null';
+    if (typeof v === 'number') return Number.isInteger(v) && !/[.eE]/.test(node.source ?? String(v)) ? String(v) : javaDouble(v);
+    if (typeof v === 'boolean') return String(v);
+    return gsonString(String(v));
+  }
+  return 'null';
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export interface ReadOptions {
+  kind?: ComponentKind;
+  identity: { tenant?: string; namespace?: string; name?: string };
+  /** customRuntimeOptions given on the command line, which replace the file's. */
+  customRuntimeOptions?: string;
+  originalFileName?: string;
+  /** The worker's forwardSourceMessageProperty (default true). */
+  forwardSourceMessageProperty: boolean;
+}
+
+export function readConfig(text: string, source: string, opts: ReadOptions, sink: DiagnosticSink): ReadConfig {
+  const doc = parseYamlFile(text, source);
+  const locateIn = yamlLocator(doc, text, source);
+  const locate = (p: (string | number)[]) => locateIn(p) ?? { source };
+  const values = doc.toJS() as unknown;
+  if (!isObject(values)) {
+    sink.error('PMC_FUNCTION_CONFIG', 'a function, source or sink config file must be a YAML or JSON map', { source, line: 1, col: 1 });
+    sink.throwIfErrors();
+  }
+  const r = new Reader(values as Obj, doc, locate, sink);
+  const kind = opts.kind ?? kindOf(r.values);
+  const tenant = opts.identity.tenant ?? r.str('tenant') ?? 'public';
+  const namespace = opts.identity.namespace ?? r.str('namespace') ?? 'default';
+  const className = r.str('className');
+  let name = opts.identity.name ?? r.str('name');
+  if (name === undefined && kind === 'function' && className) name = className.slice(className.lastIndexOf('.') + 1);
+  if (!name) {
+    sink.error('PMC_RENDER', `the ${kind} has no name: give name in the config${kind === 'function' ? ' (or a className to take it from)' : ''}, or --name`, { ...locate([]), line: 1, col: 1 });
+  }
+  const details: Details = { tenant, namespace, name: name ?? '' };
+  const unsupported = (key: string, why: string) => {
+    if (r.has(key)) sink.error('PMC_RENDER', `${key}: ${why}; pmc render does not reproduce it yet`, { ...locate([key]), path: key });
+  };
+  const cro = opts.customRuntimeOptions ?? r.str('customRuntimeOptions');
+  const resources = readResources(r);
+  const guarantees = r.str('processingGuarantees');
+  if (guarantees !== undefined && !GUARANTEES.includes(guarantees)) {
+    sink.error('PMC_FUNCTION_CONFIG', `processingGuarantees must be one of ${GUARANTEES.join(', ')}, got ${JSON.stringify(guarantees)}`, { ...locate(['processingGuarantees']), path: 'processingGuarantees' });
+  }
+  const secrets = r.map('secrets');
+  let runtime: Runtime = 'JAVA';
+  let file: string | undefined;
+  let javaTypesUnknown = false;
+  let transform: ReadConfig['transform'];
+
+  if (kind === 'function') {
+    unsupported('windowConfig', 'a windowed function runs WindowFunctionExecutor with its window config in userConfig');
+    const jar = r.str('jar');
+    const py = r.str('py');
+    const go = r.str('go');
+    runtime = jar ? 'JAVA' : py ? 'PYTHON' : go ? 'GO' : 'JAVA';
+    file = jar ?? py ?? go;
+    if (!file) sink.error('PMC_RENDER', 'a function needs its code: give jar, py or go in the config', { ...locate([]), line: 1, col: 1 });
+    const autoAck = r.bool('autoAck') ?? true;
+    if (!autoAck && guarantees === 'ATMOST_ONCE') {
+      sink.error('PMC_RENDER', 'autoAck false is refused with ATMOST_ONCE processing guarantees (Pulsar acknowledges those itself)', { ...locate(['autoAck']), path: 'autoAck' });
+    }
+    const retainOrdering = r.bool('retainOrdering');
+    const retainKeyOrdering = r.bool('retainKeyOrdering');
+    const inputSpecs = functionInputSpecs(r);
+    const source: Obj = {
+      subscriptionType: retainOrdering || guarantees === 'EFFECTIVELY_ONCE' ? 'FAILOVER' : retainKeyOrdering ? 'KEY_SHARED' : 'SHARED',
+    };
+    const subName = r.str('subName');
+    if (subName?.trim()) source.subscriptionName = subName;
+    const position = r.str('subscriptionPosition');
+    if (position !== undefined) source.subscriptionPosition = position === 'Earliest' ? 'EARLIEST' : 'LATEST';
+    if (runtime === 'JAVA') javaTypesUnknown = true;
+    const timeoutMs = r.int('timeoutMs');
+    source.inputSpecs = inputSpecs;
+    if (timeoutMs !== undefined) source.timeoutMs = timeoutMs;
+    source.cleanupSubscription = r.bool('cleanupSubscription') ?? true;
+    if (timeoutMs !== undefined) source.negativeAckRedeliveryDelayMs = timeoutMs;
+    const forward = opts.forwardSourceMessageProperty ? (r.bool('forwardSourceMessageProperty') ?? true) : false;
+    const sinkSpec: Obj = {};
+    const output = r.str('output');
+    if (output !== undefined) sinkSpec.topic = output;
+    const serde = r.str('outputSerdeClassName');
+    if (serde?.trim()) sinkSpec.serDeClassName = serde;
+    const schema = r.str('outputSchemaType');
+    if (schema?.trim()) sinkSpec.schemaType = schema;
+    if (forward) sinkSpec.forwardSourceMessageProperty = true;
+    const producer = producerSpec(r);
+    if (producer) sinkSpec.producerSpec = producer;
+    Object.assign(details, {
+      className: className ?? '',
+      logTopic: r.str('logTopic'),
+      processingGuarantees: guarantees,
+      runtime,
+      autoAck,
+      parallelism: r.int('parallelism') ?? 1,
+      source,
+      sink: sinkSpec,
+      resources,
+      retainOrdering,
+      retainKeyOrdering,
+    });
+    const retries = r.int('maxMessageRetries');
+    if (retries !== undefined && retries >= 0) details.retryDetails = { maxMessageRetries: retries, deadLetterTopic: r.str('deadLetterTopic') };
+    const userConfig = r.map('userConfig');
+    if (userConfig && Object.keys(userConfig).length) details.userConfig = r.gson('userConfig', 'hashmap');
+    if (jar?.startsWith('builtin://')) details.builtin = jar.slice('builtin://'.length);
+  } else if (kind === 'source') {
+    unsupported('batchSourceConfig', 'a batch source runs BatchSourceExecutor with its batch config in the configs');
+    file = r.str('archive');
+    if (!file) sink.error('PMC_RENDER', 'a source needs its connector: give archive in the config (a .nar file or builtin://NAME)', { ...locate([]), line: 1, col: 1 });
+    const source: Obj = { className: className, configs: r.has('configs') ? r.gson('configs', 'hashmap') : '{}' };
+    if (file?.startsWith('builtin://')) source.builtin = file.slice('builtin://'.length);
+    const sinkSpec: Obj = { topic: r.str('topicName') };
+    const schema = r.str('schemaType');
+    if (schema) sinkSpec.schemaType = schema;
+    const serde = r.str('serdeClassName');
+    if (serde) sinkSpec.serDeClassName = serde;
+    const producer = producerSpec(r);
+    if (producer) sinkSpec.producerSpec = producer;
+    sinkSpec.forwardSourceMessageProperty = true;
+    javaTypesUnknown = true;
+    Object.assign(details, { className: IDENTITY_FUNCTION, processingGuarantees: guarantees, autoAck: true, parallelism: r.int('parallelism') ?? 1, source, sink: sinkSpec, resources });
+  } else {
+    file = r.str('archive');
+    if (!file) sink.error('PMC_RENDER', 'a sink needs its connector: give archive in the config (a .nar file or builtin://NAME)', { ...locate([]), line: 1, col: 1 });
+    const retainOrdering = r.bool('retainOrdering');
+    const retainKeyOrdering = r.bool('retainKeyOrdering');
+    const inputSpecs: Obj = {};
+    for (const t of r.list('inputs') ?? []) inputSpecs[t] = { isRegexPattern: false };
+    const pattern = r.str('topicsPattern');
+    if (pattern) inputSpecs[pattern] = { isRegexPattern: true };
+    for (const [t, serde] of Object.entries(r.map('topicToSerdeClassName') ?? {})) inputSpecs[t] = { serdeClassName: String(serde), isRegexPattern: false };
+    for (const [t, schema] of Object.entries(r.map('topicToSchemaType') ?? {})) inputSpecs[t] = { schemaType: String(schema), isRegexPattern: false };
+    for (const [t, spec] of Object.entries(r.map('inputSpecs') ?? {})) inputSpecs[t] = consumerSpec(spec, false);
+    const source: Obj = {
+      subscriptionType: retainOrdering || guarantees === 'EFFECTIVELY_ONCE' ? 'FAILOVER' : retainKeyOrdering ? 'KEY_SHARED' : 'SHARED',
+      subscriptionName: r.str('sourceSubscriptionName'),
+      inputSpecs,
+      cleanupSubscription: r.bool('cleanupSubscription') ?? true,
+      subscriptionPosition: r.str('sourceSubscriptionPosition') === 'Earliest' ? 'EARLIEST' : 'LATEST',
+    };
+    const timeoutMs = r.int('timeoutMs');
+    if (timeoutMs !== undefined) source.timeoutMs = timeoutMs;
+    const nack = r.int('negativeAckRedeliveryDelayMs');
+    if (nack !== undefined && nack > 0) source.negativeAckRedeliveryDelayMs = nack;
+    const sinkSpec: Obj = { className };
+    if (r.has('configs')) sinkSpec.configs = r.gson('configs', 'insertion');
+    if (file?.startsWith('builtin://')) sinkSpec.builtin = file.slice('builtin://'.length);
+    javaTypesUnknown = true;
+    Object.assign(details, {
+      className: IDENTITY_FUNCTION,
+      processingGuarantees: guarantees,
+      autoAck: r.bool('autoAck') ?? true,
+      parallelism: r.int('parallelism') ?? 1,
+      source,
+      sink: sinkSpec,
+      resources,
+      retainOrdering,
+      retainKeyOrdering,
+    });
+    const retries = r.int('maxMessageRetries');
+    if (retries !== undefined && retries > 0) details.retryDetails = { maxMessageRetries: retries, deadLetterTopic: r.str('deadLetterTopic') };
+    // A transform function runs in the sink's instance: its class becomes the top-level
+    // className, its config the userConfig (the string as written), its package a second download.
+    const transformFunction = r.str('transformFunction');
+    const transformClass = r.str('transformFunctionClassName');
+    if (transformClass) details.className = transformClass;
+    if (transformFunction) {
+      if (!transformClass) {
+        sink.error('PMC_RENDER', "transformFunction needs transformFunctionClassName here: the worker reads the class from the transform package's function definition, which pmc cannot open", { ...locate(['transformFunction']), path: 'transformFunction' });
+      }
+      const config = r.str('transformFunctionConfig');
+      if (config !== undefined) details.userConfig = config;
+      if (transformFunction.startsWith('builtin://')) details.builtin = transformFunction.slice('builtin://'.length);
+      transform = { originalFileName: transformFunction.startsWith('builtin://') ? `${transformFunction.slice('builtin://'.length)}.nar` : baseName(transformFunction) };
+    }
+  }
+  if (secrets && Object.keys(secrets).length) details.secretsMap = r.gson('secrets', 'insertion');
+  const flags = r.str('runtimeFlags');
+  if (flags) details.runtimeFlags = flags;
+  details.componentType = kind.toUpperCase();
+  if (cro) details.customRuntimeOptions = cro;
+  sink.throwIfErrors();
+  const originalFileName = opts.originalFileName ?? (file!.startsWith('builtin://') ? `${file!.slice('builtin://'.length)}.nar` : baseName(file!));
+  return { kind, runtime, details, originalFileName, secrets, locate, javaTypesUnknown, builtin: file!.startsWith('builtin://'), transform };
+}
+
+/** resources: each of cpu, ram and disk falls back to its default on its own. */
+function readResources(r: Reader): Obj {
+  const given = r.map('resources') ?? {};
+  const num = (k: string) => (typeof given[k] === 'number' && given[k] !== 0 ? given[k] : undefined);
+  return {
+    cpu: num('cpu') ?? DEFAULT_RESOURCES.cpu,
+    ram: num('ram') !== undefined ? BigInt(given.ram as number) : DEFAULT_RESOURCES.ram,
+    disk: num('disk') !== undefined ? BigInt(given.disk as number) : DEFAULT_RESOURCES.disk,
+  };
+}
+
+/** One inputSpecs entry as a ConsumerSpec: the schema type wins over the serde class. */
+function consumerSpec(raw: unknown, withSchemaProperties = true): Obj {
+  const c = isObject(raw) ? raw : {};
+  const spec: Obj = { isRegexPattern: c.regexPattern === true || c.isRegexPattern === true };
+  if (typeof c.schemaType === 'string' && c.schemaType.trim()) spec.schemaType = c.schemaType;
+  else if (typeof c.serdeClassName === 'string' && c.serdeClassName.trim()) spec.serdeClassName = c.serdeClassName;
+  if (typeof c.receiverQueueSize === 'number') spec.receiverQueueSize = { value: c.receiverQueueSize };
+  if (withSchemaProperties && isObject(c.schemaProperties)) spec.schemaProperties = c.schemaProperties;
+  if (isObject(c.consumerProperties)) spec.consumerProperties = c.consumerProperties;
+  if (c.poolMessages === true) spec.poolMessages = true;
+  return spec;
+}
+
+/** A function's inputs, in the order FunctionConfigUtils adds them: later entries for a topic replace earlier ones. */
+function functionInputSpecs(r: Reader): Obj {
+  const specs: Obj = {};
+  for (const t of r.list('inputs') ?? []) specs[t] = { isRegexPattern: false };
+  const pattern = r.str('topicsPattern');
+  if (pattern) specs[pattern] = { isRegexPattern: true };
+  for (const [t, serde] of Object.entries(r.map('customSerdeInputs') ?? {})) specs[t] = { serdeClassName: String(serde), isRegexPattern: false };
+  for (const [t, json] of Object.entries(r.map('customSchemaInputs') ?? {})) {
+    let c: Obj = {};
+    try {
+      c = typeof json === 'string' ? (JSON.parse(json) as Obj) : {};
+    } catch {
+      r.sink.error('PMC_FUNCTION_CONFIG', `customSchemaInputs.${t} must be a JSON ConsumerConfig`, { ...r.locate(['customSchemaInputs', t]), path: `customSchemaInputs.${t}` });
+    }
+    const spec: Obj = { isRegexPattern: false };
+    if (typeof c.schemaType === 'string') spec.schemaType = c.schemaType;
+    if (isObject(c.schemaProperties)) spec.schemaProperties = c.schemaProperties;
+    if (isObject(c.consumerProperties)) spec.consumerProperties = c.consumerProperties;
+    specs[t] = spec;
+  }
+  for (const [t, spec] of Object.entries(r.map('inputSpecs') ?? {})) specs[t] = consumerSpec(spec);
+  return specs;
+}
+
+/** producerConfig (and a top-level batchBuilder) as the sink's ProducerSpec, each field only when given. */
+function producerSpec(r: Reader): Obj | undefined {
+  const p = r.map('producerConfig');
+  const batchBuilder = r.str('batchBuilder');
+  if (!p && !batchBuilder) return undefined;
+  const spec: Obj = {};
+  for (const k of ['maxPendingMessages', 'maxPendingMessagesAcrossPartitions', 'useThreadLocalProducers', 'batchBuilder']) if (p?.[k] !== undefined && p[k] !== null) spec[k] = p[k];
+  if (batchBuilder) spec.batchBuilder = batchBuilder;
+  return spec;
+}
+
+/** FunctionDetails as `--function_details` prints it. */
+export function printDetails(details: Details): string {
+  return printMessage(details);
+}

@@ -1,0 +1,116 @@
+/**
+ * `pmc render`, the pure part: a pulsar-admin config file and the worker's settings in, the
+ * Service and StatefulSet Pulsar's Kubernetes runtime would submit out (as YAML or JSON
+ * text), with a note for each value only a running worker knows.
+ */
+import { stringify } from 'yaml';
+import { DiagnosticSink, type Diagnostic } from '../diagnostics.js';
+import { jobNameProblem } from '../naming.js';
+import { kubectlJson, type OutputFormat } from '../output.js';
+import { workerSettings, type WorkerForm } from '../worker.js';
+import { readConfig, type ComponentKind } from './details.js';
+import { readWorkerSettings } from './factory.js';
+import { renderObjects, type InstanceValues, type PulsarVersion } from './runtime.js';
+
+/** Stands for a value the worker draws at random when it starts the function. */
+export const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
+const DEFAULT_CLASSPATH = '/pulsar/lib/*';
+
+export interface RenderInput {
+  config: { text: string; source: string };
+  worker: { text: string; source: string; at?: string[] };
+  kind?: ComponentKind;
+  identity: { tenant?: string; namespace?: string; name?: string };
+  customRuntimeOptions?: string;
+  pulsarVersion: PulsarVersion;
+  functionId?: string;
+  functionVersion?: string;
+  authSecretId?: string;
+  originalFileName?: string;
+  transformFunctionId?: string;
+}
+
+export interface RenderResult {
+  objects: [service: object, statefulSet: object];
+  kind: ComponentKind;
+  jobName: string;
+  workerForm: WorkerForm;
+  diagnostics: Diagnostic[];
+}
+
+export function render(input: RenderInput): RenderResult {
+  const sink = new DiagnosticSink();
+  const ws = workerSettings(input.worker.text, input.worker.source, input.worker.at);
+  const worker = readWorkerSettings(ws.values, ws.locate, sink);
+  sink.throwIfErrors();
+  const config = readConfig(input.config.text, input.config.source, { ...input, forwardSourceMessageProperty: worker.forwardSourceMessageProperty }, sink);
+
+  const placeholders: string[] = [];
+  const instance: InstanceValues = {
+    functionId: input.functionId ?? PLACEHOLDER_ID,
+    functionVersion: input.functionVersion ?? PLACEHOLDER_ID,
+    authSecretId: input.authSecretId,
+    workerClassPath: DEFAULT_CLASSPATH,
+    instanceId: -1,
+    transformFunctionId: config.transform ? (input.transformFunctionId ?? PLACEHOLDER_ID) : undefined,
+  };
+  if (config.transform && input.transformFunctionId === undefined) placeholders.push(`--transform_function_id ${PLACEHOLDER_ID} (random at each start; --transform-function-id sets one)`);
+  if (input.functionId === undefined) placeholders.push(`--function_id ${PLACEHOLDER_ID} (the worker draws a random UUID at each start; --function-id sets one)`);
+  if (input.functionVersion === undefined) placeholders.push(`--function_version ${PLACEHOLDER_ID} (random at each start; --function-version sets one)`);
+  if (config.runtime === 'JAVA' && !worker.factory.functionInstanceClassPath) {
+    placeholders.push(`-Dpulsar.functions.instance.classpath=${DEFAULT_CLASSPATH} (the worker's own classpath; set functionInstanceClassPath in functionRuntimeFactoryConfigs to render it)`);
+  }
+  if (config.javaTypesUnknown) placeholders.push("no source/sink typeClassName (the worker reads the Java types from the uploaded code)");
+  if (input.originalFileName === undefined && config.builtin) {
+    placeholders.push(`the connector file name ${config.originalFileName} (the worker names it after the connector's archive; --original-file-name sets it)`);
+  }
+  if (worker.authenticationEnabled && worker.authProvider === 'secrets-token' && input.authSecretId === undefined) {
+    placeholders.push('no stored auth token (a function created with one gets the Secret pf-secret-ID mounted at /etc/auth; --function-auth-secret-id ID renders that)');
+  }
+  for (const p of placeholders) sink.note('PMC_RENDER_PLACEHOLDER', `rendered with ${p}`, { source: input.config.source });
+
+  if (worker.authenticationEnabled && worker.authProvider === 'service-account') {
+    const c = worker.factory.authProviderConfig;
+    const seconds = c.serviceAccountTokenExpirationSeconds;
+    const at = ws.locate(['functionRuntimeFactoryConfigs', 'kubernetesFunctionAuthProviderConfig', 'serviceAccountTokenExpirationSeconds']);
+    if (typeof seconds === 'number') {
+      sink.error('PMC_RENDER', `serviceAccountTokenExpirationSeconds ${seconds} is read as an Integer, and Pulsar's KubernetesServiceAccountTokenAuthProvider refuses it ("Expected a long"): quote it, "${seconds}"`, { ...at });
+    } else if (seconds === undefined || seconds === null) {
+      sink.warn('PMC_RENDER', 'kubernetesFunctionAuthProviderConfig.serviceAccountTokenExpirationSeconds is not set, so the token volume gets expirationSeconds: 0, which the API server refuses (at least 600)', { ...at });
+    }
+  }
+  if (worker.secretsConfigurator === 'kubernetes') {
+    for (const [key, value] of Object.entries(config.secrets ?? {})) {
+      const v = value as Record<string, unknown> | null;
+      if (!v || typeof v !== 'object' || typeof v.path !== 'string' || typeof v.key !== 'string') {
+        sink.error('PMC_RENDER', `secrets.${key}: with KubernetesSecretsProviderConfigurator each secret must be a map with path (the Secret's name) and key`, { ...config.locate(['secrets', key]), path: `secrets.${key}` });
+      }
+    }
+  }
+
+  // A worker always has these (Pulsar's shipped functions_worker.yml sets them); without
+  // them the command would carry empty values.
+  const missing: [string, string][] = [
+    [worker.factory.pulsarServiceUrl, 'pulsarServiceUrl (or functionRuntimeFactoryConfigs.pulsarServiceUrl)'],
+    [worker.factory.pulsarAdminUrl, 'pulsarWebServiceUrl (or functionRuntimeFactoryConfigs.pulsarAdminUrl)'],
+    [worker.clusterName, 'pulsarFunctionsCluster'],
+  ];
+  for (const [value, key] of missing) {
+    if (!value) sink.warn('PMC_RENDER', `the worker sets no ${key}, so the instance's command gets an empty value: set it as your worker does`, { source: input.worker.source });
+  }
+
+  const rendered = renderObjects(config, worker, instance, input.pulsarVersion);
+  const problem = jobNameProblem(rendered.jobName);
+  if (problem) {
+    const field = worker.factory.jobName ? ws.locate(['functionRuntimeFactoryConfigs', 'jobName']) : config.locate(['name']);
+    sink.error('PMC_JOB_NAME', `the job name ${rendered.jobName} is refused: ${problem}`, { ...field });
+  }
+  sink.throwIfErrors();
+  return { objects: [rendered.service, rendered.statefulSet], kind: config.kind, jobName: rendered.jobName, workerForm: ws.form, diagnostics: sink.items };
+}
+
+/** The objects as a YAML stream (Service first, as Pulsar submits them) or kubectl's JSON List. */
+export function renderText(objects: readonly object[], format: OutputFormat): string {
+  if (format === 'json') return kubectlJson({ apiVersion: 'v1', kind: 'List', items: objects });
+  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false })}`).join('');
+}

@@ -1,0 +1,485 @@
+// pmc render against the values Pulsar's own tests expect (KubernetesRuntimeTest,
+// KubernetesRuntimeFactoryTest), each named after the Pulsar test it comes from, with
+// Pulsar's test fixture: function tenant/namespace/container, AddFunction, input test_src,
+// output container-output, ram 1000, cpu 1, disk 10000; the factory's service URL
+// pulsar://localhost:6670, grpc port 4332, metrics port 4331, padding 10.
+// https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/test/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeTest.java
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink, PmcError } from '../src/core/diagnostics.js';
+import type { ReadConfig } from '../src/core/render/details.js';
+import { readConfig } from '../src/core/render/details.js';
+import { readWorkerSettings, type Worker } from '../src/core/render/factory.js';
+import { hashMapOrder, javaDouble } from '../src/core/render/java.js';
+import { printMessage } from '../src/core/render/protojson.js';
+import { canonicalQuantity } from '../src/core/render/quantity.js';
+import { render } from '../src/core/render/render.js';
+import { instanceCommand, renderJobName, renderLabels, renderObjects, renderResources, sanitizeFileName, splitRuntimeFlags, type InstanceValues, type PulsarVersion } from '../src/core/render/runtime.js';
+import type { Obj } from '../src/core/values.js';
+import { parse } from 'yaml';
+
+const K8S = 'org.apache.pulsar.functions.runtime.kubernetes.KubernetesRuntimeFactory';
+
+/** KubernetesRuntimeTest's factory, as a worker file's values. */
+function testWorker(factory: Obj = {}, worker: Obj = {}): Worker {
+  const sink = new DiagnosticSink();
+  const w = readWorkerSettings(
+    {
+      functionRuntimeFactoryClassName: K8S,
+      pulsarFunctionsCluster: 'standalone',
+      maxPendingAsyncRequests: 200,
+      stateStorageServiceUrl: 'bk://localhost:4181',
+      ...worker,
+      functionRuntimeFactoryConfigs: {
+        pulsarRootDir: '/pulsar',
+        installUserCodeDependencies: true,
+        pythonDependencyRepository: 'myrepo',
+        pythonExtraDependencyRepository: 'anotherrepo',
+        pulsarServiceUrl: 'pulsar://localhost:6670',
+        pulsarAdminUrl: 'http://localhost:8080',
+        grpcPort: 4332,
+        metricsPort: 4331,
+        narExtractionDirectory: '/tmp/foo',
+        functionInstanceClassPath: '/pulsar/lib/*',
+        percentMemoryPadding: 10,
+        ...factory,
+      },
+    },
+    () => ({ source: 'test' }),
+    sink,
+  );
+  sink.throwIfErrors();
+  return w;
+}
+
+/** KubernetesRuntimeTest.createFunctionDetails: the FunctionDetails the tests build by hand. */
+function testConfig(runtime: 'JAVA' | 'PYTHON' | 'GO', details: Obj = {}): ReadConfig {
+  return {
+    kind: 'function',
+    runtime,
+    originalFileName: 'UserJar.jar',
+    javaTypesUnknown: false,
+    builtin: false,
+    locate: () => ({ source: 'test' }),
+    details: {
+      tenant: 'tenant',
+      namespace: 'namespace',
+      name: 'container',
+      className: 'org.apache.pulsar.functions.utils.functioncache.AddFunction',
+      logTopic: 'container-log',
+      runtime,
+      source: { className: 'org.pulsar.pulsar.TestSource', subscriptionType: 'FAILOVER', typeClassName: 'java.lang.String', inputSpecs: { test_src: { serdeClassName: '', isRegexPattern: false } } },
+      sink: { className: 'org.pulsar.pulsar.TestSink', topic: 'container-output', serDeClassName: 'org.apache.pulsar.functions.runtime.serde.Utf8Serializer', typeClassName: 'java.lang.String' },
+      resources: { cpu: 1, ram: 1000n, disk: 10000n },
+      ...details,
+    },
+  };
+}
+
+const INSTANCE: InstanceValues = { functionId: 'test-id', functionVersion: '1.0', workerClassPath: '/pulsar/lib/*', instanceId: 0 };
+const TRANSFORM = { originalFileName: 'Transform.jar', id: 'transform-id' };
+
+function args(runtime: 'JAVA' | 'PYTHON' | 'GO', worker = testWorker({ extraFunctionDependenciesDir: '/pulsar/instances/deps' }), version: PulsarVersion = '4.0', details: Obj = {}, transform?: typeof TRANSFORM) {
+  const config = { ...testConfig(runtime, details), transform: transform && { originalFileName: transform.originalFileName } };
+  return instanceCommand(config, worker, { ...INSTANCE, transformFunctionId: transform?.id }, version, `/pulsar/${config.originalFileName}`);
+}
+
+function statefulSet(worker: Worker, config = testConfig('JAVA')) {
+  return renderObjects(config, worker, INSTANCE, '4.0').statefulSet as any;
+}
+
+describe('quantities and Java numbers (the Kubernetes Java client and Double.toString)', () => {
+  it.each([
+    ['1.0', '1'],
+    ['2.0', '2'],
+    ['1.5', '1500m'],
+    ['0.5', '500m'],
+    ['0.667', '667m'],
+    ['0.769', '769m'],
+    ['1100', '1100'],
+    ['2000', '2k'],
+    ['4000000000', '4G'],
+    ['1181116006', '1181116006'],
+    ['1073741824', '1073741824'],
+    ['0.0', '0m'],
+  ])('%s is written %s', (decimal, text) => {
+    expect(canonicalQuantity(decimal)).toBe(text);
+  });
+
+  it.each([
+    [1, '1.0'],
+    [0.769, '0.769'],
+    [2 / 3, '0.6666666666666666'],
+    [1e7, '1.0E7'],
+    [0.0001, '1.0E-4'],
+  ])('Double.toString(%s) is %s', (x, text) => {
+    expect(javaDouble(x)).toBe(text);
+  });
+
+  it('HashMap order: labels component, namespace, name, tenant; annotations port before scrape; memory before cpu', () => {
+    expect(hashMapOrder(['component', 'namespace', 'tenant', 'name'])).toEqual(['component', 'namespace', 'name', 'tenant']);
+    expect(hashMapOrder(['prometheus.io/scrape', 'prometheus.io/port'])).toEqual(['prometheus.io/port', 'prometheus.io/scrape']);
+    expect(hashMapOrder(['cpu', 'memory'])).toEqual(['memory', 'cpu']);
+  });
+});
+
+describe('KubernetesRuntimeTest: resources', () => {
+  // Pulsar's test compares Quantity objects; their text is the canonical one (1000 is 1k).
+  it.each([
+    [0, '1k'],
+    [5, '1050'],
+    [10, '1100'],
+  ])('testRamPadding: padding %i gives memory limit and request %s', (padding, memory) => {
+    const r = renderResources(testConfig('JAVA').details, testWorker({ percentMemoryPadding: padding }));
+    expect(r.limits.memory).toBe(memory);
+    expect(r.requests.memory).toBe(memory);
+  });
+
+  it.each([
+    // cpu, cpu ratio, memory ratio -> cpu request, cpu limit, memory request (limit always 1100)
+    [1, 1, 1, '1', '1', '1100'],
+    [1, 2, 1, '500m', '1', '1100'],
+    [1, 1, 2, '1', '1', '550'],
+    [1, 1.5, 1.5, '667m', '1', '733'],
+    [1, 1.3, 1, '769m', '1', '1100'],
+    [1 / 1.5, 1.3, 1, '513m', '667m', '1100'],
+  ])('testResources: cpu %s, ratios %s/%s', (cpu, cpuRatio, memRatio, cpuRequest, cpuLimit, memRequest) => {
+    const config = testConfig('JAVA', { resources: { cpu, ram: 1000n, disk: 10000n } });
+    const r = renderResources(config.details, testWorker({ cpuOverCommitRatio: cpuRatio, memoryOverCommitRatio: memRatio }));
+    expect(r).toEqual({ limits: { memory: '1100', cpu: cpuLimit }, requests: { memory: memRequest, cpu: cpuRequest } });
+    expect(Object.keys(r.limits)).toEqual(['memory', 'cpu']);
+  });
+});
+
+const JVM_40 = [
+  '-Dio.netty.tryReflectionSetAccessible=true',
+  '-Dorg.apache.pulsar.shade.io.netty.tryReflectionSetAccessible=true',
+  '-Dio.grpc.netty.shaded.io.netty.tryReflectionSetAccessible=true',
+  '--add-opens java.base/java.nio=ALL-UNNAMED',
+  '--add-opens java.base/jdk.internal.misc=ALL-UNNAMED',
+  '--add-opens java.base/java.util.zip=ALL-UNNAMED',
+].join(' ');
+
+const TEST_DETAILS =
+  '{"tenant":"tenant","namespace":"namespace","name":"container","className":"org.apache.pulsar.functions.utils.functioncache.AddFunction","logTopic":"container-log","runtime":"GO","source":{"className":"org.pulsar.pulsar.TestSource","subscriptionType":"FAILOVER","typeClassName":"java.lang.String","inputSpecs":{"test_src":{}}},"sink":{"className":"org.pulsar.pulsar.TestSink","topic":"container-output","serDeClassName":"org.apache.pulsar.functions.runtime.serde.Utf8Serializer","typeClassName":"java.lang.String"},"resources":{"cpu":1.0,"ram":"1000","disk":"10000"}}';
+
+describe('KubernetesRuntimeTest: the instance command', () => {
+  // Pulsar's fixture has a transform function (4 more arguments, as here) and a test secrets
+  // configurator that adds nothing without secrets; Pulsar's real ones always add
+  // `--secrets_provider CLASS` (2 arguments): 52 + 2.
+  it('testJavaConstructorWithDeps (4.0 JVM flags): 52 arguments (+2 for the secrets provider), port at 39, metrics port at 41, the expected text', () => {
+    const a = args('JAVA', undefined, '4.0', {}, TRANSFORM);
+    expect(a).toHaveLength(54);
+    expect(a[39]).toBe('4332');
+    expect(a[41]).toBe('4331');
+    const details = TEST_DETAILS.replace('"runtime":"GO",', '');
+    expect(a.join(' ')).toBe(
+      'exec java -cp /pulsar/instances/java-instance.jar:/pulsar/instances/deps/* -Dpulsar.functions.extra.dependencies.dir=/pulsar/instances/deps ' +
+        '-Dpulsar.functions.instance.classpath=/pulsar/lib/* -Dlog4j.configurationFile=kubernetes_instance_log4j2.xml ' +
+        '-Dpulsar.function.log.dir=logs/functions/tenant/namespace/container -Dpulsar.function.log.file=container-$SHARD_ID ' +
+        `${JVM_40} -Xmx1000 org.apache.pulsar.functions.instance.JavaInstanceMain --jar /pulsar/UserJar.jar ` +
+        '--transform_function_jar /pulsar/Transform.jar --transform_function_id transform-id --instance_id $SHARD_ID ' +
+        `--function_id test-id --function_version 1.0 --function_details '${details}' --pulsar_serviceurl pulsar://localhost:6670 ` +
+        '--max_buffered_tuples 1024 --port 4332 --metrics_port 4331 --pending_async_requests 200 --state_storage_serviceurl bk://localhost:4181 ' +
+        '--expected_healthcheck_interval -1 --secrets_provider org.apache.pulsar.functions.secretsprovider.ClearTextSecretsProvider ' +
+        '--cluster_name standalone --nar_extraction_directory /tmp/foo',
+    );
+  });
+
+  it('testJavaConstructor (3.0 JVM flags): -Dio.netty.tryReflectionSetAccessible=true --add-opens java.base/sun.net=ALL-UNNAMED before -Xmx1000', () => {
+    const text = args('JAVA', undefined, '3.0').join(' ');
+    expect(text).toContain('-Dpulsar.function.log.file=container-$SHARD_ID -Dio.netty.tryReflectionSetAccessible=true --add-opens java.base/sun.net=ALL-UNNAMED -Xmx1000 org.apache.pulsar.functions.instance.JavaInstanceMain');
+  });
+
+  it('testKubernetesRuntimeWithExposeAdminClientEnabled: +3 arguments after --pulsar_serviceurl', () => {
+    const a = args('JAVA', testWorker({ extraFunctionDependenciesDir: '/pulsar/instances/deps' }, { exposeAdminClientEnabled: true }), '4.0', {}, TRANSFORM);
+    expect(a).toHaveLength(54 + 3);
+    expect(a.join(' ')).toContain('--pulsar_serviceurl pulsar://localhost:6670 --web_serviceurl http://localhost:8080 --expose_pulsaradmin --max_buffered_tuples 1024');
+  });
+
+  it('testPythonConstructorWithDeps: 40 arguments (+2 for the secrets provider), port at 31, metrics port at 33, logging config at 11, the expected text', () => {
+    const a = args('PYTHON');
+    expect(a).toHaveLength(42);
+    expect(a[31]).toBe('4332');
+    expect(a[33]).toBe('4331');
+    expect(a[11]).toBe('/pulsar/conf/functions-logging/console_logging_config.ini');
+    const details = TEST_DETAILS.replace('"runtime":"GO"', '"runtime":"PYTHON"');
+    expect(a.join(' ')).toBe(
+      'PYTHONPATH=${PYTHONPATH}:/pulsar/instances/deps exec python3 /pulsar/instances/python-instance/python_instance_main.py ' +
+        '--py /pulsar/UserJar.jar --logging_directory logs/functions --logging_file container ' +
+        '--logging_config_file /pulsar/conf/functions-logging/console_logging_config.ini --install_usercode_dependencies True ' +
+        '--dependency_repository myrepo --extra_dependency_repository anotherrepo --instance_id $SHARD_ID --function_id test-id ' +
+        `--function_version 1.0 --function_details '${details}' --pulsar_serviceurl pulsar://localhost:6670 ` +
+        '--max_buffered_tuples 1024 --port 4332 --metrics_port 4331 --state_storage_serviceurl bk://localhost:4181 ' +
+        '--expected_healthcheck_interval -1 --secrets_provider secretsprovider.ClearTextSecretsProvider --cluster_name standalone',
+    );
+  });
+
+  it('testGolangConstructor: 8 process arguments and the instance config figures, functionDetails exactly', () => {
+    const a = args('GO');
+    expect(a.slice(0, 7)).toEqual(['chmod', '777', '/pulsar/UserJar.jar', '&&', 'exec', '/pulsar/UserJar.jar', '-instance-conf']);
+    expect(a).toHaveLength(8);
+    const conf = JSON.parse(a[7]!.slice(1, -1)) as Record<string, unknown>;
+    expect(conf).toMatchObject({
+      maxBufTuples: 1024,
+      maxMessageRetries: 0,
+      killAfterIdleMs: 0,
+      className: '',
+      sourceSchemaType: '',
+      receiverQueueSize: 0,
+      processingGuarantees: 0,
+      autoAck: false,
+      regexPatternSubscription: false,
+      runtime: 3,
+      cpu: 1,
+      disk: 10000,
+      instanceID: 0,
+      port: 4332,
+      subscriptionType: 0,
+      timeoutMs: 0,
+      subscriptionName: '',
+      expectedHealthCheckInterval: 0,
+      deadLetterTopic: '',
+      metricsPort: 4331,
+      sourceSpecsTopic: 'test_src',
+      sinkSpecsTopic: 'container-output',
+      clusterName: 'standalone',
+      nameSpace: 'namespace',
+      tenant: 'tenant',
+      logTopic: 'container-log',
+      pulsarServiceURL: 'pulsar://localhost:6670',
+      funcVersion: '1.0',
+      parallelism: 0,
+    });
+    expect(conf.functionDetails).toBe(TEST_DETAILS);
+    // Jackson writes a double as 1.0.
+    expect(a[7]).toContain('"cpu":1.0,');
+  });
+
+  it('the 3.0 Go instance config has no functionDetails and no stateStorageServiceUrl (added in 3.3 and 3.1)', () => {
+    const conf = JSON.parse(args('GO', undefined, '3.0')[7]!.slice(1, -1)) as Record<string, unknown>;
+    expect(conf).not.toHaveProperty('functionDetails');
+    expect(conf).not.toHaveProperty('stateStorageServiceUrl');
+  });
+
+  it.each([
+    [undefined, '/pulsar/UserJar.jar'],
+    ['download/pulsar_functions', '/pulsar/download/pulsar_functions/UserJar.jar'],
+    ['/functions/download/pulsar_functions', '/functions/download/pulsar_functions/UserJar.jar'],
+  ])('testJavaConstructorWith...DownloadDirectory %s: --jar %s', (dir, file) => {
+    const worker = testWorker({}, dir ? { downloadDirectory: dir } : {});
+    const command = statefulSet(worker).spec.template.spec.containers[0].command[2] as string;
+    expect(command).toContain(`--destination-file ${file} &&`);
+    expect(command).toContain(`--jar ${file} `);
+  });
+
+  it('testSanitizingJarFileName: decomposed, ASCII only, _ for the rest', () => {
+    expect(sanitizeFileName('my function(1).jar')).toBe('my_function_1_.jar');
+    expect(sanitizeFileName('café.jar')).toBe('cafe.jar');
+  });
+
+  it('runtimeFlags split on whitespace outside double quotes, the quotes kept', () => {
+    expect(splitRuntimeFlags('-Xms1g  -Dname="a b" -Dx=1')).toEqual(['-Xms1g', '-Dname="a b"', '-Dx=1']);
+  });
+});
+
+describe('KubernetesRuntimeTest: download commands', () => {
+  function download(worker: Obj): string {
+    const w = testWorker({}, { authenticationEnabled: true, brokerClientAuthenticationPlugin: 'com.MyAuth', brokerClientAuthenticationParameters: '{"authParam1": "authParamValue1"}', ...worker });
+    // Pulsar's test runs without a function auth provider, which a real Kubernetes worker cannot.
+    const command = statefulSet({ ...w, authProvider: undefined }).spec.template.spec.containers[0].command[2] as string;
+    return command.slice(0, command.indexOf(' &&'));
+  }
+
+  it('testCustomKubernetesDownloadCommandsWithAuth', () => {
+    expect(download({})).toBe(
+      '/pulsar/bin/pulsar-admin --admin-url http://localhost:8080 --auth-plugin com.MyAuth --auth-params {"authParam1": "authParamValue1"} functions download --tenant tenant --namespace namespace --name container --destination-file /pulsar/UserJar.jar',
+    );
+  });
+
+  it('testCustomKubernetesDownloadCommandsWithAuthAndCustomTLS', () => {
+    expect(download({ useTls: true, tlsEnableHostnameVerification: true, tlsTrustCertsFilePath: '/my/ca.pem' })).toBe(
+      '/pulsar/bin/pulsar-admin --admin-url http://localhost:8080 --auth-plugin com.MyAuth --auth-params {"authParam1": "authParamValue1"} --tls-enable-hostname-verification --tls-trust-cert-path /my/ca.pem functions download --tenant tenant --namespace namespace --name container --destination-file /pulsar/UserJar.jar',
+    );
+  });
+});
+
+describe('KubernetesRuntimeTest: metrics port', () => {
+  it('shouldUseConfiguredMetricsPort: 12345', () => {
+    const sts = statefulSet(testWorker({ metricsPort: 12345 }));
+    expect(sts.spec.template.metadata.annotations).toEqual({ 'prometheus.io/port': '12345', 'prometheus.io/scrape': 'true' });
+    expect(sts.spec.template.spec.containers[0].command[2]).toContain('--metrics_port 12345 ');
+  });
+
+  it('shouldUseDefaultMetricsPortWhenMetricsPortIsntSet: 9094', () => {
+    const sts = statefulSet(testWorker({ metricsPort: undefined }));
+    expect(sts.spec.template.metadata.annotations['prometheus.io/port']).toBe('9094');
+  });
+
+  it('shouldNotAddPrometheusAnnotationIfMetricsPortIsSetToEmpty: no annotations, --metrics_port 0, the port entry without a number', () => {
+    const sts = statefulSet(testWorker({ metricsPort: '' }));
+    expect(sts.spec.template.metadata.annotations).toEqual({});
+    expect(sts.spec.template.spec.containers[0].command[2]).toContain('--metrics_port 0 ');
+    expect(sts.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 4332, name: 'grpc' }, { name: 'prometheus' }]);
+  });
+});
+
+describe('KubernetesRuntimeTest: names and labels', () => {
+  const named = (name: string, details: Obj = {}) => testConfig('JAVA', { name, ...details });
+  it.each([
+    ['container', undefined, 'pf-tenant-namespace-container'],
+    ['UpperCaseFunction', undefined, 'pf-tenant-namespace-uppercasefunction-f0c5ca9a'],
+    ['clazz.testfunction', undefined, 'pf-tenant-namespace-clazz.testfunction'],
+    ['Clazz.TestFunction', undefined, 'pf-tenant-namespace-clazz.testfunction-92ec5bf6'],
+    ['test_function*name', undefined, 'pf-tenant-namespace-test-function-name-b5a215ad'],
+    ['clazz.testfunction', 'custom-k8s-pod-name', 'custom-k8s-pod-name-dedfc7cf'],
+    ['clazz.testfunction', 'invalid_pod*name', 'invalid-pod-name-af8c3a6c'],
+    ['clazz.testfunction', 'custom-name', 'custom-name-85ac54b0'],
+    ['clazz.testfunction-extra', 'custom-name', 'custom-name-0fc9c728'],
+    ['testFunction', undefined, 'pf-tenant-namespace-testfunction-9fda984b'],
+    ['test+function*name', undefined, 'pf-tenant-namespace-test-function-name-8211d14f'],
+  ])('testCreateJobName: %s with factory jobName %s is %s', (name, jobName, expected) => {
+    expect(renderJobName(named(name), testWorker(jobName ? { jobName } : {}))).toBe(expected);
+  });
+
+  it('testCreateJobName: jobName custom-name, tenant tenantA, namespace nsA', () => {
+    expect(renderJobName(testConfig('JAVA', { tenant: 'tenantA', namespace: 'nsA', name: 'clazz.testfunction' }), testWorker({ jobName: 'custom-name' }))).toBe('custom-name-c66edfe1');
+  });
+
+  it('testCreateJobName: a job name over 53 characters is refused, naming the factory jobName', () => {
+    const worker = `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\nfunctionRuntimeFactoryConfigs:\n  jobName: custom-k8s-pod-name-over-kuberenetes-max-character-limit-123456789\n`;
+    let error: PmcError | undefined;
+    try {
+      render({ config: { text: 'name: fn\njar: fn.jar\n', source: 'fn.yaml' }, worker: { text: worker, source: 'worker.yml' }, identity: {}, pulsarVersion: '4.0' });
+    } catch (e) {
+      error = e as PmcError;
+    }
+    expect(error?.code).toBe('PMC_JOB_NAME');
+    expect(error?.message).toMatch(/Pulsar allows at most 53/);
+    expect(error?.location).toMatchObject({ source: 'worker.yml', line: 6, col: 12 });
+  });
+
+  it('testCreateFunctionLabels: converted, first and last characters fixed, cut to 63', () => {
+    const namespace = 'namespace:$second.part:third@test_0'.padEnd(100, '0');
+    const labels = renderLabels(testConfig('JAVA', { namespace, name: '$function_name!' }), testWorker());
+    expect(labels).toEqual({ component: 'function', namespace: 'namespace--second.part-third-test_0'.padEnd(63, '0'), name: '0function_name0', tenant: 'tenant' });
+  });
+
+  it('custom labels come after the built-in ones, so one named name replaces it (selectors too); its value is converted', () => {
+    const labels = renderLabels(testConfig('JAVA'), testWorker({ customLabels: { name: 'Other Name', team: 'Data!' } }));
+    expect(labels.name).toBe('other-name');
+    expect(labels.team).toBe('data0');
+  });
+});
+
+describe('KubernetesRuntimeTest: customizers, through pmc render', () => {
+  const config = 'tenant: tenant\nnamespace: namespace\nname: container\nclassName: org.apache.pulsar.functions.utils.functioncache.AddFunction\njar: UserJar.jar\n';
+  const worker = (extra = '') => `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\n${extra}`;
+  const objects = async (w: string, options: string, customizer?: 'basic') => {
+    const { main } = await import('../src/cli/main.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-render-'));
+    writeFileSync(join(dir, 'fn.yaml'), config);
+    writeFileSync(join(dir, 'worker.yml'), w);
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) }, stdin: process.stdin, cwd: dir, env: {} } as any;
+    const argv = ['render', '-c', 'fn.yaml', '-w', 'worker.yml', '-r', options, ...(customizer ? ['--customizer', customizer] : [])];
+    const status = await main(argv, io);
+    return { status, stderr, docs: stdout.split(/^---\n/m).filter(Boolean).map((d) => parse(d)) };
+  };
+
+  it('testNoOpKubernetesManifestCustomizer: without a customizer jobName and jobNamespace change nothing', async () => {
+    const r = await objects(worker(), '{"jobNamespace":"custom-ns","jobName":"custom-name"}');
+    expect(r.status).toBe(0);
+    expect(r.docs[0].metadata).toMatchObject({ namespace: 'default', name: 'pf-tenant-namespace-container' });
+    expect(r.stderr).toContain('PMC_NO_CUSTOMIZER');
+  });
+
+  it('testBasicKubernetesManifestCustomizer: name, namespace, labels, annotations, node selector, a fourth toleration, resources', async () => {
+    const options = JSON.stringify({
+      jobNamespace: 'custom-ns',
+      jobName: 'custom-name',
+      extraLabels: { test: 'test' },
+      extraAnnotations: { test: 'test' },
+      nodeSelectorLabels: { selector: 'test' },
+      // Pulsar's test uses effect "test", which the API server (and pmc) refuse.
+      tolerations: [{ key: 'test', value: 'test', effect: 'NoExecute' }],
+      resourceRequirements: { requests: { cpu: 1, memory: '4G' }, limits: { cpu: 2, memory: '8G' } },
+    });
+    const r = await objects(worker(), options, 'basic');
+    expect(r.stderr).not.toContain('error');
+    const [service, sts] = r.docs;
+    expect(service.metadata).toMatchObject({ namespace: 'custom-ns', name: 'custom-name-2deb2c2b' });
+    const pod = sts.spec.template;
+    expect(pod.metadata.annotations.test).toBe('test');
+    expect(pod.metadata.labels.test).toBe('test');
+    expect(pod.spec.nodeSelector).toEqual({ selector: 'test' });
+    expect(pod.spec.tolerations).toHaveLength(4);
+    expect(pod.spec.tolerations[3]).toMatchObject({ key: 'test', value: 'test', effect: 'NoExecute' });
+    expect(pod.spec.containers[0].resources).toEqual({ limits: { memory: '8G', cpu: '2' }, requests: { memory: '4G', cpu: '1' } });
+  });
+});
+
+describe('FunctionDetails as --function_details prints it', () => {
+  it('the Python example: field-number order, enums by name, int64 as strings, doubles as Java prints them', () => {
+    const sink = new DiagnosticSink();
+    const config = readConfig(
+      [
+        'tenant: tenant',
+        'namespace: namespace',
+        'name: container',
+        'className: exclamation_function.ExclamationFunction',
+        'py: exclamation_function.py',
+        'logTopic: persistent://tenant/namespace/log',
+        'processingGuarantees: EFFECTIVELY_ONCE',
+        'userConfig: {greeting: hello}',
+        'parallelism: 2',
+        'inputs: [persistent://tenant/namespace/in]',
+        'output: persistent://tenant/namespace/out',
+        'resources: {cpu: 0.5, ram: 536870912, disk: 1073741824}',
+      ].join('\n'),
+      'fn.yaml',
+      { identity: {}, forwardSourceMessageProperty: true },
+      sink,
+    );
+    expect(printMessage(config.details)).toBe(
+      '{"tenant":"tenant","namespace":"namespace","name":"container","className":"exclamation_function.ExclamationFunction","logTopic":"persistent://tenant/namespace/log",' +
+        '"processingGuarantees":"EFFECTIVELY_ONCE","userConfig":"{\\"greeting\\":\\"hello\\"}","runtime":"PYTHON","autoAck":true,"parallelism":2,"source":{"subscriptionType":"FAILOVER","inputSpecs":' +
+        '{"persistent://tenant/namespace/in":{}},"cleanupSubscription":true},"sink":{"topic":"persistent://tenant/namespace/out","forwardSourceMessageProperty":true},"resources":{"cpu":0.5,' +
+        '"ram":"536870912","disk":"1073741824"},"componentType":"FUNCTION"}',
+    );
+  });
+
+  it('user config is HTML-escaped by Gson, then once more by the printer; customRuntimeOptions only by the printer', () => {
+    const config = readConfig('name: f\njar: f.jar\nuserConfig: {k: "a=b"}\ncustomRuntimeOptions: \'{"x":"a=b"}\'\n', 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
+    const json = printMessage(config.details);
+    expect(json).toContain('"userConfig":"{\\"k\\":\\"a\\\\u003db\\"}"');
+    expect(json).toContain('"customRuntimeOptions":"{\\"x\\":\\"a\\u003db\\"}"');
+  });
+
+  it('userConfig keys in HashMap order, numbers as Java read them', () => {
+    const config = readConfig('name: f\njar: f.jar\nuserConfig: {zeta: 1, alpha: 1.0, mid: [1, 2.5]}\n', 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
+    const order = hashMapOrder(['zeta', 'alpha', 'mid'], 3);
+    const values: Record<string, string> = { zeta: '1', alpha: '1.0', mid: '[1,2.5]' };
+    expect(config.details.userConfig).toBe(`{${order.map((k) => `"${k}":${values[k]}`).join(',')}}`);
+  });
+});
+
+describe('KubernetesRuntimeFactory: what the worker refuses', () => {
+  it('a worker on the process runtime is refused at its class name', () => {
+    const sink = new DiagnosticSink();
+    readWorkerSettings({ functionRuntimeFactoryClassName: 'org.apache.pulsar.functions.runtime.process.ProcessRuntimeFactory' }, (p) => ({ source: 'w.yml', path: p.join('.') }), sink);
+    expect(sink.items[0]).toMatchObject({ code: 'PMC_RENDER', location: { path: 'functionRuntimeFactoryClassName' } });
+    expect(sink.items[0]!.message).toContain(K8S);
+  });
+
+  it('the legacy kubernetesContainerFactory block stands for functionRuntimeFactoryConfigs', () => {
+    const sink = new DiagnosticSink();
+    const w = readWorkerSettings({ kubernetesContainerFactory: { jobNamespace: 'legacy', grpcPort: '7000' } }, () => ({ source: 'w.yml' }), sink);
+    expect(sink.items).toEqual([]);
+    expect(w.factory.jobNamespace).toBe('legacy');
+    expect(w.factory.grpcPort).toBe(7000);
+  });
+});

@@ -56,6 +56,32 @@ patches:
               capabilities: {drop: [ALL]}
 `;
 
+// pmc render's inputs: the same customization, on the Kubernetes runtime.
+const RENDER_FACTORY = `functionRuntimeFactoryClassName: org.apache.pulsar.functions.runtime.kubernetes.KubernetesRuntimeFactory
+functionRuntimeFactoryConfigs: {jobNamespace: pulsar, functionInstanceClassPath: /pulsar/lib/*}
+pulsarServiceUrl: pulsar://localhost:6650
+pulsarWebServiceUrl: http://localhost:8080
+pulsarFunctionsCluster: standalone
+`;
+
+/** The i-th of a mix of configs: Java, Python and Go functions, sources and sinks. */
+function renderConfig(i) {
+  const head = `tenant: public\nnamespace: team-${i % 7}\nname: fn-${i}\n`;
+  const io = `inputs: [persistent://public/default/in-${i}]\noutput: persistent://public/default/out-${i}\n`;
+  switch (i % 5) {
+    case 0:
+      return `${head}className: org.example.Fn${i}\njar: fn-${i}.jar\n${io}userConfig: {greeting: hello, n: ${i}}\nresources: {cpu: 0.5, ram: 536870912}\n`;
+    case 1:
+      return `${head}className: fn_${i}.Fn\npy: fn_${i}.py\n${io}processingGuarantees: EFFECTIVELY_ONCE\nparallelism: 2\n`;
+    case 2:
+      return `${head}go: fn-${i}\n${io}`;
+    case 3:
+      return `${head}className: org.apache.pulsar.io.kafka.KafkaBytesSource\narchive: connectors/pulsar-io-kafka.nar\ntopicName: persistent://public/default/from-kafka-${i}\nconfigs: {bootstrapServers: "kafka:9092", topic: t${i}}\n`;
+    default:
+      return `${head}className: org.apache.pulsar.io.jdbc.PostgresJdbcAutoSchemaSink\narchive: connectors/pulsar-io-jdbc-postgres.nar\ninputs: [persistent://public/default/rows-${i}]\nconfigs: {jdbcUrl: "jdbc:postgresql://db:5432/app", tableName: t${i}}\n`;
+  }
+}
+
 function pulsarStream(n) {
   return Array.from({ length: n }, (_, i) => pulsarFunctionManifests({ tenant: 'public', namespace: 'default', name: `fn-${i}` })).join('');
 }
@@ -182,6 +208,32 @@ try {
   record(`pass-through, ${n} documents`, pass, pass[0].name);
   target(`pass-through, pmc / yaml floor`, pass[1].ms / pass[0].ms, 0.2, 'lower');
   if (pass[1].rss && pass[0].rss) target('pass-through, peak RSS pmc / yaml floor', pass[1].rss / pass[0].rss, 2, 'lower');
+
+  // 5. pmc render: 1,000 configs rendered and customized in one process, against pmc
+  // customize of the same 1,000 functions as one stream (what rendering adds).
+  const renderDir = join(work, 'render');
+  mkdirSync(renderDir);
+  const configs = Array.from({ length: 1000 }, (_, i) => {
+    const f = join(renderDir, `fn-${i}.yaml`);
+    writeFileSync(f, renderConfig(i));
+    return f;
+  });
+  writeFileSync(join(renderDir, 'worker.yml'), RENDER_FACTORY + WORKER);
+  writeFileSync(join(renderDir, 'worker-plain.yml'), RENDER_FACTORY);
+  const many = join(root, 'bench', 'render-many.mjs');
+  const plain = spawnSync(process.execPath, [many, join(renderDir, 'worker-plain.yml'), ...configs], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (plain.status !== 0) throw new Error(`render-many: ${plain.stderr}`);
+  writeFileSync(join(renderDir, 'rendered.yaml'), plain.stdout);
+  const rendered = compare(quick ? 3 : 5, [
+    { name: 'pmc customize (the 1,000 rendered functions, one stream)', cmd: process.execPath, args: [pmc, 'customize', join(renderDir, 'rendered.yaml'), '-w', join(renderDir, 'worker.yml')] },
+    { name: 'pmc render + customize (1,000 configs, one process)', cmd: process.execPath, args: [many, join(renderDir, 'worker.yml'), ...configs] },
+  ]);
+  record('render, 1000 configs', rendered, rendered[0].name);
+  const one = compare(quick ? 11 : 21, [
+    { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
+    { name: 'pmc render (1 config)', cmd: process.execPath, args: [pmc, 'render', '-c', configs[0], '-w', join(renderDir, 'worker.yml')] },
+  ]);
+  record('render start-up', one, 'node -e 0');
 
   const fmt = (x, d = 0) => (x === undefined ? '-' : x.toFixed(d));
   console.log(`\npmc benchmarks: node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}; medians of interleaved runs\n`);

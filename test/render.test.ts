@@ -16,6 +16,10 @@ import { render } from '../src/core/render/render.js';
 import { instanceCommand, renderJobName, renderLabels, renderObjects, renderResources, sanitizeFileName, splitRuntimeFlags, type InstanceValues, type PulsarVersion } from '../src/core/render/runtime.js';
 import type { Obj } from '../src/core/values.js';
 import { parse } from 'yaml';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPmc } from './support/run.js';
 
 const K8S = 'org.apache.pulsar.functions.runtime.kubernetes.KubernetesRuntimeFactory';
 
@@ -76,10 +80,10 @@ function testConfig(runtime: 'JAVA' | 'PYTHON' | 'GO', details: Obj = {}): ReadC
 }
 
 const INSTANCE: InstanceValues = { functionId: 'test-id', functionVersion: '1.0', workerClassPath: '/pulsar/lib/*', instanceId: 0 };
-const TRANSFORM = { originalFileName: 'Transform.jar', id: 'transform-id' };
+const TRANSFORM = { originalFileName: 'Transform.jar', from: 'Transform.jar', id: 'transform-id' };
 
 function args(runtime: 'JAVA' | 'PYTHON' | 'GO', worker = testWorker({ extraFunctionDependenciesDir: '/pulsar/instances/deps' }), version: PulsarVersion = '4.0', details: Obj = {}, transform?: typeof TRANSFORM) {
-  const config = { ...testConfig(runtime, details), transform: transform && { originalFileName: transform.originalFileName } };
+  const config = { ...testConfig(runtime, details), transform: transform && { originalFileName: transform.originalFileName, from: transform.from } };
   return instanceCommand(config, worker, { ...INSTANCE, transformFunctionId: transform?.id }, version, `/pulsar/${config.originalFileName}`);
 }
 
@@ -375,19 +379,12 @@ describe('KubernetesRuntimeTest: customizers, through pmc render', () => {
   const config = 'tenant: tenant\nnamespace: namespace\nname: container\nclassName: org.apache.pulsar.functions.utils.functioncache.AddFunction\njar: UserJar.jar\n';
   const worker = (extra = '') => `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\n${extra}`;
   const objects = async (w: string, options: string, customizer?: 'basic') => {
-    const { main } = await import('../src/cli/main.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'pmc-render-'));
     writeFileSync(join(dir, 'fn.yaml'), config);
     writeFileSync(join(dir, 'worker.yml'), w);
-    let stdout = '';
-    let stderr = '';
-    const io = { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) }, stdin: process.stdin, cwd: dir, env: {} } as any;
     const argv = ['render', '-c', 'fn.yaml', '-w', 'worker.yml', '-r', options, ...(customizer ? ['--customizer', customizer] : [])];
-    const status = await main(argv, io);
-    return { status, stderr, docs: stdout.split(/^---\n/m).filter(Boolean).map((d) => parse(d)) };
+    const r = await runPmc(argv, { cwd: dir });
+    return { ...r, docs: r.stdout.split(/^---\n/m).filter(Boolean).map((d) => parse(d)) };
   };
 
   it('testNoOpKubernetesManifestCustomizer: without a customizer jobName and jobNamespace change nothing', async () => {
@@ -481,5 +478,76 @@ describe('KubernetesRuntimeFactory: what the worker refuses', () => {
     expect(sink.items).toEqual([]);
     expect(w.factory.jobNamespace).toBe('legacy');
     expect(w.factory.grpcPort).toBe(7000);
+  });
+});
+
+describe('pmc render with the other commands', () => {
+  const cwd = join(import.meta.dirname, '..', 'fixtures', 'render');
+  const ids = ['--function-id', 'f', '--function-version', 'v'];
+
+  it.each([
+    ['exclamation-python.yaml', '{"extraLabels":{"team":"data"},"nodeSelectorLabels":{"pool":"fn"},"jobName":"exclaim"}'],
+    ['exclamation-go.yaml', '{"securityContext":{"preset":"restricted"},"jobNamespace":"fns"}'],
+    ['kafka-source.yaml', '{"resourceRequirements":{"limits":{"cpu":"2"}}}'],
+  ])('render then customize equals customize of the rendered output (%s)', async (config, options) => {
+    const worker = 'worker-security-context.yml';
+    const rendered = await runPmc(['render', '-c', config, '-w', worker, '-r', options, ...ids], { cwd });
+    expect(rendered.status).toBe(0);
+    const plain = await runPmc(['render', '-c', config, '-w', worker, '-r', options, '--customizer', 'none', ...ids], { cwd });
+    // No identity flags: the embedded function details say which function it is.
+    const customized = await runPmc(['customize', '-w', worker, '-r', options], { cwd, stdin: plain.stdout });
+    expect(customized.status).toBe(0);
+    expect(customized.stdout).toBe(rendered.stdout);
+    expect(rendered.stdout).not.toBe(plain.stdout);
+  });
+
+  it('render then check-pss passes restricted with the restricted preset, and fails without it', async () => {
+    const withPreset = await runPmc(['render', '-c', 'exclamation-python.yaml', '-w', 'worker-security-context.yml', '-r', '{"securityContext":{"preset":"restricted"}}', ...ids], { cwd });
+    const checked = await runPmc(['check-pss', '--level', 'restricted'], { cwd, stdin: withPreset.stdout });
+    expect(checked.stderr).toBe('');
+    expect(checked.stdout).toContain('StatefulSet/pf-public-default-exclamation: passes PodSecurity "restricted:latest"');
+    expect(checked.status).toBe(0);
+    const bare = await runPmc(['render', '-c', 'exclamation-python.yaml', '-w', 'functions_worker.yml', ...ids, '--check-pss', 'restricted'], { cwd });
+    expect(bare.status).toBe(1);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toContain('PMC_PSS');
+  });
+
+  it('render --customizer none | explain -c works without identity flags', async () => {
+    const plain = await runPmc(['render', '-c', 'hardened-function.yaml', '-w', 'worker-security-context.yml', '--customizer', 'none', ...ids], { cwd });
+    const explained = await runPmc(['explain', '-w', 'worker-security-context.yml', '-c', 'hardened-function.yaml'], { cwd, stdin: plain.stdout });
+    expect(explained.status).toBe(0);
+    expect(explained.stdout).toContain('spec.template.spec.securityContext.runAsNonRoot');
+    expect(explained.stdout).toMatch(/metadata\.namespace\s+pulsar-functions\s+pulsar\s+worker/);
+  });
+});
+
+describe('pmc render: refused configs and workers, with their location and nothing on stdout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pmc-render-bad-'));
+  const base = `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\n`;
+  it.each([
+    ['autoAck false with ATMOST_ONCE', 'name: f\njar: f.jar\nprocessingGuarantees: ATMOST_ONCE\nautoAck: false\n', base, 'fn.yaml:4:10', 'PMC_RENDER'],
+    ['an unknown processing guarantee', 'name: f\njar: f.jar\nprocessingGuarantees: EXACTLY_ONCE\n', base, 'fn.yaml:3:23', 'PMC_FUNCTION_CONFIG'],
+    ['parallelism that is not an integer', 'name: f\njar: f.jar\nparallelism: two\n', base, 'fn.yaml:3:14', 'PMC_FUNCTION_CONFIG'],
+    ['a windowed function', 'name: f\njar: f.jar\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:3:15', 'PMC_RENDER'],
+    ['a secret without path and key under the Kubernetes configurator', 'name: f\njar: f.jar\nsecrets: {PASSWORD: plain}\n', `${base}secretsProviderConfiguratorClassName: org.apache.pulsar.functions.secretsproviderconfigurator.KubernetesSecretsProviderConfigurator\n`, 'fn.yaml:3:21', 'PMC_RENDER'],
+    ['an unquoted service account token expiry', 'name: f\npy: f.py\n', `${base}authenticationEnabled: true\nfunctionAuthProviderClassName: org.apache.pulsar.functions.auth.KubernetesServiceAccountTokenAuthProvider\nfunctionRuntimeFactoryConfigs:\n  kubernetesFunctionAuthProviderConfig:\n    serviceAccountTokenExpirationSeconds: 3600\n`, 'worker.yml:9:43', 'PMC_RENDER'],
+    ['a worker without the Kubernetes runtime', 'name: f\npy: f.py\n', 'pulsarServiceUrl: pulsar://localhost:6650\nprocessContainerFactory: {}\n', 'worker.yml:2:26', 'PMC_RENDER'],
+    ['a custom function auth provider', 'name: f\npy: f.py\n', `${base}authenticationEnabled: "true"\nfunctionAuthProviderClassName: com.example.MyAuthProvider\n`, 'worker.yml:6:32', 'PMC_RENDER'],
+  ])('%s', async (_what, config, worker, where, code) => {
+    writeFileSync(join(dir, 'fn.yaml'), config);
+    writeFileSync(join(dir, 'worker.yml'), worker);
+    const r = await runPmc(['render', '-c', 'fn.yaml', '-w', 'worker.yml'], { cwd: dir });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`pmc: error: ${where}:`);
+    expect(r.stderr).toContain(`[${code}]`);
+    expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('without -c or -w: a usage error', async () => {
+    const r = await runPmc(['render', '-c', 'fn.yaml'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("required option '-w, --worker-config <FILE>'");
   });
 });

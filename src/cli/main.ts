@@ -105,6 +105,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--function-auth-secret-id <ID>', 'the function has a stored auth token in the Secret pf-secret-ID (KubernetesSecretsTokenAuthProvider)')
     .option('--function-id <UUID>', 'the --function_id to render (the worker draws a random one)')
     .option('--function-version <UUID>', 'the --function_version to render (the worker draws a random one)')
+    .option('--transform-function-id <UUID>', "the --transform_function_id to render for a sink's transform function (the worker draws a random one)")
     .option('--original-file-name <FILE>', "the uploaded file's name (default: the base name of jar, py, go or archive)")
     .addOption(new Option('--pulsar-version <VERSION>', "the Pulsar release whose worker to reproduce").choices(['3.0', '3.3', '4.0']).default('4.0'))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))

@@ -23,6 +23,7 @@ export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'strict' | 
   functionId?: string;
   functionVersion?: string;
   originalFileName?: string;
+  transformFunctionId?: string;
   output?: OutputFormat;
   checkPss?: PssPolicy;
 }
@@ -56,6 +57,7 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     functionVersion: flags.functionVersion,
     authSecretId: flags.functionAuthSecretId,
     originalFileName: flags.originalFileName,
+    transformFunctionId: flags.transformFunctionId,
   });
   const manifest = renderText(rendered.objects, 'yaml');
   const input = { ...settings, manifest, source: RENDERED };

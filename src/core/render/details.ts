@@ -36,8 +36,10 @@ export interface ReadConfig {
   javaTypesUnknown: boolean;
   /** The code is a builtin connector or function (builtin://NAME). */
   builtin: boolean;
+  /** A source's or sink's connector class, when the config names it. */
+  connectorClass?: string;
   /** A sink's transform function: its package, downloaded beside the connector. */
-  transform?: { originalFileName: string };
+  transform?: { originalFileName: string; from: string };
 }
 
 const IDENTITY_FUNCTION = 'org.apache.pulsar.functions.api.utils.IdentityFunction';
@@ -300,7 +302,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
       const config = r.str('transformFunctionConfig');
       if (config !== undefined) details.userConfig = config;
       if (transformFunction.startsWith('builtin://')) details.builtin = transformFunction.slice('builtin://'.length);
-      transform = { originalFileName: transformFunction.startsWith('builtin://') ? `${transformFunction.slice('builtin://'.length)}.nar` : baseName(transformFunction) };
+      transform = { from: transformFunction, originalFileName: transformFunction.startsWith('builtin://') ? `${transformFunction.slice('builtin://'.length)}.nar` : baseName(transformFunction) };
     }
   }
   if (secrets && Object.keys(secrets).length) details.secretsMap = r.gson('secrets', 'insertion');
@@ -310,7 +312,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   if (cro) details.customRuntimeOptions = cro;
   sink.throwIfErrors();
   const originalFileName = opts.originalFileName ?? (file!.startsWith('builtin://') ? `${file!.slice('builtin://'.length)}.nar` : baseName(file!));
-  return { kind, runtime, details, originalFileName, secrets, locate, javaTypesUnknown, builtin: file!.startsWith('builtin://'), transform };
+  return { kind, runtime, details, originalFileName, secrets, locate, javaTypesUnknown, builtin: file!.startsWith('builtin://'), transform, connectorClass: kind === 'function' ? undefined : className };
 }
 
 /** resources: each of cpu, ram and disk falls back to its default on its own. */

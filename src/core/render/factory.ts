@@ -95,7 +95,7 @@ export function readWorkerSettings(values: Obj, locate: (path: string[]) => Loca
   let at: string[];
   if (!blank(className)) {
     if (className !== KUBERNETES_FACTORY) {
-      sink.error('PMC_RENDER', `the worker runs functions with ${String(className)}: pmc render shows what the Kubernetes runtime creates, so set functionRuntimeFactoryClassName: ${KUBERNETES_FACTORY}`, {
+      sink.error('PMC_RENDER', `the worker runs functions with ${String(className)}; pmc render shows what the Kubernetes runtime creates: set ${KUBERNETES_FACTORY}`, {
         ...locate(['functionRuntimeFactoryClassName']),
         path: 'functionRuntimeFactoryClassName',
       });

@@ -54,11 +54,17 @@ export function render(input: RenderInput): RenderResult {
     instanceId: -1,
     transformFunctionId: config.transform ? (input.transformFunctionId ?? PLACEHOLDER_ID) : undefined,
   };
+  if (config.transform && input.originalFileName === undefined && /^(builtin|function|https?):/.test(String(config.transform.from))) {
+    placeholders.push(`the transform function's file name ${config.transform.originalFileName} (the worker names the file it downloads the package to)`);
+  }
   if (config.transform && input.transformFunctionId === undefined) placeholders.push(`--transform_function_id ${PLACEHOLDER_ID} (random at each start; --transform-function-id sets one)`);
   if (input.functionId === undefined) placeholders.push(`--function_id ${PLACEHOLDER_ID} (the worker draws a random UUID at each start; --function-id sets one)`);
   if (input.functionVersion === undefined) placeholders.push(`--function_version ${PLACEHOLDER_ID} (random at each start; --function-version sets one)`);
   if (config.runtime === 'JAVA' && !worker.factory.functionInstanceClassPath) {
     placeholders.push(`-Dpulsar.functions.instance.classpath=${DEFAULT_CLASSPATH} (the worker's own classpath; set functionInstanceClassPath in functionRuntimeFactoryConfigs to render it)`);
+  }
+  if (config.kind !== 'function' && !config.connectorClass) {
+    placeholders.push(`no ${config.kind}.className (the worker reads the connector's class from the archive's META-INF/services/pulsar-io.yaml; give className in the config)`);
   }
   if (config.javaTypesUnknown) placeholders.push("no source/sink typeClassName (the worker reads the Java types from the uploaded code)");
   if (input.originalFileName === undefined && config.builtin) {
@@ -97,6 +103,22 @@ export function render(input: RenderInput): RenderResult {
   ];
   for (const [value, key] of missing) {
     if (!value) sink.warn('PMC_RENDER', `the worker sets no ${key}, so the instance's command gets an empty value: set it as your worker does`, { source: input.worker.source });
+  }
+
+  // What Pulsar submits but the API server refuses: said now, not at kubectl apply.
+  const f = worker.factory;
+  if (f.metricsPort === null) {
+    sink.warn('PMC_RENDER', 'metricsPort is empty: Pulsar still lists the prometheus container port, without a number, which the API server refuses', { ...ws.locate(['functionRuntimeFactoryConfigs', 'metricsPort']) });
+  }
+  if (f.functionDockerImages && f.functionDockerImages[config.runtime] === undefined) {
+    sink.warn('PMC_RENDER', `functionDockerImages has no ${config.runtime} entry, so Pulsar leaves the container without an image (it does not fall back to pulsarDockerImageName), which the API server refuses`, {
+      ...ws.locate(['functionRuntimeFactoryConfigs', 'functionDockerImages']),
+    });
+  }
+  if (worker.authenticationEnabled && worker.authProvider === 'service-account' && f.authProviderConfig.brokerClientTrustCertsSecretName) {
+    sink.warn('PMC_RENDER', 'KubernetesServiceAccountTokenAuthProvider mounts the token and the CA Secret both at /etc/auth, and the API server refuses two mounts at one path', {
+      ...ws.locate(['functionRuntimeFactoryConfigs', 'kubernetesFunctionAuthProviderConfig', 'brokerClientTrustCertsSecretName']),
+    });
   }
 
   const rendered = renderObjects(config, worker, instance, input.pulsarVersion);

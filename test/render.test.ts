@@ -13,10 +13,11 @@ import { hashMapOrder, javaDouble } from '../src/core/render/java.js';
 import { printMessage } from '../src/core/render/protojson.js';
 import { canonicalQuantity } from '../src/core/render/quantity.js';
 import { render } from '../src/core/render/render.js';
+import { resourceProblem } from '../src/core/render/admission.js';
 import { instanceCommand, renderJobName, renderLabels, renderObjects, renderResources, sanitizeFileName, splitRuntimeFlags, type InstanceValues, type PulsarVersion } from '../src/core/render/runtime.js';
 import type { Obj } from '../src/core/values.js';
 import { parse } from 'yaml';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPmc } from './support/run.js';
@@ -549,5 +550,110 @@ describe('pmc render: refused configs and workers, with their location and nothi
     const r = await runPmc(['render', '-c', 'fn.yaml'], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("required option '-w, --worker-config <FILE>'");
+  });
+});
+
+describe('KubernetesRuntimeFactoryTest: the worker resource rules', () => {
+  const check = (cpu: number, ram: number, worker: Obj) => resourceProblem({ cpu, ram: BigInt(ram) }, worker)?.message;
+  const min = { functionInstanceMinResources: { cpu: 0.1, ram: 1024 } };
+  const max = { functionInstanceMaxResources: { cpu: 1.0, ram: 2048 } };
+  const grn = (lockStep: boolean) => ({ functionInstanceResourceGranularities: { cpu: 0.1, ram: 1000 }, functionInstanceResourceChangeInLockStep: lockStep });
+
+  it('testValidateResourcesRequired (minimum)', () => {
+    expect(check(0.05, 2048, min)).toBe('Per instance CPU requested, 0.05, for function is less than the minimum required, 0.1');
+    expect(check(0.2, 512, min)).toBe('Per instance RAM requested, 512, for function is less than the minimum required, 1024');
+    expect(check(0.1, 1024, min)).toBeUndefined();
+  });
+
+  it('testValidateResourcesRequired (maximum)', () => {
+    expect(check(1.01, 1024, max)).toBe('Per instance CPU requested, 1.01, for function is greater than the maximum required, 1.0');
+    expect(check(1, 4096, max)).toBe('Per instance RAM requested, 4096, for function is greater than the maximum required, 2048');
+    expect(check(1, 2048, max)).toBeUndefined();
+  });
+
+  it.each([
+    [0.05, 1000, false, 'Per instance cpu requested, 0.05, for function should be positive and a multiple of the granularity, 0.1'],
+    [0.999, 1000, false, 'Per instance cpu requested, 0.999, for function should be positive and a multiple of the granularity, 0.1'],
+    [1.001, 1000, false, 'Per instance cpu requested, 1.001, for function should be positive and a multiple of the granularity, 0.1'],
+    [0.1, 1000, false, undefined],
+    [5.0, 1000, false, undefined],
+    [0.2, 1000, false, undefined],
+    [0.1, 2000, true, 'Per instance cpu requested, 0.1, ram requested, 2000, for function should be positive and the same multiple of the granularity, cpu, 0.1, ram, 1000'],
+    [0.2, 1000, true, 'Per instance cpu requested, 0.2, ram requested, 1000, for function should be positive and the same multiple of the granularity, cpu, 0.1, ram, 1000'],
+    [0.2, 2000, true, undefined],
+    [10.0, 100000, true, undefined],
+    [10.0, 0, true, 'Per instance ram requested, 0, for function should be positive and a multiple of the granularity, 1000'],
+  ])('testResourceGranularities: cpu %s, ram %s, lock step %s', (cpu, ram, lockStep, message) => {
+    expect(check(cpu, ram, grn(lockStep))).toBe(message);
+  });
+
+  it('pmc render refuses a function the worker would not register, at its resources', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-render-min-'));
+    writeFileSync(join(dir, 'fn.yaml'), 'name: f\npy: f.py\nresources:\n  cpu: 0.05\n');
+    writeFileSync(join(dir, 'worker.yml'), `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\nfunctionInstanceMinResources: {cpu: 0.1}\n`);
+    const r = await runPmc(['render', '-c', 'fn.yaml', '-w', 'worker.yml'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'pmc: error: fn.yaml:4:3: the worker refuses to register the function: Per instance CPU requested, 0.05, for function is less than the minimum required, 0.1 (functionInstanceMinResources in worker.yml) [PMC_RENDER]\n',
+    );
+  });
+});
+
+describe("Pulsar's shipped conf/functions_worker.yml (fixtures/pulsar/)", () => {
+  const shipped = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pulsar', 'functions_worker.yml'), 'utf8');
+  const config = { text: 'tenant: public\nnamespace: default\nname: exclamation\nclassName: org.example.Exclamation\njar: exclamation.jar\n', source: 'fn.yaml' };
+
+  it('as shipped (the process runtime): refused at its functionRuntimeFactoryClassName', () => {
+    expect(() => render({ config, worker: { text: shipped, source: 'functions_worker.yml' }, identity: {}, pulsarVersion: '4.0' })).toThrow(
+      expect.objectContaining({ code: 'PMC_RENDER', location: expect.objectContaining({ line: 157, col: 34 }) }),
+    );
+  });
+
+  it('with the Kubernetes runtime selected: the worked example (defaults of the shipped file)', () => {
+    const text = shipped.replace('runtime.process.ProcessRuntimeFactory', 'runtime.kubernetes.KubernetesRuntimeFactory');
+    const r = render({ config, worker: { text, source: 'functions_worker.yml' }, identity: {}, pulsarVersion: '4.0', functionId: 'id', functionVersion: 'v' });
+    const sts = r.objects[1] as any;
+    expect(sts.metadata).toMatchObject({ name: 'pf-public-default-exclamation', namespace: 'default' });
+    const container = sts.spec.template.spec.containers[0];
+    expect(container).toMatchObject({ image: 'apachepulsar/pulsar', imagePullPolicy: 'IfNotPresent', resources: { limits: { cpu: '1', memory: '1073741824' }, requests: { cpu: '1', memory: '1073741824' } } });
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.template.metadata.annotations).toEqual({ 'prometheus.io/port': '9094', 'prometheus.io/scrape': 'true' });
+    const command = container.command[2] as string;
+    expect(command.startsWith(
+      '/pulsar/bin/pulsar-admin --admin-url http://localhost:8080 functions download --tenant public --namespace default --name exclamation --destination-file ' +
+        '/pulsar/download/pulsar_functions/exclamation.jar && SHARD_ID=${POD_NAME##*-} && echo shardId=${SHARD_ID} && exec java -cp /pulsar/instances/java-instance.jar:/pulsar/instances/deps/* ' +
+        '-Dpulsar.functions.extra.dependencies.dir=/pulsar/instances/deps ',
+    )).toBe(true);
+    expect(command).toContain(' -Xmx1073741824 ');
+    expect(command.endsWith(
+      ' --pulsar_serviceurl pulsar://localhost:6650 --max_buffered_tuples 1024 --port 9093 --metrics_port 9094 --pending_async_requests 1000 --expected_healthcheck_interval -1 ' +
+        '--secrets_provider org.apache.pulsar.functions.secretsprovider.ClearTextSecretsProvider --cluster_name standalone --nar_extraction_directory /tmp',
+    )).toBe(true);
+    // The shipped file's process-runtime keys are ignored, and its null extraFunctionDependenciesDir is the default.
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+});
+
+describe('pmc render reads the worker in every form customize does', () => {
+  const root = join(import.meta.dirname, '..');
+  it('a ConfigMap holding functions_worker.yml: its settings, a note naming the form, and warnings for the URLs it lacks', async () => {
+    const r = await runPmc(['render', '-c', 'fixtures/render/exclamation-go.yaml', '-w', 'fixtures/worker-configmap.yaml', '--customizer', 'none', '--function-id', 'a', '--function-version', 'b'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('read the worker\'s settings from a ConfigMap holding functions_worker.yml [PMC_WORKER_FORM]');
+    expect(r.stderr).toContain('the worker sets no pulsarServiceUrl');
+    const sts = parse(r.stdout.split(/^---\n/m)[2]!);
+    // The file inside the ConfigMap sets functionRuntimeFactoryConfigs.jobNamespace: pulsar.
+    expect(sts.metadata.namespace).toBe('pulsar');
+  });
+
+  it("the Helm chart's broker ConfigMap: the PF_ keys over the shipped file's defaults (trailing slashes kept)", async () => {
+    const r = await runPmc(['render', '-c', 'fixtures/render/exclamation-go.yaml', '-w', 'fixtures/helm/broker-configmap.yaml', '--customizer', 'none', '--function-id', 'a', '--function-version', 'b'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--admin-url http://pulsar-broker:8080/ functions download');
+    expect(r.stdout).toContain('"pulsarServiceURL":"pulsar://pulsar-broker:6650/"');
+    expect(r.stdout).toContain('"clusterName":"pulsar"');
+    expect(r.stdout).toContain('--destination-file /pulsar/download/pulsar_functions/exclamationFunc');
+    expect(r.stdout).toContain('image: apachepulsar/pulsar-all:4.0.12');
   });
 });

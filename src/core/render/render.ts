@@ -9,6 +9,7 @@ import { jobNameProblem } from '../naming.js';
 import { kubectlJson, type OutputFormat } from '../output.js';
 import { workerSettings, type WorkerForm } from '../worker.js';
 import { readConfig, type ComponentKind } from './details.js';
+import { resourceProblem } from './admission.js';
 import { readWorkerSettings } from './factory.js';
 import { renderObjects, type InstanceValues, type PulsarVersion } from './runtime.js';
 
@@ -119,6 +120,12 @@ export function render(input: RenderInput): RenderResult {
     sink.warn('PMC_RENDER', 'KubernetesServiceAccountTokenAuthProvider mounts the token and the CA Secret both at /etc/auth, and the API server refuses two mounts at one path', {
       ...ws.locate(['functionRuntimeFactoryConfigs', 'kubernetesFunctionAuthProviderConfig', 'brokerClientTrustCertsSecretName']),
     });
+  }
+
+  const resources = resourceProblem(config.details.resources as { cpu: number; ram: bigint }, ws.values);
+  if (resources) {
+    const at = config.locate(['resources']);
+    sink.error('PMC_RENDER', `the worker refuses to register the ${config.kind}: ${resources.message} (${resources.key} in ${input.worker.source})`, { ...at });
   }
 
   const rendered = renderObjects(config, worker, instance, input.pulsarVersion);

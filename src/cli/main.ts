@@ -17,6 +17,7 @@ const commands = {
   diff: () => import('./commands/diff.js'),
   explain: () => import('./commands/explain.js'),
   render: () => import('./commands/render.js'),
+  webhook: () => import('./commands/webhook.js'),
 };
 import type { InputFlags } from './inputs.js';
 import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
@@ -113,6 +114,27 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--strict', 'every warning is an error')
     .option('--no-validate', 'skip the checks of the options and of the result against Kubernetes rules')
     .action((flags: import('./commands/render.js').RenderFlags) => run(commands.render().then((m) => m.runRender(flags, io))));
+
+  const positive = (name: string) => (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return n;
+  };
+  program
+    .command('webhook')
+    .description('serve a mutating admission webhook that customizes the StatefulSets the Pulsar worker creates')
+    .option('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's broker ConfigMap")
+    .option('--tls-cert-file <FILE>', 'the serving certificate (PEM); reloaded when the file changes')
+    .option('--tls-key-file <FILE>', 'its private key (PEM); reloaded when the file changes')
+    .addOption(new Option('--mode <MODE>', 'hybrid: the worker runs BasicKubernetesManifestCustomizer, the webhook adds the security context; webhook-only: the worker runs no customizer').choices(['hybrid', 'webhook-only']).default('hybrid'))
+    .addOption(new Option('--port <PORT>', 'the HTTPS port of POST /mutate').argParser(positive('--port')).default(8443))
+    .addOption(new Option('--health-port <PORT>', 'the plain HTTP port of /healthz, /readyz and /metrics').argParser(positive('--health-port')).default(8080))
+    .option('--host <ADDRESS>', 'the address to listen on', '0.0.0.0')
+    .option('--strict', 'refuse a StatefulSet whose options give any warning')
+    .addOption(new Option('--max-body-bytes <BYTES>', 'the largest request read').argParser(positive('--max-body-bytes')).default(3 * 1024 * 1024))
+    .addOption(new Option('--request-timeout <MS>', 'how long a client may take to send a request').argParser(positive('--request-timeout')).default(10_000))
+    .addOption(new Option('--tls-reload-interval <MS>', 'how often the certificate files are looked at').argParser(positive('--tls-reload-interval')).default(5_000))
+    .action((flags: import('./commands/webhook.js').WebhookFlags) => run(commands.webhook().then((m) => m.runWebhook(flags, io))));
 
   program
     .command('check-pss')

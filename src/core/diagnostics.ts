@@ -68,6 +68,7 @@ export const ERROR_CODES = [
   'PMC_RESOURCE_IGNORED',
   'PMC_PRESET_PATH',
   'PMC_NO_WORKLOAD',
+  'PMC_NOT_IN_ADMISSION',
   // pmc render
   'PMC_RENDER',
   // notes

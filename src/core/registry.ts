@@ -72,9 +72,10 @@ export interface OptionEntry<T> {
   checkLevel?: (value: T, ctx: CheckContext) => void;
   /** Who set the part at `path` (the option's own key first); by default, whoever's options hold that path. */
   provenance?: (path: OptionPath, worker: T | undefined, fn: T | undefined) => Provenance;
-  /** The warning when the worker's customizer does not read this option. */
   /** The warning when the customizer does not read this option; `chosenBy` names the flag that chose it, if one did. */
   unread?: { code: 'PMC_SECURITY_CONTEXT_IGNORED'; message: (chosenBy?: string) => string };
+  /** Why admission (pmc webhook) cannot apply it, when it cannot. */
+  notInAdmission?: string;
 }
 
 const option = <T>(entry: OptionEntry<T>): OptionEntry<T> => entry;
@@ -135,6 +136,7 @@ export const OPTIONS = {
     ],
     write: setValue,
     check: checkNamespace,
+    notInAdmission: 'the API server refuses to change an object\'s namespace in admission',
   }),
   jobName: option<string>({
     about: 'the name of the StatefulSet, its serviceName and its Service (Pulsar adds a hash)',
@@ -147,6 +149,8 @@ export const OPTIONS = {
       { kind: 'Service', path: 'metadata.name' },
     ],
     write: setJobName,
+    // The worker finds the pods by the StatefulSet's name (<jobName>-<i>.<jobName>.<namespace>).
+    notInAdmission: "renaming in admission would leave the worker looking for pods under Pulsar's name",
   }),
   extraLabels: option<StringMap>({
     about: 'labels on the StatefulSet, its pods and its Service',

@@ -25,7 +25,15 @@ export interface ResolveSettings {
   identity?: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
   strict?: boolean;
   validate: boolean;
+  /**
+   * Applied by pmc webhook in admission: `hybrid` beside the worker's own
+   * BasicKubernetesManifestCustomizer (only what the extension adds), `webhook-only` in its
+   * place (every option admission can apply).
+   */
+  admission?: AdmissionMode;
 }
+
+export type AdmissionMode = 'hybrid' | 'webhook-only';
 
 export interface ResolvedOptions {
   options: RuntimeOpts;
@@ -54,6 +62,33 @@ export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKin
     const entry = entryOf(key);
     if (entry.customizers.includes(customizer)) out[key] = merged[key];
     else if (entry.unread) sink.warn(entry.unread.code, entry.unread.message(chosenBy), { source: where.source, path: key });
+  }
+  return out as RuntimeOpts;
+}
+
+/**
+ * The options admission applies. Hybrid: only the extension's own (the worker's Basic
+ * customizer applied the rest). Webhook-only: all but those admission cannot apply, each
+ * of those a warning; the Service's part of an option is a warning too, since the Service
+ * reaches admission before the StatefulSet and carries no function details.
+ */
+function admissionOptions(merged: RuntimeOpts, mode: AdmissionMode, sink: DiagnosticSink, where: Location): RuntimeOpts {
+  const out: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) {
+    if (merged[key] === undefined) continue;
+    const entry = entryOf(key);
+    if (mode === 'hybrid') {
+      if (!entry.customizers.includes('basic')) out[key] = merged[key];
+      continue;
+    }
+    if (entry.notInAdmission) {
+      sink.warn('PMC_NOT_IN_ADMISSION', `${key} is not applied: ${entry.notInAdmission}; set it with the worker's customizer`, { source: where.source, path: key });
+      continue;
+    }
+    if ((entry.targets as readonly { kind: string }[]).some((t) => t.kind === 'Service')) {
+      sink.warn('PMC_NOT_IN_ADMISSION', `${key} is applied to the StatefulSet only: the Service reaches admission first, without the function's options`, { source: where.source, path: key });
+    }
+    out[key] = merged[key];
   }
   return out as RuntimeOpts;
 }
@@ -101,7 +136,8 @@ export function resolveWorkload(
   if (!settings.functionOptions && details?.customRuntimeOptions) {
     functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict);
   }
-  const options = applicableOptions(mergeRuntimeOpts(settings.worker, functionOptions), settings.customizer, sink, where, settings.customizerChosenBy);
+  const merged = mergeRuntimeOpts(settings.worker, functionOptions);
+  const options = settings.admission ? admissionOptions(merged, settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
   checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);
   checkLevel(functionOptions, 'customRuntimeOptions', sink);
 

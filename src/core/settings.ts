@@ -3,6 +3,7 @@
  * complete settings of a run, once: which customizer runs, whose options win, where the
  * function's identity comes from. The edge only reads files; every rule is here.
  */
+import type { AdmissionMode } from './resolve.js';
 import { customizerForClassName, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from './config.js';
 import { readWorker } from './worker.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
@@ -66,6 +67,8 @@ export interface CustomizeSettings {
   select?: string;
   rename?: boolean;
   clean?: boolean;
+  /** Applied in admission by pmc webhook (see resolve.ts), not by the worker. */
+  admission?: AdmissionMode;
 }
 
 /** The settings, with the warnings reading them gave; every error at once, thrown. */

@@ -1,0 +1,143 @@
+/**
+ * pmc webhook, the pure part: one AdmissionReview (admission.k8s.io/v1) in, its response
+ * out, with a JSON Patch that makes the StatefulSet what `pmc customize` makes of it.
+ *
+ * What the worker does shapes the rules (KubernetesRuntime): it creates the Service, then
+ * the StatefulSet, and never reads them back; every update is delete-then-create, so every
+ * change reaches admission as a CREATE; it finds the pods by the StatefulSet's name and the
+ * tenant/namespace/name labels. So only CREATEs of a Pulsar function's StatefulSet are
+ * changed, and never its name, namespace, selector or serviceName.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntime.java
+ */
+import { createHash } from 'node:crypto';
+import { customize, outputObjects } from './customize.js';
+import { PmcError, warningsAsErrors, type Diagnostic } from './diagnostics.js';
+import { jsonPatch, type PatchOperation } from './json-patch.js';
+import type { AdmissionMode } from './resolve.js';
+import type { CustomizeSettings } from './settings.js';
+import { isObject, type Obj } from './values.js';
+import { isPulsarStatefulSet } from './workloads.js';
+
+/** On a StatefulSet pmc webhook changed: a hash of the settings it applied, so that a second pass changes nothing. */
+export const APPLIED_ANNOTATION = 'pulsar-manifest-customizer/applied';
+/** The options admission could not apply, comma-separated, so that it is never silent. */
+export const NOT_APPLIED_ANNOTATION = 'pulsar-manifest-customizer/not-applied';
+
+export interface WebhookSettings extends CustomizeSettings {
+  mode: AdmissionMode;
+}
+
+/** A request that is no AdmissionReview: answered 400, no review. */
+export class BadReview extends Error {}
+
+export type ReviewOutcome = 'passed' | 'unchanged' | 'patched' | 'refused';
+
+/** What one review did, for the log: names and counts, never the object (its command can hold tokens). */
+export interface ReviewSummary {
+  uid: string;
+  operation: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+  outcome: ReviewOutcome;
+  reason?: string;
+  operations?: number;
+  warnings?: number;
+}
+
+export interface ReviewResult {
+  review: Obj;
+  summary: ReviewSummary;
+  /** The patch, decoded (tests and the differential check apply it). */
+  patch?: PatchOperation[];
+}
+
+/** The hash stamped on what this webhook changed: the settings it applied with. */
+export function settingsStamp(settings: WebhookSettings, version: string): string {
+  const seen = JSON.stringify({ mode: settings.mode, worker: settings.worker, strict: settings.strict, validate: settings.validate, version });
+  return createHash('sha256').update(seen).digest('hex').slice(0, 16);
+}
+
+/** Warnings as the API server passes them on to the client: short, one line each. */
+function warningText(d: Diagnostic): string {
+  const where = d.location?.path ? `${d.location.path}: ` : '';
+  const text = `pmc ${d.code}: ${where}${d.message}`.replace(/\s+/g, ' ');
+  return text.length > 250 ? `${text.slice(0, 247)}...` : text;
+}
+
+export function reviewAdmission(body: unknown, settings: WebhookSettings, version: string): ReviewResult {
+  if (!isObject(body) || body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview') {
+    throw new BadReview('expected an AdmissionReview of admission.k8s.io/v1');
+  }
+  const request = body.request;
+  if (!isObject(request) || typeof request.uid !== 'string' || request.uid === '') throw new BadReview('the AdmissionReview has no request with a uid');
+  const uid = request.uid;
+  const object = isObject(request.object) ? request.object : undefined;
+  const metadata = isObject(object?.metadata) ? (object.metadata as Obj) : {};
+  const summary: ReviewSummary = {
+    uid,
+    operation: String(request.operation ?? ''),
+    kind: String(isObject(request.kind) ? request.kind.kind : (object?.kind ?? '')),
+    namespace: typeof request.namespace === 'string' ? request.namespace : (metadata.namespace as string | undefined),
+    name: typeof request.name === 'string' && request.name ? request.name : (metadata.name as string | undefined),
+    outcome: 'passed',
+  };
+  const answer = (response: Obj): Obj => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true, ...response } });
+  const pass = (reason: string): ReviewResult => ({ review: answer({}), summary: { ...summary, outcome: 'passed', reason } });
+
+  if (request.operation !== 'CREATE') return pass('not a CREATE');
+  if (!object || object.kind !== 'StatefulSet' || summary.kind !== 'StatefulSet') return pass('not a StatefulSet');
+  if (!isPulsarStatefulSet(object as never)) return pass("not a Pulsar function's StatefulSet");
+  const stamp = settingsStamp(settings, version);
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+  if (typeof annotations[APPLIED_ANNOTATION] === 'string') {
+    const warnings = annotations[APPLIED_ANNOTATION] === stamp ? undefined : [`pmc: already customized with other settings (${APPLIED_ANNOTATION}: ${String(annotations[APPLIED_ANNOTATION])}); left as it is`];
+    return { review: answer(warnings ? { warnings } : {}), summary: { ...summary, outcome: 'unchanged', reason: 'already customized' } };
+  }
+
+  const source = `AdmissionReview ${uid}`;
+  let customized: Obj;
+  let warnings: Diagnostic[];
+  try {
+    const result = customize({ ...settings, customizer: 'security-context', admission: settings.mode, manifest: JSON.stringify(object), source });
+    warnings = result.warnings.filter((w) => w.severity === 'warning');
+    if (settings.strict) {
+      const refused = warningsAsErrors(warnings, () => '(--strict: every warning refuses)');
+      if (refused) throw refused;
+    }
+    customized = outputObjects(result, source)[0]!.object as Obj;
+  } catch (e) {
+    if (!(e instanceof PmcError)) throw e;
+    const message = e
+      .diagnostics()
+      .map((d) => `${d.location?.path ? `${d.location.path}: ` : ''}${d.message} [${d.code}]`)
+      .join('; ');
+    return {
+      review: answer({ allowed: false, status: { code: 403, reason: 'Forbidden', message: `pmc: the function's options cannot be applied: ${message}` } }),
+      summary: { ...summary, outcome: 'refused', reason: e.code },
+    };
+  }
+
+  const changes = jsonPatch(object, customized);
+  const texts = warnings.map(warningText);
+  if (changes.length === 0) {
+    return { review: answer(texts.length ? { warnings: texts } : {}), summary: { ...summary, outcome: 'unchanged', reason: 'nothing to change', warnings: texts.length } };
+  }
+  const meta = customized.metadata as Obj;
+  const notApplied = [...new Set(warnings.filter((w) => w.code === 'PMC_NOT_IN_ADMISSION' && w.message.includes('is not applied')).map((w) => w.location?.path ?? ''))].filter(Boolean);
+  meta.annotations = { ...(isObject(meta.annotations) ? meta.annotations : {}), [APPLIED_ANNOTATION]: stamp, ...(notApplied.length ? { [NOT_APPLIED_ANNOTATION]: notApplied.join(',') } : {}) };
+  const patch = jsonPatch(object, customized);
+  guardUntouched(patch);
+  return {
+    review: answer({ patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64'), ...(texts.length ? { warnings: texts } : {}) }),
+    summary: { ...summary, outcome: 'patched', operations: patch.length, warnings: texts.length },
+    patch,
+  };
+}
+
+/** What the worker relies on is never patched; a patch that would is a bug, not a review. */
+function guardUntouched(patch: PatchOperation[]): void {
+  const forbidden = ['/metadata/name', '/metadata/namespace', '/spec/selector', '/spec/serviceName'];
+  const bad = patch.find((op) => forbidden.some((f) => op.path === f || op.path.startsWith(`${f}/`) || f.startsWith(`${op.path}/`)));
+  if (bad) throw new Error(`refusing to patch ${bad.path}`);
+}

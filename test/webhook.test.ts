@@ -179,3 +179,109 @@ describe('pmc webhook: the patch, applied by kubectl, is what pmc customize prin
     expect(a.metadata.annotations['a/b~c']).toBe('escaped');
   });
 });
+
+describe('pmc webhook: the review contract', () => {
+  const cwd = join(root, 'fixtures', 'render');
+  const rendered = (config: string, worker = 'worker-security-context.yml') => {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'pmc.js'), 'render', '-c', config, '-w', worker, '--customizer', 'none', '-o', 'json', '--function-id', 'a', '--function-version', 'b'], { cwd, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout).items as Obj[];
+  };
+  const [service, sts] = rendered('hardened-function.yaml');
+  const webhookOnly = () => settingsFor({ workerConfig: 'worker-security-context.yml' }, cwd, 'webhook-only');
+
+  it('answers admission.k8s.io/v1 AdmissionReview, echoing the uid, with patchType only beside a patch', async () => {
+    const r = reviewAdmission(review(sts!, 'CREATE', 'abc-123'), await webhookOnly(), '0.1.0').review;
+    expect(r.apiVersion).toBe('admission.k8s.io/v1');
+    expect(r.kind).toBe('AdmissionReview');
+    expect(r.response.uid).toBe('abc-123');
+    expect(r.response.allowed).toBe(true);
+    expect(r.response.patchType).toBe('JSONPatch');
+    const ops = JSON.parse(Buffer.from(r.response.patch, 'base64').toString('utf8'));
+    expect(Array.isArray(ops)).toBe(true);
+    for (const op of ops) expect(op.path).not.toMatch(/^\/(metadata\/(name|namespace)|spec\/(selector|serviceName))(\/|$)/);
+    const passed = reviewAdmission(review(service!, 'CREATE', 'svc'), await webhookOnly(), '0.1.0').review;
+    expect(passed.response).toEqual({ uid: 'svc', allowed: true });
+  });
+
+  it('is idempotent: a second pass over its own output patches nothing', async () => {
+    const s = await webhookOnly();
+    const first = reviewAdmission(review(sts!), s, '0.1.0');
+    const applied = kubectlPatch(KUBECTLS[1]!, sts!, first.patch!);
+    const second = reviewAdmission(review(applied), s, '0.1.0');
+    expect(second.review.response).toEqual({ uid: 'uid-1', allowed: true });
+    expect(second.summary.outcome).toBe('unchanged');
+    // Other settings since: left as it is, with a warning.
+    const other = reviewAdmission(review(applied), { ...s, strict: true }, '0.1.0');
+    expect(other.review.response.patch).toBeUndefined();
+    expect(other.review.response.warnings[0]).toContain('already customized with other settings');
+  });
+
+  it.each(['DELETE', 'UPDATE', 'CONNECT'])('%s passes without a patch', async (operation) => {
+    const r = reviewAdmission(review(sts!, operation), await webhookOnly(), '0.1.0');
+    expect(r.review.response).toEqual({ uid: 'uid-1', allowed: true });
+    expect(r.summary).toMatchObject({ outcome: 'passed', reason: 'not a CREATE' });
+  });
+
+  it("another team's StatefulSet and a Deployment pass without a patch", async () => {
+    const other = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'pulsar' }, spec: { template: { spec: { containers: [{ name: 'postgres', image: 'postgres' }] } } } };
+    expect(reviewAdmission(review(other), await webhookOnly(), '0.1.0').summary.reason).toBe("not a Pulsar function's StatefulSet");
+    const deployment = { ...other, kind: 'Deployment' };
+    expect(reviewAdmission(review(deployment), await webhookOnly(), '0.1.0').review.response).toEqual({ uid: 'uid-1', allowed: true });
+  });
+
+  it('webhook-only: jobName and jobNamespace are warnings and an annotation, never applied', async () => {
+    const s = await settingsFor({ workerConfig: 'worker-security-context.yml' }, cwd, 'webhook-only');
+    const r = reviewAdmission(review(sts!), s, '0.1.0');
+    expect(r.review.response.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^pmc PMC_NOT_IN_ADMISSION: jobNamespace: jobNamespace is not applied: the API server refuses/)]));
+    expect(r.review.response.warnings).toEqual(expect.arrayContaining([expect.stringContaining('extraLabels is applied to the StatefulSet only')]));
+    const applied = kubectlPatch(KUBECTLS[0]!, sts!, r.patch!);
+    expect(applied.metadata.namespace).toBe(sts!.metadata.namespace);
+    expect(applied.metadata.annotations[NOT_APPLIED_ANNOTATION]).toBe('jobNamespace');
+    expect(applied.metadata.labels.team).toBe('data');
+  });
+
+  it('hybrid: only the security context (the worker applied the rest)', async () => {
+    const s = await settingsFor({ workerConfig: 'worker-security-context.yml' }, cwd, 'hybrid');
+    const r = reviewAdmission(review(sts!), s, '0.1.0');
+    const applied = kubectlPatch(KUBECTLS[0]!, sts!, r.patch!);
+    expect(applied.metadata.labels.team).toBeUndefined();
+    expect(applied.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(r.review.response.warnings).toBeUndefined();
+  });
+
+  it('a Go function: its options read from -instance-conf', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-webhook-go-'));
+    writeFileSync(join(dir, 'fn.yaml'), `${readFileSync(join(cwd, 'exclamation-go.yaml'), 'utf8')}customRuntimeOptions: '{"securityContext":{"runAsUser":4242}}'\n`);
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'pmc.js'), 'render', '-c', join(dir, 'fn.yaml'), '-w', join(cwd, 'functions_worker.yml'), '-o', 'json'], { encoding: 'utf8' });
+    const go = JSON.parse(r.stdout).items[1];
+    expect(go.spec.template.spec.containers[0].command[2]).toContain('-instance-conf');
+    const s = await settingsFor({ workerConfig: 'functions_worker.yml' }, cwd, 'webhook-only');
+    const result = reviewAdmission(review(go), s, '0.1.0');
+    expect(kubectlPatch(KUBECTLS[1]!, go, result.patch!).spec.template.spec.securityContext.runAsUser).toBe(4242);
+  });
+
+  it('options the API server would refuse: allowed false, naming the option', async () => {
+    const bad = structuredClone(sts!);
+    const command: string = bad.spec.template.spec.containers[0].command[2];
+    bad.spec.template.spec.containers[0].command[2] = command.replace('\\"runAsUser\\":10000', '\\"runAsUser\\":-5');
+    const r = reviewAdmission(review(bad), await webhookOnly(), '0.1.0');
+    expect(r.review.response.allowed).toBe(false);
+    expect(r.review.response.patch).toBeUndefined();
+    expect(r.review.response.status.message).toMatch(/securityContext\.runAsUser/);
+    expect(r.summary.outcome).toBe('refused');
+  });
+
+  it('--strict: a warning refuses', async () => {
+    const s = { ...(await webhookOnly()), strict: true };
+    const r = reviewAdmission(review(sts!), s, '0.1.0');
+    expect(r.review.response.allowed).toBe(false);
+    expect(r.review.response.status.message).toContain('PMC_NOT_IN_ADMISSION');
+  });
+
+  it('what is not an AdmissionReview is a bad request', async () => {
+    const s = await webhookOnly();
+    expect(() => reviewAdmission({ kind: 'Pod' }, s, '0.1.0')).toThrow('expected an AdmissionReview of admission.k8s.io/v1');
+    expect(() => reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }, s, '0.1.0')).toThrow('no request with a uid');
+  });
+});

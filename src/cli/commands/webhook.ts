@@ -133,11 +133,18 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
+    // A client that sends its request too slowly is cut off, so it cannot hold a connection.
+    const slow = setTimeout(() => {
+      refused = true;
+      failure(res, 408, `the request was not sent within ${flags.requestTimeout} ms`);
+      req.destroy();
+    }, flags.requestTimeout);
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
       size += chunk.length;
       if (size > flags.maxBodyBytes) {
         refused = true;
+        clearTimeout(slow);
         failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`);
         req.destroy();
         return;
@@ -145,6 +152,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
       chunks.push(chunk);
     });
     req.on('end', () => {
+      clearTimeout(slow);
       if (refused) return;
       const started = process.hrtime.bigint();
       let body: unknown;
@@ -167,6 +175,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
     });
     req.on('error', () => {
       // a client that went away: nothing to answer
+      clearTimeout(slow);
     });
   };
 

@@ -1,0 +1,93 @@
+// deploy/: the kustomize base for pmc webhook, built offline by the real kubectl kustomize,
+// every object validated against its schema (kubernetes-models; cert-manager's models for
+// its kinds), the pieces the webhook relies on asserted, and its own pods checked against
+// the restricted Pod Security level by pmc itself.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { Certificate, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
+import { MutatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { runPmc } from './support/run.js';
+
+const root = join(import.meta.dirname, '..');
+const built = spawnSync('kubectl', ['kustomize', join(root, 'deploy')], { encoding: 'utf8' });
+const objects = built.status === 0 ? parseAllDocuments(built.stdout).map((d) => d.toJS() as Record<string, any>) : [];
+const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+
+const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  Namespace,
+  ServiceAccount,
+  ConfigMap,
+  Service,
+  Deployment,
+  PodDisruptionBudget,
+  MutatingWebhookConfiguration,
+  Issuer,
+  Certificate,
+};
+
+describe('deploy/ (kubectl kustomize)', () => {
+  it('builds', () => {
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Certificate', 'ConfigMap', 'Deployment', 'Issuer', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+  });
+
+  it.each(Object.keys(MODELS))('%s is valid against its schema', (kind) => {
+    const [object] = byKind(kind);
+    expect(object).toBeDefined();
+    expect(() => new MODELS[kind]!(object).validate()).not.toThrow();
+  });
+
+  it('a wrong object would fail the schema check (the check can fail)', () => {
+    const broken = structuredClone(byKind('MutatingWebhookConfiguration')[0]);
+    broken.webhooks[0].sideEffects = 42;
+    expect(() => new MutatingWebhookConfiguration(broken).validate()).toThrow();
+  });
+
+  it('the webhook configuration: CREATE of apps/v1 statefulsets, v1 reviews, no side effects, 3 s, never reinvoked, fail closed', () => {
+    const [config] = byKind('MutatingWebhookConfiguration');
+    const [hook] = config.webhooks;
+    expect(hook).toMatchObject({
+      admissionReviewVersions: ['v1'],
+      sideEffects: 'None',
+      timeoutSeconds: 3,
+      reinvocationPolicy: 'Never',
+      failurePolicy: 'Fail',
+      rules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['statefulsets'] }],
+      clientConfig: { service: { name: 'pmc-webhook', namespace: 'pmc-webhook', path: '/mutate' } },
+    });
+    expect(hook.namespaceSelector.matchLabels).toBeDefined();
+    expect(hook.objectSelector.matchExpressions.map((e: any) => e.key)).toEqual(['component', 'tenant', 'namespace', 'name']);
+    expect(hook.matchConditions.map((c: any) => c.expression).join(' ')).toContain("c.name == 'pulsarfunction'");
+    expect(hook.matchConditions.map((c: any) => c.expression).join(' ')).toContain('compute.functionmesh.io/');
+    expect(config.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('pmc-webhook/pmc-webhook');
+  });
+
+  it('the Deployment: two replicas, probes on the health port, the certificate and the worker config mounted, a PodDisruptionBudget', () => {
+    const [deployment] = byKind('Deployment');
+    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.args[0]).toBe('webhook');
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'health' });
+    expect(container.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'health' });
+    const configMap = byKind('ConfigMap')[0].metadata.name;
+    expect(deployment.spec.template.spec.volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'tls', secret: { secretName: byKind('Certificate')[0].spec.secretName } },
+        { name: 'worker', configMap: { name: configMap } },
+      ]),
+    );
+    expect(byKind('PodDisruptionBudget')[0].spec.selector).toEqual(deployment.spec.selector);
+  });
+
+  it("the webhook's own pods pass the restricted Pod Security level (pmc check-pss)", async () => {
+    const r = await runPmc(['check-pss', '--level', 'restricted'], { stdin: built.stdout, cwd: root });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Deployment/pmc-webhook: passes PodSecurity "restricted:latest"');
+  });
+});

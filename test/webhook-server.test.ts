@@ -1,0 +1,213 @@
+// pmc webhook as the API server meets it: a real HTTPS server on loopback, with a test CA
+// made by openssl, called as the API server calls it; health, metrics, bad requests, a
+// bounded load, a certificate renewed in place, SIGTERM, and what the log never holds.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'pmc-webhook-tls-'));
+
+function openssl(args: string[]): void {
+  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** A CA and a serving certificate for 127.0.0.1 signed by it. */
+function makePki(name: string): void {
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-ca.key`, '-out', `${name}-ca.crt`, '-days', '1', '-subj', `/CN=${name} test CA`]);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=pmc-webhook']);
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${name}-ca.crt`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', 'san.ext']);
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  healthPort: number;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+async function start(extra: string[] = []): Promise<Running> {
+  copyFileSync(join(dir, 'one.crt'), join(dir, 'tls.crt'));
+  copyFileSync(join(dir, 'one.key'), join(dir, 'tls.key'));
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'pmc.js'), 'webhook', '-w', join(root, 'fixtures', 'render', 'worker-security-context.yml'), '--tls-cert-file', join(dir, 'tls.crt'), '--tls-key-file', join(dir, 'tls.key'), '--port', '0', '--health-port', '0', '--host', '127.0.0.1', '--mode', 'webhook-only', '--tls-reload-interval', '100', '--request-timeout', '1500', '--max-body-bytes', '500000', ...extra],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  const ports = await new Promise<{ port: number; healthPort: number }>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no listening line: ${stderr}`)), 10_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /"msg":"listening","port":(\d+),"healthPort":(\d+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        ok({ port: Number(m[1]), healthPort: Number(m[2]) });
+      }
+    });
+  });
+  return { child, ...ports, log: () => stderr, exited };
+}
+
+function https(port: number, path: string, body: string | undefined, opts: { ca?: string; method?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path, method: opts.method ?? 'POST', ca: readFileSync(join(dir, opts.ca ?? 'one-ca.crt')), headers: { 'content-type': 'application/json' }, agent: false },
+      (res) => {
+        let data = '';
+        res.on('data', (d) => (data += d));
+        res.on('end', () => ok({ status: res.statusCode!, body: data }));
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+function http(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let data = '';
+      res.on('data', (d) => (data += d));
+      res.on('end', () => ok({ status: res.statusCode!, body: data }));
+    })
+      .on('error', fail)
+      .end();
+  });
+}
+
+let sts: Record<string, any>;
+function reviewOf(uid: string, object = sts): string {
+  return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid, kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', namespace: object.metadata.namespace, name: object.metadata.name, object } });
+}
+
+let server: Running;
+
+beforeAll(async () => {
+  makePki('one');
+  makePki('two');
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'pmc.js'), 'render', '-c', 'hardened-function.yaml', '-w', 'worker-security-context.yml', '--customizer', 'none', '-o', 'json', '--function-id', 'a', '--function-version', 'b'], { cwd: join(root, 'fixtures', 'render'), encoding: 'utf8' });
+  sts = JSON.parse(r.stdout).items[1];
+  server = await start();
+}, 60_000);
+
+afterAll(() => {
+  server?.child.kill('SIGKILL');
+});
+
+describe('pmc webhook over HTTPS on loopback', () => {
+  it('answers a review as the API server expects it', async () => {
+    const r = await https(server.port, '/mutate', reviewOf('first'));
+    expect(r.status).toBe(200);
+    const review = JSON.parse(r.body);
+    expect(review).toMatchObject({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'first', allowed: true, patchType: 'JSONPatch' } });
+    expect(JSON.parse(Buffer.from(review.response.patch, 'base64').toString()).length).toBeGreaterThan(0);
+  });
+
+  it('health, readiness and Prometheus metrics on the plain port', async () => {
+    expect(await http(server.healthPort, '/healthz')).toEqual({ status: 200, body: 'ok\n' });
+    expect(await http(server.healthPort, '/readyz')).toEqual({ status: 200, body: 'ok\n' });
+    const metrics = (await http(server.healthPort, '/metrics')).body;
+    expect(metrics).toMatch(/^pmc_webhook_reviews_total\{outcome="patched"\} [1-9]/m);
+    expect(metrics).toMatch(/^# TYPE pmc_webhook_review_duration_seconds histogram$/m);
+    expect(metrics).toMatch(/^pmc_webhook_review_duration_seconds_count [1-9]/m);
+  });
+
+  it('bad requests get a 4xx or a closed connection, and the server stays healthy', async () => {
+    expect((await https(server.port, '/mutate', undefined, { method: 'GET' })).status).toBe(405);
+    expect((await https(server.port, '/other', '{}')).status).toBe(404);
+    expect((await https(server.port, '/mutate', 'not json')).status).toBe(400);
+    expect((await https(server.port, '/mutate', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }))).status).toBe(400);
+    const huge = await https(server.port, '/mutate', `{"pad":"${'x'.repeat(600_000)}"}`).catch((e: Error) => ({ status: 0, body: e.message }));
+    expect([0, 413]).toContain(huge.status);
+    // A slow client: headers, a little of the body, then nothing: the server closes it.
+    const closed = await new Promise<string>((ok) => {
+      const socket = connect({ host: '127.0.0.1', port: server.port, ca: readFileSync(join(dir, 'one-ca.crt')) }, () => {
+        socket.write('POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion"');
+      });
+      let data = '';
+      socket.on('data', (d) => (data += d));
+      socket.on('close', () => ok(data));
+      socket.on('error', () => ok(data));
+      setTimeout(() => ok('still open after 8 s'), 8_000);
+    });
+    expect(closed).not.toBe('still open after 8 s');
+    expect((await http(server.healthPort, '/healthz')).status).toBe(200);
+    expect((await https(server.port, '/mutate', reviewOf('after'))).status).toBe(200);
+    expect((await http(server.healthPort, '/metrics')).body).toMatch(/^pmc_webhook_bad_requests_total [4-9]/m);
+  }, 20_000);
+
+  it('a bounded load: 300 reviews, 8 at a time, every answer right', async () => {
+    let next = 0;
+    const wrong: string[] = [];
+    const worker = async () => {
+      while (next < 300) {
+        const uid = `load-${next++}`;
+        const r = await https(server.port, '/mutate', reviewOf(uid));
+        const review = JSON.parse(r.body);
+        if (r.status !== 200 || review.response.uid !== uid || review.response.patchType !== 'JSONPatch') wrong.push(uid);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
+  it('a token in the command never reaches the log', async () => {
+    const secret = structuredClone(sts);
+    secret.spec.template.spec.containers[0].command[2] += ' --client_auth_plugin org.apache.pulsar.client.impl.auth.AuthenticationToken --client_auth_params token:eyJSECRETTOKEN';
+    expect((await https(server.port, '/mutate', reviewOf('secret', secret))).status).toBe(200);
+    expect(server.log()).toContain('"uid":"secret"');
+    expect(server.log()).not.toContain('SECRETTOKEN');
+    // One structured line per review.
+    const lines = server.log().trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('loads a certificate renewed in place (as cert-manager does)', async () => {
+    await expect(https(server.port, '/mutate', reviewOf('old-ca'), { ca: 'two-ca.crt' })).rejects.toThrow();
+    copyFileSync(join(dir, 'two.key'), join(dir, 'tls.key'));
+    copyFileSync(join(dir, 'two.crt'), join(dir, 'tls.crt'));
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await https(server.port, '/mutate', reviewOf('new-ca'), { ca: 'two-ca.crt' }).then((r) => r.status, () => 0);
+    }
+    expect(status).toBe(200);
+    expect((await http(server.healthPort, '/metrics')).body).toMatch(/^pmc_webhook_tls_reloads_total [1-9]/m);
+  }, 15_000);
+
+  it('SIGTERM: not ready, the open request answered, then exit 0', async () => {
+    const own = await start();
+    const body = reviewOf('in-flight');
+    const answer = new Promise<{ status: number; body: string }>((ok, fail) => {
+      const req = httpsRequest({ host: '127.0.0.1', port: own.port, path: '/mutate', method: 'POST', ca: readFileSync(join(dir, 'one-ca.crt')), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
+        let data = '';
+        res.on('data', (d) => (data += d));
+        res.on('end', () => ok({ status: res.statusCode!, body: data }));
+      });
+      req.on('error', fail);
+      req.write(body.slice(0, 100));
+      setTimeout(async () => {
+        own.child.kill('SIGTERM');
+        await new Promise((r) => setTimeout(r, 200));
+        const ready = await http(own.healthPort, '/readyz').catch(() => ({ status: 0, body: '' }));
+        expect(ready.status).toBe(503);
+        req.end(body.slice(100));
+      }, 300);
+    });
+    const r = await answer;
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).response.uid).toBe('in-flight');
+    expect(await own.exited).toBe(0);
+    expect(own.log()).toContain('"msg":"stopped"');
+  }, 20_000);
+});

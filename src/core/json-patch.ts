@@ -3,7 +3,7 @@
  * is new (with its whole subtree, so a parent always comes before its children), `remove`
  * for a key that is gone, `replace` for a changed scalar; a list of the same length is
  * patched item by item (position is its items' identity), a list whose length changed is
- * replaced whole (an append to tolerations, say). Path segments are
+ * replaced whole (a list that grew by an append, say). Path segments are
  * escaped as RFC 6901 says: `~` as `~0`, `/` as `~1` (`prometheus.io~1port`).
  */
 export type PatchOperation = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };

@@ -104,7 +104,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
     log({ level: 'warning', msg: `hybrid mode expects the worker's runtimeCustomizerClassName to be BasicKubernetesManifestCustomizer (found: ${base.customizer}); only the security context is applied here` });
   }
   if (flags.mode === 'webhook-only' && base.customizer !== 'none') {
-    log({ level: 'warning', msg: `webhook-only mode expects a worker without runtimeCustomizerClassName (found: ${base.customizer}): options the worker already applied are applied again (tolerations twice)` });
+    log({ level: 'warning', msg: `webhook-only mode expects a worker without runtimeCustomizerClassName (found: ${base.customizer}): options the worker already applied are applied again (each toleration twice)` });
   }
 
   const metrics = new Metrics();

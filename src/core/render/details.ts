@@ -193,7 +193,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     const retainKeyOrdering = r.bool('retainKeyOrdering');
     const inputSpecs = functionInputSpecs(r);
     const source: Obj = {
-      subscriptionType: retainOrdering || guarantees === 'EFFECTIVELY_ONCE' ? 'FAILOVER' : retainKeyOrdering ? 'KEY_SHARED' : 'SHARED',
+      subscriptionType: subscriptionType(guarantees, retainOrdering, retainKeyOrdering),
     };
     const subName = r.str('subName');
     if (subName?.trim()) source.subscriptionName = subName;
@@ -229,8 +229,8 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
       retainOrdering,
       retainKeyOrdering,
     });
-    const retries = r.int('maxMessageRetries');
-    if (retries !== undefined && retries >= 0) details.retryDetails = { maxMessageRetries: retries, deadLetterTopic: r.str('deadLetterTopic') };
+    // Functions keep retry details from 0 retries on, sinks from 1 (FunctionConfigUtils, SinkConfigUtils).
+    retryDetails(r, details, 0);
     const userConfig = r.map('userConfig');
     if (userConfig && Object.keys(userConfig).length) details.userConfig = r.gson('userConfig', 'hashmap');
     if (jar?.startsWith('builtin://')) details.builtin = jar.slice('builtin://'.length);
@@ -263,7 +263,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     for (const [t, schema] of Object.entries(r.map('topicToSchemaType') ?? {})) inputSpecs[t] = { schemaType: String(schema), isRegexPattern: false };
     for (const [t, spec] of Object.entries(r.map('inputSpecs') ?? {})) inputSpecs[t] = consumerSpec(spec, false);
     const source: Obj = {
-      subscriptionType: retainOrdering || guarantees === 'EFFECTIVELY_ONCE' ? 'FAILOVER' : retainKeyOrdering ? 'KEY_SHARED' : 'SHARED',
+      subscriptionType: subscriptionType(guarantees, retainOrdering, retainKeyOrdering),
       subscriptionName: r.str('sourceSubscriptionName'),
       inputSpecs,
       cleanupSubscription: r.bool('cleanupSubscription') ?? true,
@@ -288,8 +288,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
       retainOrdering,
       retainKeyOrdering,
     });
-    const retries = r.int('maxMessageRetries');
-    if (retries !== undefined && retries > 0) details.retryDetails = { maxMessageRetries: retries, deadLetterTopic: r.str('deadLetterTopic') };
+    retryDetails(r, details, 1);
     // A transform function runs in the sink's instance: its class becomes the top-level
     // className, its config the userConfig (the string as written), its package a second download.
     const transformFunction = r.str('transformFunction');
@@ -313,6 +312,16 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   sink.throwIfErrors();
   const originalFileName = opts.originalFileName ?? (file!.startsWith('builtin://') ? `${file!.slice('builtin://'.length)}.nar` : baseName(file!));
   return { kind, runtime, details, originalFileName, secrets, locate, javaTypesUnknown, builtin: file!.startsWith('builtin://'), transform, connectorClass: kind === 'function' ? undefined : className };
+}
+
+/** FAILOVER keeps order; KEY_SHARED keeps it per key; else SHARED. */
+function subscriptionType(guarantees: string | undefined, retainOrdering?: boolean, retainKeyOrdering?: boolean): string {
+  return retainOrdering || guarantees === 'EFFECTIVELY_ONCE' ? 'FAILOVER' : retainKeyOrdering ? 'KEY_SHARED' : 'SHARED';
+}
+
+function retryDetails(r: Reader, details: Details, least: number): void {
+  const retries = r.int('maxMessageRetries');
+  if (retries !== undefined && retries >= least) details.retryDetails = { maxMessageRetries: retries, deadLetterTopic: r.str('deadLetterTopic') };
 }
 
 /** resources: each of cpu, ram and disk falls back to its default on its own. */

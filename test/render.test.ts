@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, PmcError } from '../src/core/diagnostics.js';
 import type { ReadConfig } from '../src/core/render/details.js';
-import { readConfig } from '../src/core/render/details.js';
+import { kindOf, readConfig } from '../src/core/render/details.js';
 import { readWorkerSettings, type Worker } from '../src/core/render/factory.js';
 import { hashMapOrder, javaDouble } from '../src/core/render/java.js';
 import { printMessage } from '../src/core/render/protojson.js';
@@ -655,5 +655,28 @@ describe('pmc render reads the worker in every form customize does', () => {
     expect(r.stdout).toContain('"clusterName":"pulsar"');
     expect(r.stdout).toContain('--destination-file /pulsar/download/pulsar_functions/exclamationFunc');
     expect(r.stdout).toContain('image: apachepulsar/pulsar-all:4.0.12');
+  });
+});
+
+describe('pmc render: the kind a config describes', () => {
+  it.each([
+    [{ topicName: 't', archive: 'a.nar' }, 'source'],
+    [{ sourceType: 'kafka' }, 'source'],
+    [{ inputs: ['t'], archive: 'a.nar' }, 'sink'],
+    [{ sinkType: 'jdbc' }, 'sink'],
+    [{ inputs: ['t'], jar: 'f.jar' }, 'function'],
+    [{ py: 'f.py' }, 'function'],
+  ])('%j is a %s', (values, kind) => {
+    expect(kindOf(values)).toBe(kind);
+  });
+
+  it('--kind overrides what the keys say', async () => {
+    const cwd = join(import.meta.dirname, '..', 'fixtures', 'render');
+    const r = await runPmc(['render', '-c', 'elastic-sink.yaml', '-w', 'functions_worker.yml', '--kind', 'function', '--function-id', 'a', '--function-version', 'b'], { cwd });
+    // As a function, the archive is no code file: refused, not rendered as a sink.
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('a function needs its code: give jar, py or go in the config');
+    const sink = await runPmc(['render', '-c', 'elastic-sink.yaml', '-w', 'functions_worker.yml', '--function-id', 'a', '--function-version', 'b'], { cwd });
+    expect(sink.stdout).toContain('component: sink');
   });
 });

@@ -73,7 +73,7 @@ function renderConfig(i) {
     case 0:
       return `${head}className: org.example.Fn${i}\njar: fn-${i}.jar\n${io}userConfig: {greeting: hello, n: ${i}}\nresources: {cpu: 0.5, ram: 536870912}\n`;
     case 1:
-      return `${head}className: fn_${i}.Fn\npy: fn_${i}.py\n${io}processingGuarantees: EFFECTIVELY_ONCE\nparallelism: 2\n`;
+      return `${head}className: fn_${i}.Fn\npy: fn_${i}.py\n${io}retainOrdering: true\nparallelism: 2\n`;
     case 2:
       return `${head}go: fn-${i}\n${io}`;
     case 3:

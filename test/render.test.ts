@@ -354,7 +354,7 @@ describe('KubernetesRuntimeTest: names and labels', () => {
     const worker = `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\nfunctionRuntimeFactoryConfigs:\n  jobName: custom-k8s-pod-name-over-kuberenetes-max-character-limit-123456789\n`;
     let error: PmcError | undefined;
     try {
-      render({ config: { text: 'name: fn\njar: fn.jar\n', source: 'fn.yaml' }, worker: { text: worker, source: 'worker.yml' }, identity: {}, pulsarVersion: '4.0' });
+      render({ config: { text: 'name: fn\njar: fn.jar\ninputs: [in]\n', source: 'fn.yaml' }, worker: { text: worker, source: 'worker.yml' }, identity: {}, pulsarVersion: '4.0' });
     } catch (e) {
       error = e as PmcError;
     }
@@ -377,7 +377,7 @@ describe('KubernetesRuntimeTest: names and labels', () => {
 });
 
 describe('KubernetesRuntimeTest: customizers, through pmc render', () => {
-  const config = 'tenant: tenant\nnamespace: namespace\nname: container\nclassName: org.apache.pulsar.functions.utils.functioncache.AddFunction\njar: UserJar.jar\n';
+  const config = 'tenant: tenant\nnamespace: namespace\nname: container\nclassName: org.apache.pulsar.functions.utils.functioncache.AddFunction\njar: UserJar.jar\ninputs: [test_src]\n';
   const worker = (extra = '') => `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\n${extra}`;
   const objects = async (w: string, options: string, customizer?: 'basic') => {
     const dir = mkdtempSync(join(tmpdir(), 'pmc-render-'));
@@ -422,27 +422,25 @@ describe('KubernetesRuntimeTest: customizers, through pmc render', () => {
 
 describe('FunctionDetails as --function_details prints it', () => {
   it('the Python example: field-number order, enums by name, int64 as strings, doubles as Java prints them', () => {
-    const sink = new DiagnosticSink();
-    const config = readConfig(
-      [
-        'tenant: tenant',
-        'namespace: namespace',
-        'name: container',
-        'className: exclamation_function.ExclamationFunction',
-        'py: exclamation_function.py',
-        'logTopic: persistent://tenant/namespace/log',
-        'processingGuarantees: EFFECTIVELY_ONCE',
-        'userConfig: {greeting: hello}',
-        'parallelism: 2',
-        'inputs: [persistent://tenant/namespace/in]',
-        'output: persistent://tenant/namespace/out',
-        'resources: {cpu: 0.5, ram: 536870912, disk: 1073741824}',
-      ].join('\n'),
-      'fn.yaml',
-      { identity: {}, forwardSourceMessageProperty: true },
-      sink,
-    );
-    expect(printMessage(config.details)).toBe(
+    // The FunctionDetails of Pulsar's Python example, built as the worker builds it (a Python
+    // function with EFFECTIVELY_ONCE is refused at registration, so not read from a config).
+    const details = {
+      tenant: 'tenant',
+      namespace: 'namespace',
+      name: 'container',
+      className: 'exclamation_function.ExclamationFunction',
+      logTopic: 'persistent://tenant/namespace/log',
+      processingGuarantees: 'EFFECTIVELY_ONCE',
+      userConfig: '{"greeting":"hello"}',
+      runtime: 'PYTHON',
+      autoAck: true,
+      parallelism: 2,
+      source: { subscriptionType: 'FAILOVER', inputSpecs: { 'persistent://tenant/namespace/in': { isRegexPattern: false } }, cleanupSubscription: true },
+      sink: { topic: 'persistent://tenant/namespace/out', forwardSourceMessageProperty: true },
+      resources: { cpu: 0.5, ram: 536870912n, disk: 1073741824n },
+      componentType: 'FUNCTION',
+    };
+    expect(printMessage(details)).toBe(
       '{"tenant":"tenant","namespace":"namespace","name":"container","className":"exclamation_function.ExclamationFunction","logTopic":"persistent://tenant/namespace/log",' +
         '"processingGuarantees":"EFFECTIVELY_ONCE","userConfig":"{\\"greeting\\":\\"hello\\"}","runtime":"PYTHON","autoAck":true,"parallelism":2,"source":{"subscriptionType":"FAILOVER","inputSpecs":' +
         '{"persistent://tenant/namespace/in":{}},"cleanupSubscription":true},"sink":{"topic":"persistent://tenant/namespace/out","forwardSourceMessageProperty":true},"resources":{"cpu":0.5,' +
@@ -450,15 +448,25 @@ describe('FunctionDetails as --function_details prints it', () => {
     );
   });
 
+  it('a Python config read as the worker reads it: FAILOVER for retainOrdering, userConfig, resources', () => {
+    const config = readConfig(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'render', 'exclamation-python.yaml'), 'utf8'), 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
+    expect(printMessage(config.details)).toBe(
+      '{"tenant":"public","namespace":"default","name":"exclamation","className":"exclamation_function.ExclamationFunction","logTopic":"persistent://public/default/log",' +
+        '"userConfig":"{\\"greeting\\":\\"hello\\"}","runtime":"PYTHON","autoAck":true,"parallelism":2,"source":{"subscriptionType":"FAILOVER","inputSpecs":' +
+        '{"persistent://public/default/in":{}},"cleanupSubscription":true},"sink":{"topic":"persistent://public/default/out","forwardSourceMessageProperty":true},"resources":{"cpu":0.5,' +
+        '"ram":"536870912","disk":"1073741824"},"componentType":"FUNCTION","retainOrdering":true}',
+    );
+  });
+
   it('user config is HTML-escaped by Gson, then once more by the printer; customRuntimeOptions only by the printer', () => {
-    const config = readConfig('name: f\njar: f.jar\nuserConfig: {k: "a=b"}\ncustomRuntimeOptions: \'{"x":"a=b"}\'\n', 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
+    const config = readConfig('name: f\njar: f.jar\nuserConfig: {k: "a=b"}\ncustomRuntimeOptions: \'{"x":"a=b"}\'\ninputs: [in]\n', 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
     const json = printMessage(config.details);
     expect(json).toContain('"userConfig":"{\\"k\\":\\"a\\\\u003db\\"}"');
     expect(json).toContain('"customRuntimeOptions":"{\\"x\\":\\"a\\u003db\\"}"');
   });
 
   it('userConfig keys in HashMap order, numbers as Java read them', () => {
-    const config = readConfig('name: f\njar: f.jar\nuserConfig: {zeta: 1, alpha: 1.0, mid: [1, 2.5]}\n', 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
+    const config = readConfig('name: f\njar: f.jar\nuserConfig: {zeta: 1, alpha: 1.0, mid: [1, 2.5]}\ninputs: [in]\n', 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink());
     const order = hashMapOrder(['zeta', 'alpha', 'mid'], 3);
     const values: Record<string, string> = { zeta: '1', alpha: '1.0', mid: '[1,2.5]' };
     expect(config.details.userConfig).toBe(`{${order.map((k) => `"${k}":${values[k]}`).join(',')}}`);
@@ -527,14 +535,19 @@ describe('pmc render: refused configs and workers, with their location and nothi
   const dir = mkdtempSync(join(tmpdir(), 'pmc-render-bad-'));
   const base = `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\n`;
   it.each([
-    ['autoAck false with ATMOST_ONCE', 'name: f\njar: f.jar\nprocessingGuarantees: ATMOST_ONCE\nautoAck: false\n', base, 'fn.yaml:4:10', 'PMC_RENDER'],
-    ['an unknown processing guarantee', 'name: f\njar: f.jar\nprocessingGuarantees: EXACTLY_ONCE\n', base, 'fn.yaml:3:23', 'PMC_FUNCTION_CONFIG'],
-    ['parallelism that is not an integer', 'name: f\njar: f.jar\nparallelism: two\n', base, 'fn.yaml:3:14', 'PMC_FUNCTION_CONFIG'],
-    ['a windowed function', 'name: f\njar: f.jar\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:3:15', 'PMC_RENDER'],
-    ['a secret without path and key under the Kubernetes configurator', 'name: f\njar: f.jar\nsecrets: {PASSWORD: plain}\n', `${base}secretsProviderConfiguratorClassName: org.apache.pulsar.functions.secretsproviderconfigurator.KubernetesSecretsProviderConfigurator\n`, 'fn.yaml:3:21', 'PMC_RENDER'],
-    ['an unquoted service account token expiry', 'name: f\npy: f.py\n', `${base}authenticationEnabled: true\nfunctionAuthProviderClassName: org.apache.pulsar.functions.auth.KubernetesServiceAccountTokenAuthProvider\nfunctionRuntimeFactoryConfigs:\n  kubernetesFunctionAuthProviderConfig:\n    serviceAccountTokenExpirationSeconds: 3600\n`, 'worker.yml:9:43', 'PMC_RENDER'],
-    ['a worker without the Kubernetes runtime', 'name: f\npy: f.py\n', 'pulsarServiceUrl: pulsar://localhost:6650\nprocessContainerFactory: {}\n', 'worker.yml:2:26', 'PMC_RENDER'],
-    ['a custom function auth provider', 'name: f\npy: f.py\n', `${base}authenticationEnabled: "true"\nfunctionAuthProviderClassName: com.example.MyAuthProvider\n`, 'worker.yml:6:32', 'PMC_RENDER'],
+    ['autoAck false with ATMOST_ONCE', 'name: f\njar: f.jar\nprocessingGuarantees: ATMOST_ONCE\nautoAck: false\ninputs: [in]\n', base, 'fn.yaml:4:10', 'PMC_RENDER'],
+    ['an unknown processing guarantee', 'name: f\njar: f.jar\nprocessingGuarantees: EXACTLY_ONCE\ninputs: [in]\n', base, 'fn.yaml:3:23', 'PMC_FUNCTION_CONFIG'],
+    ['parallelism that is not an integer', 'name: f\njar: f.jar\nparallelism: two\ninputs: [in]\n', base, 'fn.yaml:3:14', 'PMC_FUNCTION_CONFIG'],
+    ['a windowed function', 'name: f\njar: f.jar\ninputs: [in]\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:4:15', 'PMC_RENDER'],
+    ['a function without inputs', 'name: f\njar: f.jar\n', base, 'fn.yaml:1:1', 'PMC_RENDER'],
+    ['a Python function with EFFECTIVELY_ONCE', 'name: f\nclassName: f.F\npy: f.py\ninputs: [in]\nprocessingGuarantees: EFFECTIVELY_ONCE\n', base, 'fn.yaml:5:23', 'PMC_RENDER'],
+    ['a Go function with retries', 'name: f\ngo: f\ninputs: [in]\nmaxMessageRetries: 3\n', base, 'fn.yaml:4:20', 'PMC_RENDER'],
+    ['an output that is also an input', 'name: f\njar: f.jar\ninputs: [t]\noutput: t\n', base, 'fn.yaml:4:9', 'PMC_RENDER'],
+    ['a dead letter topic without retries', 'name: f\njar: f.jar\ninputs: [in]\ndeadLetterTopic: dlq\n', base, 'fn.yaml:4:18', 'PMC_RENDER'],
+    ['a secret without path and key under the Kubernetes configurator', 'name: f\njar: f.jar\nsecrets: {PASSWORD: plain}\ninputs: [in]\n', `${base}secretsProviderConfiguratorClassName: org.apache.pulsar.functions.secretsproviderconfigurator.KubernetesSecretsProviderConfigurator\n`, 'fn.yaml:3:21', 'PMC_RENDER'],
+    ['an unquoted service account token expiry', 'name: f\npy: f.py\nclassName: f.F\ninputs: [in]\n', `${base}authenticationEnabled: true\nfunctionAuthProviderClassName: org.apache.pulsar.functions.auth.KubernetesServiceAccountTokenAuthProvider\nfunctionRuntimeFactoryConfigs:\n  kubernetesFunctionAuthProviderConfig:\n    serviceAccountTokenExpirationSeconds: 3600\n`, 'worker.yml:9:43', 'PMC_RENDER'],
+    ['a worker without the Kubernetes runtime', 'name: f\npy: f.py\nclassName: f.F\ninputs: [in]\n', 'pulsarServiceUrl: pulsar://localhost:6650\nprocessContainerFactory: {}\n', 'worker.yml:2:26', 'PMC_RENDER'],
+    ['a custom function auth provider', 'name: f\npy: f.py\nclassName: f.F\ninputs: [in]\n', `${base}authenticationEnabled: "true"\nfunctionAuthProviderClassName: com.example.MyAuthProvider\n`, 'worker.yml:6:32', 'PMC_RENDER'],
   ])('%s', async (_what, config, worker, where, code) => {
     writeFileSync(join(dir, 'fn.yaml'), config);
     writeFileSync(join(dir, 'worker.yml'), worker);
@@ -589,20 +602,20 @@ describe('KubernetesRuntimeFactoryTest: the worker resource rules', () => {
 
   it('pmc render refuses a function the worker would not register, at its resources', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmc-render-min-'));
-    writeFileSync(join(dir, 'fn.yaml'), 'name: f\npy: f.py\nresources:\n  cpu: 0.05\n');
+    writeFileSync(join(dir, 'fn.yaml'), 'name: f\nclassName: f.F\npy: f.py\ninputs: [in]\nresources:\n  cpu: 0.05\n');
     writeFileSync(join(dir, 'worker.yml'), `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\nfunctionInstanceMinResources: {cpu: 0.1}\n`);
     const r = await runPmc(['render', '-c', 'fn.yaml', '-w', 'worker.yml'], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'pmc: error: fn.yaml:4:3: the worker refuses to register the function: Per instance CPU requested, 0.05, for function is less than the minimum required, 0.1 (functionInstanceMinResources in worker.yml) [PMC_RENDER]\n',
+      'pmc: error: fn.yaml:6:3: the worker refuses to register the function: Per instance CPU requested, 0.05, for function is less than the minimum required, 0.1 (functionInstanceMinResources in worker.yml) [PMC_RENDER]\n',
     );
   });
 });
 
 describe("Pulsar's shipped conf/functions_worker.yml (fixtures/pulsar/)", () => {
   const shipped = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pulsar', 'functions_worker.yml'), 'utf8');
-  const config = { text: 'tenant: public\nnamespace: default\nname: exclamation\nclassName: org.example.Exclamation\njar: exclamation.jar\n', source: 'fn.yaml' };
+  const config = { text: 'tenant: public\nnamespace: default\nname: exclamation\nclassName: org.example.Exclamation\njar: exclamation.jar\ninputs: [in]\n', source: 'fn.yaml' };
 
   it('as shipped (the process runtime): refused at its functionRuntimeFactoryClassName', () => {
     expect(() => render({ config, worker: { text: shipped, source: 'functions_worker.yml' }, identity: {}, pulsarVersion: '4.0' })).toThrow(

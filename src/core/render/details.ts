@@ -178,6 +178,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   let transform: ReadConfig['transform'];
 
   if (kind === 'function') {
+    functionChecks(r, guarantees);
     unsupported('windowConfig', 'a windowed function runs WindowFunctionExecutor with its window config in userConfig');
     const jar = r.str('jar');
     const py = r.str('py');
@@ -312,6 +313,38 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   sink.throwIfErrors();
   const originalFileName = opts.originalFileName ?? (file!.startsWith('builtin://') ? `${file!.slice('builtin://'.length)}.nar` : baseName(file!));
   return { kind, runtime, details, originalFileName, secrets, locate, javaTypesUnknown, builtin: file!.startsWith('builtin://'), transform, connectorClass: kind === 'function' ? undefined : className };
+}
+
+/**
+ * What the worker refuses in a function's config (FunctionConfigUtils.doCommonChecks,
+ * doPythonChecks, doGolangChecks), in Pulsar's words, each at the key it is about.
+ */
+function functionChecks(r: Reader, guarantees: string | undefined): void {
+  const refuse = (key: string, message: string) => r.sink.error('PMC_RENDER', `the worker refuses the function: ${message}`, { ...r.locate([key]), path: key });
+  const runtime = r.has('jar') ? 'JAVA' : r.has('py') ? 'PYTHON' : r.has('go') ? 'GO' : undefined;
+  const inputs = [...(r.list('inputs') ?? []), ...Object.keys(r.map('customSerdeInputs') ?? {}), ...Object.keys(r.map('customSchemaInputs') ?? {}), ...Object.keys(r.map('inputSpecs') ?? {})];
+  if (r.str('topicsPattern')) inputs.push(r.str('topicsPattern')!);
+  if (inputs.length === 0) refuse('inputs', 'No input topic(s) specified for the function');
+  const output = r.str('output');
+  if (output && inputs.includes(output)) refuse('output', `Output topic ${output} is also being used as an input topic (topics must be one or the other)`);
+  if (runtime === 'PYTHON' && !r.str('className')) refuse('className', 'Function classname cannot be null');
+  const parallelism = r.int('parallelism');
+  if (parallelism !== undefined && parallelism <= 0) refuse('parallelism', 'Function parallelism must be a positive number');
+  const timeoutMs = r.int('timeoutMs');
+  if (timeoutMs !== undefined && timeoutMs <= 0) refuse('timeoutMs', 'Function timeout must be a positive number');
+  if (timeoutMs !== undefined && guarantees !== undefined && guarantees !== 'ATLEAST_ONCE') refuse('timeoutMs', 'Message timeout can only be specified with processing guarantee is ATLEAST_ONCE');
+  const retries = r.int('maxMessageRetries');
+  if (retries !== undefined && retries >= 0 && guarantees === 'EFFECTIVELY_ONCE') refuse('maxMessageRetries', "MaxMessageRetries and Effectively once don't gel well");
+  if ((retries === undefined || retries < 0) && r.str('deadLetterTopic')) refuse('deadLetterTopic', 'Dead Letter Topic specified, however max retries is set to infinity');
+  if (r.bool('retainKeyOrdering') && guarantees === 'EFFECTIVELY_ONCE') refuse('retainKeyOrdering', 'When effectively once processing guarantee is specified, retain Key ordering cannot be set');
+  if (r.bool('retainKeyOrdering') && r.bool('retainOrdering')) refuse('retainKeyOrdering', 'Only one of retain ordering or retain key ordering can be set');
+  if (r.has('windowConfig') && r.bool('autoAck') === true) refuse('autoAck', 'Cannot enable auto ack when using windowing functionality');
+  if (runtime === 'PYTHON' || runtime === 'GO') {
+    const language = runtime === 'PYTHON' ? 'Python' : 'Go function';
+    if (guarantees === 'EFFECTIVELY_ONCE') refuse('processingGuarantees', `Effectively-once processing guarantees not yet supported in ${language}`);
+    if (retries !== undefined && retries >= 0) refuse('maxMessageRetries', `Message retries not yet supported in ${runtime === 'PYTHON' ? 'python' : 'Go function'}`);
+    if (runtime === 'GO' && r.bool('retainKeyOrdering')) refuse('retainKeyOrdering', 'Retain Key Orderering not yet supported in Go function');
+  }
 }
 
 /** FAILOVER keeps order; KEY_SHARED keeps it per key; else SHARED. */

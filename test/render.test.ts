@@ -693,3 +693,16 @@ describe('pmc render: the kind a config describes', () => {
     expect(sink.stdout).toContain('component: sink');
   });
 });
+
+describe('pmc render: a stored token with the worker CA', () => {
+  it('--worker-ca points the trust path at /etc/auth/ca.pem (KubernetesSecretsTokenAuthProvider)', async () => {
+    const cwd = join(import.meta.dirname, '..', 'fixtures', 'render');
+    const base = ['render', '-c', 'exclamation-python.yaml', '-w', 'worker-auth-token.yml', '--function-auth-secret-id', 'x7k2p', '--function-id', 'a', '--function-version', 'b'];
+    const withCa = await runPmc([...base, '--worker-ca'], { cwd });
+    expect(withCa.status).toBe(0);
+    expect(withCa.stdout).toContain('--tls-trust-cert-path /etc/auth/ca.pem functions download');
+    expect(withCa.stdout).toContain('--tls_trust_cert_path /etc/auth/ca.pem');
+    const without = await runPmc(base, { cwd });
+    expect(without.stdout).toContain('--tls_trust_cert_path /pulsar/certs/ca.cert.pem');
+  });
+});

@@ -104,6 +104,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--name <NAME>', "the Pulsar function's name (replaces the config's)")
     .addOption(new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName; none prints what Pulsar renders, untouched').choices(CUSTOMIZER_KINDS as string[]))
     .option('--function-auth-secret-id <ID>', 'the function has a stored auth token in the Secret pf-secret-ID (KubernetesSecretsTokenAuthProvider)')
+    .option('--worker-ca', "the worker's tlsTrustCertsFilePath file exists, so a stored token's Secret also holds the CA (trust path /etc/auth/ca.pem)")
     .option('--function-id <UUID>', 'the --function_id to render (the worker draws a random one)')
     .option('--function-version <UUID>', 'the --function_version to render (the worker draws a random one)')
     .option('--transform-function-id <UUID>', "the --transform_function_id to render for a sink's transform function (the worker draws a random one)")

@@ -24,6 +24,7 @@ export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'strict' | 
   functionVersion?: string;
   originalFileName?: string;
   transformFunctionId?: string;
+  workerCa?: boolean;
   output?: OutputFormat;
   checkPss?: PssPolicy;
 }
@@ -58,6 +59,7 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     authSecretId: flags.functionAuthSecretId,
     originalFileName: flags.originalFileName,
     transformFunctionId: flags.transformFunctionId,
+    workerHasCa: flags.workerCa,
   });
   const manifest = renderText(rendered.objects, 'yaml');
   const input = { ...settings, manifest, source: RENDERED };

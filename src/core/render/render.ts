@@ -29,6 +29,7 @@ export interface RenderInput {
   authSecretId?: string;
   originalFileName?: string;
   transformFunctionId?: string;
+  workerHasCa?: boolean;
 }
 
 export interface RenderResult {
@@ -53,6 +54,7 @@ export function render(input: RenderInput): RenderResult {
     authSecretId: input.authSecretId,
     workerClassPath: DEFAULT_CLASSPATH,
     instanceId: -1,
+    workerHasCa: input.workerHasCa,
     transformFunctionId: config.transform ? (input.transformFunctionId ?? PLACEHOLDER_ID) : undefined,
   };
   if (config.transform && input.originalFileName === undefined && /^(builtin|function|https?):/.test(String(config.transform.from))) {

@@ -33,6 +33,8 @@ export interface InstanceValues {
   instanceId: number;
   /** A sink's transform function id (random at each start). */
   transformFunctionId?: string;
+  /** The worker's tlsTrustCertsFilePath file exists: a stored-token Secret then holds ca.pem too. */
+  workerHasCa?: boolean;
 }
 
 const KEEP = /[^a-zA-Z0-9\-_.]/gu;
@@ -110,10 +112,10 @@ function authOf(worker: Worker, instance: InstanceValues): Auth | undefined {
   };
   const token = { plugin: 'org.apache.pulsar.client.impl.auth.AuthenticationToken', params: 'file:///etc/auth/token' };
   if (worker.authProvider === 'secrets-token') {
-    // Without a stored token the provider clears plugin and params.
-    // (With one, a worker holding CA bytes would also point the trust path at /etc/auth/ca.pem.)
+    // Without a stored token the provider clears plugin and params; with one, a worker that
+    // has its CA file put it in the Secret too, mounted as /etc/auth/ca.pem.
     if (instance.authSecretId === undefined) return { ...auth, plugin: undefined, params: undefined };
-    return { ...auth, ...token };
+    return { ...auth, ...token, trustPath: instance.workerHasCa ? '/etc/auth/ca.pem' : auth.trustPath };
   }
   if (worker.authProvider === 'service-account') {
     const secret = worker.factory.authProviderConfig.brokerClientTrustCertsSecretName;

@@ -538,7 +538,11 @@ describe('pmc render: refused configs and workers, with their location and nothi
     ['autoAck false with ATMOST_ONCE', 'name: f\njar: f.jar\nprocessingGuarantees: ATMOST_ONCE\nautoAck: false\ninputs: [in]\n', base, 'fn.yaml:4:10', 'PMC_RENDER'],
     ['an unknown processing guarantee', 'name: f\njar: f.jar\nprocessingGuarantees: EXACTLY_ONCE\ninputs: [in]\n', base, 'fn.yaml:3:23', 'PMC_FUNCTION_CONFIG'],
     ['parallelism that is not an integer', 'name: f\njar: f.jar\nparallelism: two\ninputs: [in]\n', base, 'fn.yaml:3:14', 'PMC_FUNCTION_CONFIG'],
-    ['a windowed function', 'name: f\njar: f.jar\ninputs: [in]\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:4:15', 'PMC_RENDER'],
+    ['a window without a length', 'name: f\njar: f.jar\ninputs: [in]\nwindowConfig: {slidingIntervalCount: 10}\n', base, 'fn.yaml:4:15', 'PMC_RENDER'],
+    ['a window with both lengths', 'name: f\njar: f.jar\ninputs: [in]\nwindowConfig: {windowLengthCount: 10, windowLengthDurationMs: 100}\n', base, 'fn.yaml:4:15', 'PMC_RENDER'],
+    ['a window with effectively-once', 'name: f\njar: f.jar\ninputs: [in]\nprocessingGuarantees: EFFECTIVELY_ONCE\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:5:15', 'PMC_RENDER'],
+    ['a window with autoAck true', 'name: f\njar: f.jar\ninputs: [in]\nautoAck: true\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:4:10', 'PMC_RENDER'],
+    ['a Python window', 'name: f\nclassName: f.F\npy: f.py\ninputs: [in]\nwindowConfig: {windowLengthCount: 10}\n', base, 'fn.yaml:5:15', 'PMC_RENDER'],
     ['a function without inputs', 'name: f\njar: f.jar\n', base, 'fn.yaml:1:1', 'PMC_RENDER'],
     ['a Python function with EFFECTIVELY_ONCE', 'name: f\nclassName: f.F\npy: f.py\ninputs: [in]\nprocessingGuarantees: EFFECTIVELY_ONCE\n', base, 'fn.yaml:5:23', 'PMC_RENDER'],
     ['a Go function with retries', 'name: f\ngo: f\ninputs: [in]\nmaxMessageRetries: 3\n', base, 'fn.yaml:4:20', 'PMC_RENDER'],
@@ -704,5 +708,60 @@ describe('pmc render: a stored token with the worker CA', () => {
     expect(withCa.stdout).toContain('--tls_trust_cert_path /etc/auth/ca.pem');
     const without = await runPmc(base, { cwd });
     expect(without.stdout).toContain('--tls_trust_cert_path /pulsar/certs/ca.cert.pem');
+  });
+});
+
+describe('pmc render: window functions (WindowConfigUtils, FunctionConfigUtils)', () => {
+  const read = (text: string) => readConfig(text, 'fn.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink()).details as any;
+
+  it('a sliding interval defaults to the window length; with a timestamp extractor, lag 0 and watermark 1000 ms', () => {
+    const d = read('name: f\nclassName: org.example.W\njar: w.jar\ninputs: [in]\nwindowConfig: {windowLengthDurationMs: 5000, timestampExtractorClassName: org.example.Ts}\n');
+    expect(JSON.parse(d.userConfig).__WINDOWCONFIGS__).toEqual({
+      windowLengthDurationMs: 5000,
+      slidingIntervalDurationMs: 5000,
+      maxLagMs: 0,
+      watermarkEmitIntervalMs: 1000,
+      timestampExtractorClassName: 'org.example.Ts',
+      actualWindowFunctionClassName: 'org.example.W',
+      processingGuarantees: 'ATLEAST_ONCE',
+    });
+    // Gson writes the fields in WindowConfig's declared order.
+    expect(d.userConfig).toBe(
+      '{"__WINDOWCONFIGS__":{"windowLengthDurationMs":5000,"slidingIntervalDurationMs":5000,"maxLagMs":0,"watermarkEmitIntervalMs":1000,"timestampExtractorClassName":"org.example.Ts","actualWindowFunctionClassName":"org.example.W","processingGuarantees":"ATLEAST_ONCE"}}',
+    );
+    expect(d).toMatchObject({ className: 'org.apache.pulsar.functions.windowing.WindowFunctionExecutor', processingGuarantees: 'MANUAL', autoAck: false });
+  });
+
+  it("the function's guarantees move into the window config", () => {
+    const d = read('name: f\nclassName: org.example.W\njar: w.jar\ninputs: [in]\nprocessingGuarantees: ATMOST_ONCE\nwindowConfig: {windowLengthCount: 3}\n');
+    expect(JSON.parse(d.userConfig).__WINDOWCONFIGS__.processingGuarantees).toBe('ATMOST_ONCE');
+    expect(d.processingGuarantees).toBe('MANUAL');
+  });
+
+  it('user config and the window share one HashMap', () => {
+    const d = read('name: f\nclassName: org.example.W\njar: w.jar\ninputs: [in]\nuserConfig: {PublishTopic: out, zeta: 1}\nwindowConfig: {windowLengthCount: 3}\n');
+    expect(Object.keys(JSON.parse(d.userConfig))).toEqual(hashMapOrder(['PublishTopic', 'zeta', '__WINDOWCONFIGS__'], 2));
+  });
+});
+
+describe('pmc render: batch sources (SourceConfigUtils)', () => {
+  const read = (text: string) => readConfig(text, 'src.yaml', { identity: {}, forwardSourceMessageProperty: true }, new DiagnosticSink()).details as any;
+  const head = 'name: s\nclassName: org.example.Batch\narchive: b.nar\ntopicName: out\n';
+
+  it('runs BatchSourceExecutor; the batch config (a JSON string) and the source class go into the configs HashMap', () => {
+    const d = read(`${head}configs: {table: t}\nbatchSourceConfig: {discoveryTriggererClassName: org.example.Trigger, discoveryTriggererConfig: {delayMs: 500}}\n`);
+    expect(d.source.className).toBe('org.apache.pulsar.functions.source.batch.BatchSourceExecutor');
+    const configs = JSON.parse(d.source.configs);
+    expect(configs).toEqual({ table: 't', __BATCHSOURCECLASSNAME__: 'org.example.Batch', __BATCHSOURCECONFIGS__: '{"discoveryTriggererClassName":"org.example.Trigger","discoveryTriggererConfig":{"delayMs":500}}' });
+    expect(Object.keys(configs)).toEqual(hashMapOrder(['table', '__BATCHSOURCECONFIGS__', '__BATCHSOURCECLASSNAME__'], 1));
+  });
+
+  it('a batch source without configs still gets the two keys', () => {
+    const d = read(`${head}batchSourceConfig: {discoveryTriggererClassName: org.example.Trigger}\n`);
+    expect(JSON.parse(d.source.configs)).toEqual({ __BATCHSOURCECLASSNAME__: 'org.example.Batch', __BATCHSOURCECONFIGS__: '{"discoveryTriggererClassName":"org.example.Trigger"}' });
+  });
+
+  it('without a discovery triggerer: refused', () => {
+    expect(() => read(`${head}batchSourceConfig: {discoveryTriggererConfig: {a: 1}}\n`)).toThrow(/Discovery Triggerer not specified/);
   });
 });

@@ -101,6 +101,28 @@ class Reader {
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : this.wrong(key, 'a list of strings');
   }
 
+  /** A HashMap copy of the map at `key` with more entries put in (values already JSON), as Gson writes it. */
+  gsonWith(key: string, extra: [key: string, json: string][]): string {
+    const node = (this.doc.contents && isMap(this.doc.contents) ? this.doc.contents.get(key, true) : undefined) as Node | undefined;
+    const pairs = isMap(node) ? node.items.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), gsonNode(p.value as Node)] as const) : [];
+    const json = new Map<string, string>(pairs);
+    for (const [k, v] of extra) json.set(k, v);
+    return `{${hashMapOrder([...json.keys()], pairs.length).map((k) => `${gsonString(k)}:${json.get(k)}`).join(',')}}`;
+  }
+
+  /** The object at `path` as Gson writes a class with these fields: in this order, nulls left out. */
+  gsonAt(path: string[], fields: string[]): string {
+    const node = this.doc.getIn(path, true) as Node | undefined;
+    if (!isMap(node)) return '{}';
+    const parts: string[] = [];
+    for (const field of fields) {
+      const value = node.get(field, true) as Node | undefined;
+      if (value === undefined || (isScalar(value) && value.value === null)) continue;
+      parts.push(`${gsonString(field)}:${gsonNode(value)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+
   /** The value at `key` as Gson writes it, numbers as Java reads them (`1.0` a double, `1` an integer). */
   gson(key: string, order: 'insertion' | 'hashmap'): string {
     const node = (this.doc.contents && isMap(this.doc.contents) ? this.doc.contents.get(key, true) : undefined) as Node | undefined;
@@ -179,15 +201,17 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
 
   if (kind === 'function') {
     functionChecks(r, guarantees);
-    unsupported('windowConfig', 'a windowed function runs WindowFunctionExecutor with its window config in userConfig');
+    const window = readWindowConfig(r, guarantees);
     const jar = r.str('jar');
     const py = r.str('py');
     const go = r.str('go');
     runtime = jar ? 'JAVA' : py ? 'PYTHON' : go ? 'GO' : 'JAVA';
     file = jar ?? py ?? go;
     if (!file) sink.error('PMC_RENDER', 'a function needs its code: give jar, py or go in the config', { ...locate([]), line: 1, col: 1 });
-    const autoAck = r.bool('autoAck') ?? true;
-    if (!autoAck && guarantees === 'ATMOST_ONCE') {
+    // The windowing framework acknowledges, not the function framework.
+    const autoAck = window ? false : (r.bool('autoAck') ?? true);
+    // Checked on the FunctionDetails, where a window's guarantees are already MANUAL.
+    if (!autoAck && guarantees === 'ATMOST_ONCE' && !window) {
       sink.error('PMC_RENDER', 'autoAck false is refused with ATMOST_ONCE processing guarantees (Pulsar acknowledges those itself)', { ...locate(['autoAck']), path: 'autoAck' });
     }
     const retainOrdering = r.bool('retainOrdering');
@@ -233,13 +257,33 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     // Functions keep retry details from 0 retries on, sinks from 1 (FunctionConfigUtils, SinkConfigUtils).
     retryDetails(r, details, 0);
     const userConfig = r.map('userConfig');
-    if (userConfig && Object.keys(userConfig).length) details.userConfig = r.gson('userConfig', 'hashmap');
+    if (window) {
+      // WindowFunctionExecutor runs the function, which finds its window in userConfig; the
+      // function's guarantees move into the window config and the instance's become MANUAL.
+      window.fields.actualWindowFunctionClassName = className;
+      window.fields.processingGuarantees = guarantees ?? 'ATLEAST_ONCE';
+      details.className = 'org.apache.pulsar.functions.windowing.WindowFunctionExecutor';
+      details.processingGuarantees = 'MANUAL';
+      details.userConfig = r.gsonWith('userConfig', [[WINDOW_CONFIG_KEY, windowJson(window.fields)]]);
+    } else if (userConfig && Object.keys(userConfig).length) details.userConfig = r.gson('userConfig', 'hashmap');
     if (jar?.startsWith('builtin://')) details.builtin = jar.slice('builtin://'.length);
   } else if (kind === 'source') {
-    unsupported('batchSourceConfig', 'a batch source runs BatchSourceExecutor with its batch config in the configs');
     file = r.str('archive');
     if (!file) sink.error('PMC_RENDER', 'a source needs its connector: give archive in the config (a .nar file or builtin://NAME)', { ...locate([]), line: 1, col: 1 });
     const source: Obj = { className: className, configs: r.has('configs') ? r.gson('configs', 'hashmap') : '{}' };
+    // A batch source runs BatchSourceExecutor, which finds the batch config (as a JSON string)
+    // and the real source class in the configs (SourceConfigUtils.convert).
+    const batch = r.map('batchSourceConfig');
+    if (batch) {
+      if (typeof batch.discoveryTriggererClassName !== 'string' || batch.discoveryTriggererClassName.trim() === '') {
+        sink.error('PMC_RENDER', 'the worker refuses the batch source: Discovery Triggerer not specified (batchSourceConfig.discoveryTriggererClassName)', { ...locate(['batchSourceConfig']), path: 'batchSourceConfig' });
+      }
+      const extra: [string, string][] = [['__BATCHSOURCECONFIGS__', gsonString(r.gsonAt(['batchSourceConfig'], ['discoveryTriggererClassName', 'discoveryTriggererConfig']))]];
+      // Gson leaves out a map entry whose value is null: no class, no key.
+      if (className) extra.push(['__BATCHSOURCECLASSNAME__', gsonString(className)]);
+      source.configs = r.gsonWith('configs', extra);
+      source.className = 'org.apache.pulsar.functions.source.batch.BatchSourceExecutor';
+    }
     if (file?.startsWith('builtin://')) source.builtin = file.slice('builtin://'.length);
     const sinkSpec: Obj = { topic: r.str('topicName') };
     const schema = r.str('schemaType');
@@ -344,7 +388,79 @@ function functionChecks(r: Reader, guarantees: string | undefined): void {
     if (guarantees === 'EFFECTIVELY_ONCE') refuse('processingGuarantees', `Effectively-once processing guarantees not yet supported in ${language}`);
     if (retries !== undefined && retries >= 0) refuse('maxMessageRetries', `Message retries not yet supported in ${runtime === 'PYTHON' ? 'python' : 'Go function'}`);
     if (runtime === 'GO' && r.bool('retainKeyOrdering')) refuse('retainKeyOrdering', 'Retain Key Orderering not yet supported in Go function');
+    if (r.has('windowConfig')) refuse('windowConfig', runtime === 'PYTHON' ? 'There is currently no support windowing in python' : 'Windowing is not supported in Go function yet');
   }
+}
+
+const WINDOW_CONFIG_KEY = '__WINDOWCONFIGS__';
+/** WindowConfig's fields in their declared order, which is the order Gson writes them in. */
+const WINDOW_FIELDS = [
+  ['windowLengthCount', 'int'],
+  ['windowLengthDurationMs', 'int'],
+  ['slidingIntervalCount', 'int'],
+  ['slidingIntervalDurationMs', 'int'],
+  ['lateDataTopic', 'string'],
+  ['maxLagMs', 'int'],
+  ['watermarkEmitIntervalMs', 'int'],
+  ['timestampExtractorClassName', 'string'],
+  ['actualWindowFunctionClassName', 'string'],
+  ['processingGuarantees', 'string'],
+] as const;
+
+/**
+ * windowConfig, read, checked and completed as WindowConfigUtils does: a sliding interval
+ * defaults to the window length, and with a timestamp extractor the lag to 0 and the
+ * watermark interval to 1000 ms.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/WindowConfigUtils.java
+ */
+function readWindowConfig(r: Reader, guarantees: string | undefined): { fields: Obj } | undefined {
+  const raw = r.map('windowConfig');
+  if (!raw) return undefined;
+  const refuse = (message: string, key?: string) => {
+    const path = key ? ['windowConfig', key] : ['windowConfig'];
+    r.sink.error('PMC_RENDER', `the worker refuses the window config: ${message}`, { ...r.locate(path), path: path.join('.') });
+  };
+  const fields: Obj = {};
+  for (const [key, type] of WINDOW_FIELDS.slice(0, 8)) {
+    const v = raw[key];
+    if (v === undefined || v === null) continue;
+    if (type === 'int' ? typeof v !== 'number' || !Number.isInteger(v) : typeof v !== 'string') {
+      r.sink.error('PMC_FUNCTION_CONFIG', `windowConfig.${key} must be ${type === 'int' ? 'an integer' : 'a string'}, got ${JSON.stringify(v)}`, { ...r.locate(['windowConfig', key]), path: `windowConfig.${key}` });
+      continue;
+    }
+    fields[key] = v;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!WINDOW_FIELDS.some(([k]) => k === key)) r.sink.warn('PMC_FUNCTION_CONFIG', `windowConfig.${key} is not a window setting; Pulsar ignores it`, { ...r.locate(['windowConfig', key]), path: `windowConfig.${key}` });
+  }
+  const n = (k: string) => fields[k] as number | undefined;
+  if (n('windowLengthDurationMs') !== undefined && n('slidingIntervalDurationMs') === undefined) fields.slidingIntervalDurationMs = n('windowLengthDurationMs');
+  if (n('windowLengthCount') !== undefined && n('slidingIntervalCount') === undefined) fields.slidingIntervalCount = n('windowLengthCount');
+  if (fields.timestampExtractorClassName !== undefined) {
+    if (n('maxLagMs') === undefined) fields.maxLagMs = 0;
+    if (n('watermarkEmitIntervalMs') === undefined) fields.watermarkEmitIntervalMs = 1000;
+  }
+  if (n('windowLengthDurationMs') === undefined && n('windowLengthCount') === undefined) refuse('Window length is not specified');
+  if (n('windowLengthDurationMs') !== undefined && n('windowLengthCount') !== undefined) refuse('Window length for time and count are set! Please set one or the other.');
+  for (const key of ['windowLengthCount', 'windowLengthDurationMs'] as const) if ((n(key) ?? 1) <= 0) refuse(`Window length must be positive [${n(key)}]`, key);
+  for (const key of ['slidingIntervalCount', 'slidingIntervalDurationMs'] as const) if ((n(key) ?? 1) <= 0) refuse(`Sliding interval must be positive [${n(key)}]`, key);
+  if (fields.timestampExtractorClassName !== undefined) {
+    if ((n('maxLagMs') ?? 0) < 0) refuse(`Lag duration must be positive [${n('maxLagMs')}]`, 'maxLagMs');
+    if ((n('watermarkEmitIntervalMs') ?? 1) <= 0) refuse(`Watermark interval must be positive [${n('watermarkEmitIntervalMs')}]`, 'watermarkEmitIntervalMs');
+  }
+  if (guarantees === 'EFFECTIVELY_ONCE' || guarantees === 'MANUAL') refuse(`Windows Function not support ${guarantees} delivery semantics.`);
+  return { fields };
+}
+
+/** The window config as Gson writes a WindowConfig: declared order, nulls left out. */
+function windowJson(fields: Obj): string {
+  const parts: string[] = [];
+  for (const [key, type] of WINDOW_FIELDS) {
+    const v = fields[key];
+    if (v === undefined || v === null) continue;
+    parts.push(`${gsonString(key)}:${type === 'int' ? String(v) : gsonString(String(v))}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /** FAILOVER keeps order; KEY_SHARED keeps it per key; else SHARED. */

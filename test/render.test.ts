@@ -17,7 +17,7 @@ import { resourceProblem } from '../src/core/render/admission.js';
 import { instanceCommand, renderJobName, renderLabels, renderObjects, renderResources, sanitizeFileName, splitRuntimeFlags, type InstanceValues, type PulsarVersion } from '../src/core/render/runtime.js';
 import type { Obj } from '../src/core/values.js';
 import { parse } from 'yaml';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPmc } from './support/run.js';
@@ -763,5 +763,19 @@ describe('pmc render: batch sources (SourceConfigUtils)', () => {
 
   it('without a discovery triggerer: refused', () => {
     expect(() => read(`${head}batchSourceConfig: {discoveryTriggererConfig: {a: 1}}\n`)).toThrow(/Discovery Triggerer not specified/);
+  });
+});
+
+describe('every rendered golden object is valid against the Kubernetes schema', () => {
+  const golden = join(import.meta.dirname, '..', 'fixtures', 'golden');
+  const cases = readdirSync(golden).filter((n) => n.startsWith('render-') && !n.startsWith('render-error-'));
+  it.each(cases)('%s', async (name) => {
+    const { StatefulSet } = await import('kubernetes-models/apps/v1/StatefulSet');
+    const { Service } = await import('kubernetes-models/v1/Service');
+    const text = readFileSync(join(golden, name, 'expected.yaml'), 'utf8');
+    const objects = text.trim().startsWith('{') ? JSON.parse(text).items : text.split(/^---\n/m).filter(Boolean).map((d) => parse(d));
+    expect(objects.map((o: any) => o.kind)).toEqual(['Service', 'StatefulSet']);
+    expect(() => new Service(objects[0]).validate()).not.toThrow();
+    expect(() => new StatefulSet(objects[1]).validate()).not.toThrow();
   });
 });

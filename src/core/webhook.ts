@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { customize, outputObjects } from './customize.js';
 import { PmcError, warningsAsErrors, type Diagnostic } from './diagnostics.js';
 import { jsonPatch, type PatchOperation } from './json-patch.js';
+import { entryOf, OPTION_KEYS, type OptionKey } from './registry.js';
 import type { AdmissionMode } from './resolve.js';
 import type { CustomizeSettings } from './settings.js';
 import { isObject, type Obj } from './values.js';
@@ -124,7 +125,10 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
     return { review: answer(texts.length ? { warnings: texts } : {}), summary: { ...summary, outcome: 'unchanged', reason: 'nothing to change', warnings: texts.length } };
   }
   const meta = customized.metadata as Obj;
-  const notApplied = [...new Set(warnings.filter((w) => w.code === 'PMC_NOT_IN_ADMISSION' && w.message.includes('is not applied')).map((w) => w.location?.path ?? ''))].filter(Boolean);
+  // The options admission left out: those the registry marks, named by the warnings' paths.
+  const notApplied = [
+    ...new Set(warnings.filter((w) => w.code === 'PMC_NOT_IN_ADMISSION').map((w) => w.location?.path as OptionKey | undefined)),
+  ].filter((key): key is OptionKey => key !== undefined && OPTION_KEYS.includes(key) && entryOf(key).notInAdmission !== undefined);
   meta.annotations = { ...(isObject(meta.annotations) ? meta.annotations : {}), [APPLIED_ANNOTATION]: stamp, ...(notApplied.length ? { [NOT_APPLIED_ANNOTATION]: notApplied.join(',') } : {}) };
   const patch = jsonPatch(object, customized);
   guardUntouched(patch);

@@ -39,8 +39,8 @@ export async function readManifest(manifest: string | undefined, io: Io): Promis
   return { ...read, text: bom ? read.text.slice(1) : read.text, bom };
 }
 
-/** Reads the files the flags name; the core turns them and the flags into the run's settings. */
-export async function loadSettings(flags: InputFlags, io: Io): Promise<{ settings: CustomizeSettings; warnings: Diagnostic[] }> {
+/** Reads the files the flags name, as the core takes them: texts with their sources. */
+export async function readGiven(flags: InputFlags, io: Io): Promise<GivenConfig> {
   if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) throw refuseBoth('--custom-runtime-options', '--custom-runtime-options-file');
   const given: GivenConfig = {
     ...pickSettings(flags),
@@ -53,7 +53,17 @@ export async function loadSettings(flags: InputFlags, io: Io): Promise<{ setting
   else if (flags.customRuntimeOptionsFile !== undefined) {
     given.options = { text: await readTextFile(flags.customRuntimeOptionsFile, io, 'custom runtime options file'), source: flags.customRuntimeOptionsFile };
   }
-  return settingsFrom(given, flags.validate !== false ? await loadSchemaValidator() : undefined);
+  return given;
+}
+
+/** The run's settings from what was read, with the schema check loaded when validation is on. */
+export async function settingsOf(given: GivenConfig): Promise<{ settings: CustomizeSettings; warnings: Diagnostic[] }> {
+  return settingsFrom(given, given.validate !== false ? await loadSchemaValidator() : undefined);
+}
+
+/** Reads the files the flags name; the core turns them and the flags into the run's settings. */
+export async function loadSettings(flags: InputFlags, io: Io): Promise<{ settings: CustomizeSettings; warnings: Diagnostic[] }> {
+  return settingsOf(await readGiven(flags, io));
 }
 
 /** The flags the core takes as they are. */

@@ -3,17 +3,14 @@
  * file, customized as `pmc customize` customizes them, on stdout.
  */
 import { customize } from '../../core/customize.js';
-import { PmcError } from '../../core/diagnostics.js';
 import { formatOutput, type OutputFormat } from '../../core/output.js';
 import type { PssPolicy } from '../../core/pss.js';
 import type { ComponentKind } from '../../core/render/details.js';
 import { render, renderText } from '../../core/render/render.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
-import { refuseBoth, settingsFrom, type GivenConfig } from '../../core/settings.js';
 import { EXIT_OK } from '../exit.js';
-import type { InputFlags } from '../inputs.js';
-import { readTextFile, reportWarnings, type Io } from '../io.js';
-import { loadSchemaValidator } from '../schema.js';
+import { readGiven, settingsOf, type InputFlags } from '../inputs.js';
+import { reportWarnings, type Io } from '../io.js';
 import { checkPss } from './customize.js';
 
 export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
@@ -33,20 +30,13 @@ export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'strict' | 
 const RENDERED = '<rendered>';
 
 export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
-  if (flags.customRuntimeOptions !== undefined && flags.customRuntimeOptionsFile !== undefined) throw refuseBoth('--custom-runtime-options', '--custom-runtime-options-file');
-  if (!flags.functionConfig) throw new PmcError('PMC_USAGE', 'pmc render needs the function, source or sink config file: -c FILE');
-  if (!flags.workerConfig) throw new PmcError('PMC_USAGE', "pmc render needs the worker's functions_worker.yml (or its ConfigMap): -w FILE");
-  const config = { text: await readTextFile(flags.functionConfig, io, 'function config'), source: flags.functionConfig };
-  const worker = { text: await readTextFile(flags.workerConfig, io, 'worker config'), source: flags.workerConfig };
-  const options =
-    flags.customRuntimeOptions !== undefined
-      ? { text: flags.customRuntimeOptions, source: '--custom-runtime-options' }
-      : flags.customRuntimeOptionsFile !== undefined
-        ? { text: await readTextFile(flags.customRuntimeOptionsFile, io, 'custom runtime options file'), source: flags.customRuntimeOptionsFile }
-        : undefined;
-  const identity = { tenant: flags.tenant, namespace: flags.namespace, name: flags.name };
-  const given: GivenConfig = { customizer: flags.customizer, strict: flags.strict, validate: flags.validate, worker, functionConfig: config, options, identity };
-  const { settings, warnings } = settingsFrom(given, flags.validate !== false ? await loadSchemaValidator() : undefined);
+  // commander's requiredOption makes -c and -w present.
+  const given = await readGiven(flags, io);
+  const { settings, warnings } = await settingsOf(given);
+  const config = given.functionConfig!;
+  const worker = given.worker!;
+  const identity = given.identity!;
+  const options = given.options;
   const rendered = render({
     config,
     worker,

@@ -43,7 +43,8 @@ async function start(extra: string[] = []): Promise<Running> {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  // 'close', not 'exit': it comes after the child's stderr is read to the end.
+  const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
   const ports = await new Promise<{ port: number; healthPort: number }>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`no listening line: ${stderr}`)), 10_000);
     child.stderr!.on('data', (d: Buffer) => {
@@ -165,6 +166,8 @@ describe('pmc webhook over HTTPS on loopback', () => {
     const secret = structuredClone(sts);
     secret.spec.template.spec.containers[0].command[2] += ' --client_auth_plugin org.apache.pulsar.client.impl.auth.AuthenticationToken --client_auth_params token:eyJSECRETTOKEN';
     expect((await https(server.port, '/mutate', reviewOf('secret', secret))).status).toBe(200);
+    // The log line is written before the answer, but the pipe may deliver it after.
+    for (let i = 0; i < 40 && !server.log().includes('"uid":"secret"'); i++) await new Promise((r) => setTimeout(r, 50));
     expect(server.log()).toContain('"uid":"secret"');
     expect(server.log()).not.toContain('SECRETTOKEN');
     // One structured line per review.

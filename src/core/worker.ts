@@ -64,15 +64,7 @@ function holdsWorkerFile(text: string): boolean {
  */
 function readPfKeys(doc: Document, text: string, source: string, at: string[], sink: DiagnosticSink, strict: boolean): WorkerConfig & { form: WorkerForm } {
   const locate = yamlLocator(doc, text, source);
-  const { config, keyOf } = pfConfig(doc, at);
-  const where = (path: (string | number)[]): Location => {
-    // The PF_ key that set this path, or the closest one above it.
-    for (let n = path.length; n > 0; n--) {
-      const key = keyOf.get(path.slice(0, n).join('.'));
-      if (key) return { ...locate([...at, key]), path: key };
-    }
-    return { ...locate(at) };
-  };
+  const { config, keyOf, where } = pfConfig(doc, at, locate, source);
   for (const [path, key] of keyOf) {
     const parts = path.split('.');
     if (parts[0] !== 'runtimeCustomizerConfig') continue;
@@ -93,8 +85,16 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
 }
 
 
-/** The worker settings gen-yml-from-env.py writes from the PF_ keys of the map at `at`, and the PF_ key behind each path. */
-function pfConfig(doc: Document, at: string[]): { config: Obj; keyOf: Map<string, string> } {
+/**
+ * The worker settings gen-yml-from-env.py writes from the PF_ keys of the map at `at`, the
+ * PF_ key behind each path, and where a path was set: its PF_ key, or the closest one above it.
+ */
+function pfConfig(
+  doc: Document,
+  at: string[],
+  locate: ReturnType<typeof yamlLocator>,
+  source: string,
+): { config: Obj; keyOf: Map<string, string>; where: (path: (string | number)[]) => Location } {
   const data = (doc.getIn(at, true) as { items: { key: unknown; value: unknown }[] }).items;
   const config: Obj = {};
   const keyOf = new Map<string, string>();
@@ -112,7 +112,14 @@ function pfConfig(doc: Document, at: string[]): { config: Obj; keyOf: Map<string
     keyOf.set(parts.join('.'), key);
   }
   delete config.containerFactory;
-  return { config, keyOf };
+  const where = (path: (string | number)[]): Location => {
+    for (let n = path.length; n > 0; n--) {
+      const key = keyOf.get(path.slice(0, n).join('.'));
+      if (key) return { ...locate([...at, key]), path: key };
+    }
+    return locate(at) ?? { source };
+  };
+  return { config, keyOf, where };
 }
 
 /**
@@ -151,14 +158,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   if (!isMap(node) || typeof node.get('kind') !== 'string') return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source } };
   const data = isObject(whole.data) ? whole.data : {};
   if (Object.keys(data).some((k) => k.startsWith('PF_'))) {
-    const { config, keyOf } = pfConfig(doc, [...at, 'data']);
-    const where = (path: string[]): Location => {
-      for (let n = path.length; n > 0; n--) {
-        const key = keyOf.get(path.slice(0, n).join('.'));
-        if (key) return { ...locate([...at, 'data', key]), path: key };
-      }
-      return locate([...at, 'data']) ?? { source };
-    };
+    const { config, where } = pfConfig(doc, [...at, 'data'], locate, source);
     return { values: { ...SHIPPED_WORKER, ...config }, form: 'broker ConfigMap with PF_ keys', locate: where };
   }
   for (const [key, value] of Object.entries(data)) {

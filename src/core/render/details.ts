@@ -11,7 +11,7 @@ import { parseYamlFile, yamlLocator } from '../config.js';
 import { DiagnosticSink, type Location } from '../diagnostics.js';
 import { isObject, type Obj } from '../values.js';
 import { hashMapOrder, javaDouble } from './java.js';
-import { gsonString, printMessage } from './protojson.js';
+import { gsonString, printMessage, ProcessingGuarantees } from './protojson.js';
 
 export type ComponentKind = 'function' | 'source' | 'sink';
 export type Runtime = 'JAVA' | 'PYTHON' | 'GO';
@@ -44,7 +44,7 @@ export interface ReadConfig {
 
 const IDENTITY_FUNCTION = 'org.apache.pulsar.functions.api.utils.IdentityFunction';
 const DEFAULT_RESOURCES = { cpu: 1.0, ram: 1073741824n, disk: 10737418240n };
-const GUARANTEES = ['ATLEAST_ONCE', 'ATMOST_ONCE', 'EFFECTIVELY_ONCE', 'MANUAL'];
+const GUARANTEES: readonly string[] = ProcessingGuarantees.enum;
 
 /** The kind a config file describes, as the rule reads it: a source names its topic, a sink its inputs and archive. */
 export function kindOf(values: Obj): ComponentKind {

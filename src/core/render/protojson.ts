@@ -12,7 +12,8 @@ type Scalar = 'string' | 'int32' | 'int64' | 'uint64' | 'double' | 'bool';
 type FieldType = Scalar | { enum: readonly string[] } | { message: string } | { map: FieldType } | { repeated: Scalar };
 type Field = [name: string, type: FieldType];
 
-const ProcessingGuarantees = { enum: ['ATLEAST_ONCE', 'ATMOST_ONCE', 'EFFECTIVELY_ONCE', 'MANUAL'] } as const;
+/** In enum-number order: an enum's number is its index. */
+export const ProcessingGuarantees = { enum: ['ATLEAST_ONCE', 'ATMOST_ONCE', 'EFFECTIVELY_ONCE', 'MANUAL'] } as const;
 const SubscriptionType = { enum: ['SHARED', 'FAILOVER', 'KEY_SHARED'] } as const;
 const SubscriptionPosition = { enum: ['LATEST', 'EARLIEST'] } as const;
 const Runtime = { enum: ['JAVA', 'PYTHON', '', 'GO'] } as const;

@@ -15,7 +15,7 @@ import type { ReadConfig } from './details.js';
 import { printDetails } from './details.js';
 import type { Worker } from './factory.js';
 import { hashMapOrder, javaDouble, javaRound } from './java.js';
-import { printMessage } from './protojson.js';
+import { printMessage, ProcessingGuarantees } from './protojson.js';
 import { canonicalQuantity } from './quantity.js';
 
 export type PulsarVersion = '3.0' | '3.3' | '4.0';
@@ -237,7 +237,7 @@ function goInstanceConfig(config: ReadConfig, worker: Worker, instance: Instance
   const retry = (d.retryDetails ?? {}) as Obj;
   const inputs = Object.entries((source.inputSpecs ?? {}) as Record<string, Obj>);
   const last = inputs[inputs.length - 1];
-  const guarantees = ['ATLEAST_ONCE', 'ATMOST_ONCE', 'EFFECTIVELY_ONCE', 'MANUAL'].indexOf(String(d.processingGuarantees ?? 'ATLEAST_ONCE'));
+  const guarantees = (ProcessingGuarantees.enum as readonly string[]).indexOf(String(d.processingGuarantees ?? 'ATLEAST_ONCE'));
   const s = (v: unknown) => JSON.stringify(v === undefined || v === null ? '' : String(v));
   const fields: [string, string][] = [
     ['pulsarServiceURL', s(f.pulsarServiceUrl)],

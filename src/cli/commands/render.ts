@@ -6,7 +6,7 @@ import { customize } from '../../core/customize.js';
 import { formatOutput, type OutputFormat } from '../../core/output.js';
 import type { PssPolicy } from '../../core/pss.js';
 import type { ComponentKind } from '../../core/render/details.js';
-import { render, renderText } from '../../core/render/render.js';
+import { render, renderYaml } from '../../core/render/render.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
 import { EXIT_OK } from '../exit.js';
 import { readGiven, settingsOf, type InputFlags } from '../inputs.js';
@@ -51,7 +51,7 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     transformFunctionId: flags.transformFunctionId,
     workerHasCa: flags.workerCa,
   });
-  const manifest = renderText(rendered.objects, 'yaml');
+  const manifest = renderYaml(rendered.objects);
   const input = { ...settings, manifest, source: RENDERED };
   const result = customize(input);
   checkPss(result, flags.checkPss, RENDERED);

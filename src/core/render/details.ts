@@ -11,7 +11,7 @@ import { parseYamlFile, yamlLocator } from '../config.js';
 import { DiagnosticSink, type Location } from '../diagnostics.js';
 import { isObject, type Obj } from '../values.js';
 import { hashMapOrder, javaDouble } from './java.js';
-import { gsonString, printMessage, ProcessingGuarantees } from './protojson.js';
+import { gsonString, ProcessingGuarantees } from './protojson.js';
 
 export type ComponentKind = 'function' | 'source' | 'sink';
 export type Runtime = 'JAVA' | 'PYTHON' | 'GO';
@@ -184,9 +184,6 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     sink.error('PMC_RENDER', `the ${kind} has no name: give name in the config${kind === 'function' ? ' (or a className to take it from)' : ''}, or --name`, { ...locate([]), line: 1, col: 1 });
   }
   const details: Details = { tenant, namespace, name: name ?? '' };
-  const unsupported = (key: string, why: string) => {
-    if (r.has(key)) sink.error('PMC_RENDER', `${key}: ${why}; pmc render does not reproduce it yet`, { ...locate([key]), path: key });
-  };
   const cro = opts.customRuntimeOptions ?? r.str('customRuntimeOptions');
   const resources = readResources(r);
   const guarantees = r.str('processingGuarantees');
@@ -530,9 +527,4 @@ function producerSpec(r: Reader): Obj | undefined {
   for (const k of ['maxPendingMessages', 'maxPendingMessagesAcrossPartitions', 'useThreadLocalProducers', 'batchBuilder']) if (p?.[k] !== undefined && p[k] !== null) spec[k] = p[k];
   if (batchBuilder) spec.batchBuilder = batchBuilder;
   return spec;
-}
-
-/** FunctionDetails as `--function_details` prints it. */
-export function printDetails(details: Details): string {
-  return printMessage(details);
 }

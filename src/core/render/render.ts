@@ -6,7 +6,6 @@
 import { stringify } from 'yaml';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics.js';
 import { jobNameProblem } from '../naming.js';
-import { kubectlJson, type OutputFormat } from '../output.js';
 import { workerSettings, type WorkerForm } from '../worker.js';
 import { readConfig, type ComponentKind } from './details.js';
 import { resourceProblem } from './admission.js';
@@ -140,8 +139,7 @@ export function render(input: RenderInput): RenderResult {
   return { objects: [rendered.service, rendered.statefulSet], kind: config.kind, jobName: rendered.jobName, workerForm: ws.form, diagnostics: sink.items };
 }
 
-/** The objects as a YAML stream (Service first, as Pulsar submits them) or kubectl's JSON List. */
-export function renderText(objects: readonly object[], format: OutputFormat): string {
-  if (format === 'json') return kubectlJson({ apiVersion: 'v1', kind: 'List', items: objects });
+/** The objects as a YAML stream, the Service first, as Pulsar submits them (customize then prints JSON when asked). */
+export function renderYaml(objects: readonly object[]): string {
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false })}`).join('');
 }

@@ -12,7 +12,6 @@
 import { customJobName, defaultJobName, toValidLabelName } from '../naming.js';
 import type { Obj } from '../values.js';
 import type { ReadConfig } from './details.js';
-import { printDetails } from './details.js';
 import type { Worker } from './factory.js';
 import { hashMapOrder, javaDouble, javaRound } from './java.js';
 import { printMessage, ProcessingGuarantees } from './protojson.js';
@@ -207,7 +206,7 @@ export function instanceCommand(config: ReadConfig, worker: Worker, instance: In
     if (f.pythonDependencyRepository) args.push('--dependency_repository', f.pythonDependencyRepository);
     if (f.pythonExtraDependencyRepository) args.push('--extra_dependency_repository', f.pythonExtraDependencyRepository);
   }
-  args.push('--instance_id', '$SHARD_ID', '--function_id', instance.functionId, '--function_version', instance.functionVersion, '--function_details', `'${printDetails(d)}'`, '--pulsar_serviceurl', f.pulsarServiceUrl);
+  args.push('--instance_id', '$SHARD_ID', '--function_id', instance.functionId, '--function_version', instance.functionVersion, '--function_details', `'${printMessage(d)}'`, '--pulsar_serviceurl', f.pulsarServiceUrl);
   if (config.runtime === 'JAVA' && worker.exposeAdminClientEnabled && nonBlank(f.pulsarAdminUrl)) args.push('--web_serviceurl', f.pulsarAdminUrl, '--expose_pulsaradmin');
   args.push(...authFlags(auth), '--max_buffered_tuples', '1024', '--port', String(f.grpcPort), '--metrics_port', String(metrics));
   if (config.runtime === 'JAVA') {
@@ -278,7 +277,7 @@ function goInstanceConfig(config: ReadConfig, worker: Worker, instance: Instance
     ['deadLetterTopic', s(retry.deadLetterTopic)],
     ['metricsPort', String(validPort(f.metricsPort) ? f.metricsPort : 0)],
   ];
-  if (version !== '3.0') fields.push(['functionDetails', JSON.stringify(printDetails(d as ReadConfig['details']))]);
+  if (version !== '3.0') fields.push(['functionDetails', JSON.stringify(printMessage(d))]);
   if (version !== '3.0' && worker.stateStorageServiceUrl !== undefined) fields.push(['stateStorageServiceUrl', s(worker.stateStorageServiceUrl)]);
   fields.push(
     ['pulsarWebServiceUrl', s(worker.exposeAdminClientEnabled ? f.pulsarAdminUrl : '')],

@@ -67,6 +67,11 @@ class Reader {
     return undefined;
   }
 
+  /** The YAML node of a top-level key, for what must be read as Gson reads it. */
+  private nodeAt(key: string): Node | undefined {
+    return (isMap(this.doc.contents) ? this.doc.contents.get(key, true) : undefined) as Node | undefined;
+  }
+
   has(key: string): boolean {
     return this.values[key] !== undefined && this.values[key] !== null;
   }
@@ -103,7 +108,7 @@ class Reader {
 
   /** A HashMap copy of the map at `key` with more entries put in (values already JSON), as Gson writes it. */
   gsonWith(key: string, extra: [key: string, json: string][]): string {
-    const node = (this.doc.contents && isMap(this.doc.contents) ? this.doc.contents.get(key, true) : undefined) as Node | undefined;
+    const node = this.nodeAt(key);
     const pairs = isMap(node) ? node.items.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), gsonNode(p.value as Node)] as const) : [];
     const json = new Map<string, string>(pairs);
     for (const [k, v] of extra) json.set(k, v);
@@ -125,7 +130,7 @@ class Reader {
 
   /** The value at `key` as Gson writes it, numbers as Java reads them (`1.0` a double, `1` an integer). */
   gson(key: string, order: 'insertion' | 'hashmap'): string {
-    const node = (this.doc.contents && isMap(this.doc.contents) ? this.doc.contents.get(key, true) : undefined) as Node | undefined;
+    const node = this.nodeAt(key);
     return gsonNode(node, order === 'hashmap');
   }
 }

@@ -172,10 +172,16 @@ function transformFile(config: ReadConfig, worker: Worker): string {
 const validPort = (p: number | null): p is number => p !== null && p > 0 && p < 65536;
 
 /** The arguments after the download step: the instance's command for each runtime. */
-export function instanceCommand(config: ReadConfig, worker: Worker, instance: InstanceValues, version: PulsarVersion, codeFile: string): string[] {
+export function instanceCommand(
+  config: ReadConfig,
+  worker: Worker,
+  instance: InstanceValues,
+  version: PulsarVersion,
+  codeFile: string,
+  auth: Auth | undefined = authOf(worker, instance),
+): string[] {
   const f = worker.factory;
   const d = config.details;
-  const auth = authOf(worker, instance);
   const metrics = validPort(f.metricsPort) ? f.metricsPort : 0;
   if (config.runtime === 'GO') return ['chmod', '777', codeFile, '&&', 'exec', codeFile, '-instance-conf', `'${goInstanceConfig(config, worker, instance, version, auth)}'`];
   const args: string[] = [];
@@ -318,7 +324,7 @@ export function renderObjects(config: ReadConfig, worker: Worker, instance: Inst
     '&&',
     'SHARD_ID=${POD_NAME##*-} && echo shardId=${SHARD_ID}',
     '&&',
-    ...instanceCommand(config, worker, instance, version, codeFile),
+    ...instanceCommand(config, worker, instance, version, codeFile, auth),
   ].join(' ');
   const env: Obj[] = [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
   if (worker.secretsConfigurator === 'kubernetes') {

@@ -2,6 +2,7 @@
  * Argument parsing and exit statuses. Commands run through `main(argv, io)`, which never
  * exits the process and never touches process streams: bin/pmc.js passes them in.
  */
+import { PULSAR_VERSIONS } from '../core/render/runtime.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PmcError } from '../core/diagnostics.js';
 import { EXIT_INPUT, EXIT_USAGE, exitStatusOf } from './exit.js';
@@ -109,7 +110,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--function-version <UUID>', 'the --function_version to render (the worker draws a random one)')
     .option('--transform-function-id <UUID>', "the --transform_function_id to render for a sink's transform function (the worker draws a random one)")
     .option('--original-file-name <FILE>', "the uploaded file's name (default: the base name of jar, py, go or archive)")
-    .addOption(new Option('--pulsar-version <VERSION>', "the Pulsar release whose worker to reproduce").choices(['3.0', '3.3', '4.0']).default('4.0'))
+    .addOption(new Option('--pulsar-version <VERSION>', "the Pulsar release whose worker to reproduce").choices(PULSAR_VERSIONS).default('4.0'))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .addOption(pssOption())
     .option('--strict', 'every warning is an error')

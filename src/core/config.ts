@@ -6,7 +6,7 @@
 import { distance } from 'fastest-levenshtein';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
-import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, parseDocument, visit, type Document, type Node, type ScalarTag } from 'yaml';
 import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
 import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext } from './options.js';
 import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from './registry.js';
@@ -68,9 +68,69 @@ export interface WorkerConfig {
   options: RuntimeOpts;
 }
 
-/** Parses YAML text, refusing syntax errors with a caret excerpt. */
-export function parseYamlFile(text: string, source: string, opts: { intAsBigInt?: boolean } = {}): Document {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...opts });
+/**
+ * Plain scalars typed as Jackson types them in a file Pulsar reads (WorkerConfig.load,
+ * pulsar-admin's config files): jackson-dataformat-yaml asks SnakeYAML's YAML 1.1 resolver,
+ * whose rules are these (not the yaml library's own 1.1 schema, which also takes `y`/`n` as
+ * booleans): `on`/`yes`/`off`/`no` are booleans, `06._1` is the float 6.1, `0x1F` and `1_000`
+ * are integers, `1:20` is sexagesimal. Quoted scalars stay strings. The Pulsar oracle checks
+ * these readings against the real worker on every release line.
+ * https://bitbucket.org/snakeyaml/snakeyaml/src/master/src/main/java/org/yaml/snakeyaml/resolver/Resolver.java
+ */
+const sexagesimal = (str: string, parse: (s: string) => number) => {
+  const sign = str.startsWith('-') ? -1 : 1;
+  return sign * str.replace(/^[-+]/, '').split(':').reduce((acc, part) => acc * 60 + parse(part), 0);
+};
+const SNAKEYAML_TAGS: ScalarTag[] = [
+  {
+    tag: 'tag:yaml.org,2002:bool',
+    default: true,
+    test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+    resolve: (str) => /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(str),
+  },
+  {
+    tag: 'tag:yaml.org,2002:int',
+    default: true,
+    test: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+    resolve(str, _onError, options) {
+      const s = str.replace(/_/g, '');
+      if (s.includes(':')) return sexagesimal(s, Number);
+      const sign = s.startsWith('-') ? -1n : 1n;
+      const digits = s.replace(/^[-+]/, '');
+      const big = sign * BigInt(/^0[0-7]+$/.test(digits) ? `0o${digits.slice(1)}` : digits);
+      return options.intAsBigInt ? big : Number(big);
+    },
+  },
+  {
+    tag: 'tag:yaml.org,2002:float',
+    default: true,
+    test: /^(?:[-+]?(?:\.[0-9]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+    resolve(str) {
+      const s = str.replace(/_/g, '');
+      if (/inf$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+      if (/nan$/i.test(s)) return NaN;
+      if (s.includes(':')) return sexagesimal(s, parseFloat);
+      return parseFloat(s);
+    },
+  },
+  { tag: 'tag:yaml.org,2002:null', default: true, test: /^(?:~|null|Null|NULL)?$/, resolve: () => null },
+];
+
+/**
+ * Parses YAML text, refusing syntax errors with a caret excerpt. `pulsar: true` types plain
+ * scalars as Pulsar's Jackson does (SNAKEYAML_TAGS above), for the files Pulsar itself reads.
+ */
+export function parseYamlFile(text: string, source: string, opts: { intAsBigInt?: boolean; pulsar?: boolean } = {}): Document {
+  const { pulsar, ...rest } = opts;
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...rest, ...(pulsar ? { schema: 'failsafe', customTags: SNAKEYAML_TAGS } : {}) });
+  // Jackson takes a mapping key as the field name it is written as (`on:` is the key "on").
+  if (pulsar) {
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.range) pair.key.value = text.slice(pair.key.range[0], pair.key.range[1]);
+      },
+    });
+  }
   const err = doc.errors[0];
   if (err) throw yamlError(err, text, { source });
   return doc;
@@ -106,7 +166,7 @@ export function readWorkerConfig(
   shift?: { line: number; col: number },
 ): WorkerConfig {
   // Integers exact, so that a message quotes 9223372036854775807 as written.
-  const doc = parseYamlFile(text, source, { intAsBigInt: true });
+  const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { options: {} };
   const where = (p: (string | number)[]) => [...at, ...p].join('.');

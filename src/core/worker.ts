@@ -21,8 +21,15 @@ const WORKER_KEYS = ['runtimeCustomizerClassName', 'runtimeCustomizerConfig', 'f
 
 /** The worker's customizer settings, and which form they were read from. */
 export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = []): WorkerConfig & { form: WorkerForm } {
-  const doc = parseYamlFile(text, source, { intAsBigInt: true });
+  const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
+  if (at.length === 0 && (node === null || node === undefined)) {
+    // WorkerConfig.load reads the file with Jackson, which refuses a file with no YAML
+    // content ("No content to map due to end-of-input"): the worker does not start.
+    throw new PmcError('PMC_WORKER_CONFIG', 'the worker file holds no settings, and the functions worker refuses to start on it (Jackson: "No content to map due to end-of-input"): give the functions_worker.yml your worker runs with', {
+      location: { source, line: 1, col: 1 },
+    });
+  }
   const kind = isMap(node) ? node.get('kind') : undefined;
   if (typeof kind !== 'string') return { ...readWorkerConfig(text, source, sink, strict, at), form: 'functions_worker.yml' };
   const locate = yamlLocator(doc, text, source);
@@ -148,7 +155,7 @@ export interface WorkerSettings {
 }
 
 export function workerSettings(text: string, source: string, at: string[] = []): WorkerSettings {
-  const doc = parseYamlFile(text, source);
+  const doc = parseYamlFile(text, source, { pulsar: true });
   const locate = yamlLocator(doc, text, source);
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
   const plain = (doc.toJS({ maxAliasCount: -1 }) ?? {}) as Obj;
@@ -163,7 +170,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   }
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string' || !holdsWorkerFile(value)) continue;
-    const inner = parseYamlFile(value, source);
+    const inner = parseYamlFile(value, source, { pulsar: true });
     const values = (inner.toJS() ?? {}) as Obj;
     return { values: isObject(values) ? values : {}, form: 'ConfigMap holding functions_worker.yml', locate: () => locate([...at, 'data', key]) ?? { source } };
   }

@@ -33,14 +33,17 @@ export function javaHashCode(s: string): number {
 
 /**
  * The keys in java.util.HashMap iteration order, for a map filled in `keys` order: buckets
- * by `(h ^ (h >>> 16)) & (capacity - 1)`, insertion order inside a bucket; capacity 16 (or,
- * for a copy of a map of m entries, the next power of two at least m / 0.75 + 1), doubled
- * whenever the size passes 0.75 × capacity.
+ * by `(h ^ (h >>> 16)) & (capacity - 1)`, insertion order inside a bucket; capacity 16, or,
+ * for `new HashMap<>()` whose first fill is a `putAll` (or a copy) of m > 0 entries,
+ * tableSizeFor(m / 0.75 + 1) (HashMap.putMapEntries sets the threshold before the table
+ * exists, so 3 entries get 8 buckets, not 16); doubled whenever the size passes 0.75 x
+ * capacity. Checked against Pulsar's SourceConfigUtils and FunctionConfigUtils by the oracle.
  */
 export function hashMapOrder(keys: readonly string[], copyOf?: number): string[] {
   let capacity = 16;
-  if (copyOf !== undefined) {
-    const wanted = Math.floor(copyOf / 0.75 + 1);
+  if (copyOf !== undefined && copyOf > 0) {
+    const wanted = Math.max(1, Math.trunc(Math.fround(Math.fround(copyOf) / 0.75) + 1));
+    capacity = 1;
     while (capacity < wanted) capacity *= 2;
   }
   const unique = [...new Set(keys)];

@@ -11,6 +11,7 @@ import { parseYamlFile, yamlLocator } from '../config.js';
 import { DiagnosticSink, type Location } from '../diagnostics.js';
 import { isObject, type Obj } from '../values.js';
 import { hashMapOrder, javaDouble } from './java.js';
+import type { PulsarVersion } from './runtime.js';
 import { gsonString, ProcessingGuarantees } from './protojson.js';
 
 export type ComponentKind = 'function' | 'source' | 'sink';
@@ -167,6 +168,8 @@ export interface ReadOptions {
   originalFileName?: string;
   /** The worker's forwardSourceMessageProperty (default true). */
   forwardSourceMessageProperty: boolean;
+  /** The release line whose FunctionConfigUtils, SourceConfigUtils and SinkConfigUtils apply (default 4.2). */
+  pulsarVersion?: PulsarVersion;
 }
 
 export function readConfig(text: string, source: string, opts: ReadOptions, sink: DiagnosticSink): ReadConfig {
@@ -180,6 +183,10 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   }
   const r = new Reader(values as Obj, doc, locate, sink);
   const kind = opts.kind ?? kindOf(r.values);
+  // 3.0.0's converters drop a source's and a sink's logTopic, a sink's top-level retainOrdering
+  // and retainKeyOrdering, and a function's top-level batchBuilder; 3.1 added them (checked
+  // against Pulsar 3.0.0 and 3.3.6 by test/pulsar-oracle.test.ts).
+  const since31 = opts.pulsarVersion !== '3.0';
   const tenant = opts.identity.tenant ?? r.str('tenant') ?? 'public';
   const namespace = opts.identity.namespace ?? r.str('namespace') ?? 'default';
   const className = r.str('className');
@@ -241,7 +248,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     const schema = r.str('outputSchemaType');
     if (schema?.trim()) sinkSpec.schemaType = schema;
     if (forward) sinkSpec.forwardSourceMessageProperty = true;
-    const producer = producerSpec(r);
+    const producer = producerSpec(r, since31);
     if (producer) sinkSpec.producerSpec = producer;
     Object.assign(details, {
       className: className ?? '',
@@ -292,10 +299,11 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     if (schema) sinkSpec.schemaType = schema;
     const serde = r.str('serdeClassName');
     if (serde) sinkSpec.serDeClassName = serde;
-    const producer = producerSpec(r);
+    const producer = producerSpec(r, true);
     if (producer) sinkSpec.producerSpec = producer;
     sinkSpec.forwardSourceMessageProperty = true;
     javaTypesUnknown = true;
+    if (since31) details.logTopic = r.str('logTopic');
     Object.assign(details, { className: IDENTITY_FUNCTION, processingGuarantees: guarantees, autoAck: true, parallelism: r.int('parallelism') ?? 1, source, sink: sinkSpec, resources });
   } else {
     file = r.str('archive');
@@ -326,14 +334,15 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     javaTypesUnknown = true;
     Object.assign(details, {
       className: IDENTITY_FUNCTION,
+      logTopic: since31 ? r.str('logTopic') : undefined,
       processingGuarantees: guarantees,
       autoAck: r.bool('autoAck') ?? true,
       parallelism: r.int('parallelism') ?? 1,
       source,
       sink: sinkSpec,
       resources,
-      retainOrdering,
-      retainKeyOrdering,
+      retainOrdering: since31 ? retainOrdering : undefined,
+      retainKeyOrdering: since31 ? retainKeyOrdering : undefined,
     });
     retryDetails(r, details, 1);
     // A transform function runs in the sink's instance: its class becomes the top-level
@@ -523,10 +532,13 @@ function functionInputSpecs(r: Reader): Obj {
   return specs;
 }
 
-/** producerConfig (and a top-level batchBuilder) as the sink's ProducerSpec, each field only when given. */
-function producerSpec(r: Reader): Obj | undefined {
+/**
+ * producerConfig (and a top-level batchBuilder: a source's always, a function's from 3.1 on) as the sink's
+ * ProducerSpec, each field only when given.
+ */
+function producerSpec(r: Reader, topLevelBatchBuilder: boolean): Obj | undefined {
   const p = r.map('producerConfig');
-  const batchBuilder = r.str('batchBuilder');
+  const batchBuilder = topLevelBatchBuilder ? r.str('batchBuilder') : undefined;
   if (!p && !batchBuilder) return undefined;
   const spec: Obj = {};
   for (const k of ['maxPendingMessages', 'maxPendingMessagesAcrossPartitions', 'useThreadLocalProducers', 'batchBuilder']) if (p?.[k] !== undefined && p[k] !== null) spec[k] = p[k];

@@ -44,7 +44,7 @@ export function render(input: RenderInput): RenderResult {
   const ws = workerSettings(input.worker.text, input.worker.source, input.worker.at);
   const worker = readWorkerSettings(ws.values, ws.locate, sink);
   sink.throwIfErrors();
-  const config = readConfig(input.config.text, input.config.source, { ...input, forwardSourceMessageProperty: worker.forwardSourceMessageProperty }, sink);
+  const config = readConfig(input.config.text, input.config.source, { ...input, forwardSourceMessageProperty: worker.forwardSourceMessageProperty, pulsarVersion: input.pulsarVersion }, sink);
 
   const placeholders: string[] = [];
   const instance: InstanceValues = {
@@ -64,6 +64,10 @@ export function render(input: RenderInput): RenderResult {
   if (input.functionVersion === undefined) placeholders.push(`--function_version ${PLACEHOLDER_ID} (random at each start; --function-version sets one)`);
   if (config.runtime === 'JAVA' && !worker.factory.functionInstanceClassPath) {
     placeholders.push(`-Dpulsar.functions.instance.classpath=${DEFAULT_CLASSPATH} (the worker's own classpath; set functionInstanceClassPath in functionRuntimeFactoryConfigs to render it)`);
+  }
+  if (config.runtime === 'GO' && input.pulsarVersion === '3.0') {
+    // 3.0's factory never sets the instance's port; FunctionActioner's findAvailablePort() stands.
+    placeholders.push(`the Go instance's "port" ${worker.factory.grpcPort} (on 3.0 the worker puts a free port of its own host there at each start; 3.1 and later put grpcPort)`);
   }
   if (config.kind !== 'function' && !config.connectorClass) {
     placeholders.push(`no ${config.kind}.className (the worker reads the connector's class from the archive's META-INF/services/pulsar-io.yaml; give className in the config)`);

@@ -38,8 +38,12 @@ export interface InstanceValues {
 
 const KEEP = /[^a-zA-Z0-9\-_.]/gu;
 
-/** The uploaded file's name as the pod saves it: ASCII only, and `_` for anything outside [a-zA-Z0-9-_.]. */
-export function sanitizeFileName(name: string): string {
+/**
+ * The uploaded file's name as the pod saves it: ASCII only, and `_` for anything outside
+ * [a-zA-Z0-9-_.] (RuntimeUtils.sanitizeFileName, from 3.1 on); 3.0 keeps the name as uploaded.
+ */
+export function sanitizeFileName(name: string, version: PulsarVersion = '4.2'): string {
+  if (version === '3.0') return name;
   return name
     .normalize('NFD')
     .replace(/[^\x00-\x7F]/g, '')
@@ -125,12 +129,18 @@ function authOf(worker: Worker, instance: InstanceValues): Auth | undefined {
 
 const nonBlank = (s: string | undefined): s is string => s !== undefined && s.trim() !== '';
 
-function downloadCommand(config: ReadConfig, worker: Worker, auth: Auth | undefined, codeFile: string): string[] {
+/**
+ * pulsar-admin's download step (KubernetesRuntime.getDownloadCommand). 3.0 passes only the auth
+ * plugin and params: its pod's pulsar-admin gets none of the worker's TLS settings.
+ */
+function downloadCommand(config: ReadConfig, worker: Worker, auth: Auth | undefined, codeFile: string, version: PulsarVersion): string[] {
   const f = worker.factory;
   const d = config.details;
   const parts = [f.pulsarAdmin, '--admin-url', f.pulsarAdminUrl];
   if (auth) {
     if (nonBlank(auth.plugin) && nonBlank(auth.params)) parts.push('--auth-plugin', auth.plugin, '--auth-params', auth.params);
+  }
+  if (auth && version !== '3.0') {
     if (auth.allowInsecure) parts.push('--tls-allow-insecure');
     if (auth.hostnameVerification) parts.push('--tls-enable-hostname-verification');
     if (nonBlank(auth.trustPath)) parts.push('--tls-trust-cert-path', auth.trustPath);
@@ -341,11 +351,11 @@ export function renderObjects(config: ReadConfig, worker: Worker, instance: Inst
   const d = config.details;
   const jobName = renderJobName(config, worker);
   const labels = renderLabels(config, worker);
-  const codeFile = `${f.downloadDirectory}/${sanitizeFileName(config.originalFileName)}`;
+  const codeFile = `${f.downloadDirectory}/${sanitizeFileName(config.originalFileName, version)}`;
   const auth = authOf(worker, instance);
   const command = [
-    ...downloadCommand(config, worker, auth, codeFile),
-    ...(config.transform ? ['&&', ...downloadCommand(config, worker, auth, transformFile(config, worker)), '--transform-function'] : []),
+    ...downloadCommand(config, worker, auth, codeFile, version),
+    ...(config.transform ? ['&&', ...downloadCommand(config, worker, auth, transformFile(config, worker), version), '--transform-function'] : []),
     '&&',
     'SHARD_ID=${POD_NAME##*-} && echo shardId=${SHARD_ID}',
     '&&',

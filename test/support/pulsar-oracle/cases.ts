@@ -201,6 +201,8 @@ const functionConfig = fc.record(
     cleanupSubscription: fc.option(fc.boolean(), { nil: undefined }),
     maxMessageRetries: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
     deadLetterTopic: fc.option(topic, { nil: undefined }),
+    batchBuilder: fc.option(fc.constantFrom('DEFAULT', 'KEY_BASED'), { nil: undefined }),
+    retainOrdering: fc.option(fc.boolean(), { nil: undefined }),
   },
   { requiredKeys: ['tenant', 'namespace', 'name', 'runtime', 'inputs'] },
 );
@@ -215,6 +217,8 @@ const sourceConfig = fc.record({
   parallelism: fc.integer({ min: 1, max: 3 }),
   configs: userConfig,
   resources: fc.option(resourcesConfig, { nil: undefined }),
+  logTopic: fc.option(topic, { nil: undefined }),
+  batchBuilder: fc.option(fc.constantFrom('DEFAULT', 'KEY_BASED'), { nil: undefined }),
 });
 
 const sinkConfig = fc.record({
@@ -227,6 +231,8 @@ const sinkConfig = fc.record({
   parallelism: fc.integer({ min: 1, max: 3 }),
   configs: userConfig,
   resources: fc.option(resourcesConfig, { nil: undefined }),
+  logTopic: fc.option(topic, { nil: undefined }),
+  retainOrdering: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 /** functionRuntimeFactoryConfigs a worker sets (the Kubernetes runtime's settings). */

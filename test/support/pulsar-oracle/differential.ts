@@ -63,7 +63,13 @@ export interface DeliberateRule {
   /** The JSON paths (as `differences` prints them) the rule's feature writes. */
   paths: RegExp;
   /** The case without what the rule is about, or undefined when the rule does not concern it. */
-  without(c: OracleCase): OracleCase | undefined;
+  without?(c: OracleCase): OracleCase | undefined;
+  /**
+   * For a value neither side can know (the worker picks it at run time): both answers with
+   * that value blanked, or undefined when the rule does not concern the case. They must then
+   * agree exactly.
+   */
+  mask?(c: OracleCase, line: string, objects: Obj[]): Obj[] | undefined;
 }
 
 type Obj = Record<string, unknown>;
@@ -222,20 +228,34 @@ export const STRICTER_CODES: readonly string[] = [
 
 /** Judges one case, trying the deliberate rules where the two differ. */
 export async function judge(c: OracleCase, pulsar: Outcome, line: string, rules: readonly DeliberateRule[], pmc?: Outcome): Promise<Verdict> {
-  const mine = pmc ?? (await pmcOutcome(c, line));
-  const found = compareOutcomes(mine, pulsar);
+  let mine = pmc ?? (await pmcOutcome(c, line));
+  let found = compareOutcomes(mine, pulsar);
   if (found === undefined) return { kind: 'agree' };
   if (!mine.ok && pulsar.ok) {
     const codes = (mine.error ?? '').split(',');
     if (codes.length > 0 && codes.every((code) => STRICTER_CODES.includes(code))) return { kind: 'deliberate', rule: `stricter refusal ${codes.join('+')}` };
   }
+  // Values nobody can know are blanked on both sides first; what is left must then agree or be
+  // explained by one of the other rules.
+  const first = found;
+  const masks = rules.filter((r) => r.mask && typeof first !== 'string' && first.some((d) => r.paths.test(d.path)));
+  const masked: string[] = [];
+  const blank = (o: Outcome): Outcome => (o.ok ? { ...o, objects: masks.reduce((objs, r) => r.mask!(c, line, objs) ?? objs, o.objects) } : o);
+  for (const r of masks) if (mine.ok && r.mask!(c, line, mine.objects)) masked.push(r.name);
+  if (masked.length) {
+    mine = blank(mine);
+    pulsar = blank(pulsar);
+    found = compareOutcomes(mine, pulsar);
+    if (found === undefined) return { kind: 'deliberate', rule: masked.join(' + ') };
+  }
+  const named = (rule: string) => [...masked, rule].join(' + ');
   for (const rule of rules) {
-    if (typeof found === 'string' || !found.every((d) => rule.paths.test(d.path))) continue;
+    if (!rule.without || typeof found === 'string' || !found.every((d) => rule.paths.test(d.path))) continue;
     const without = rule.without(c);
     if (!without) continue;
-    const again = await pmcOutcome(without, line);
+    const again = blank(await pmcOutcome(without, line));
     const there = compareOutcomes(again, pulsar);
-    if (there === undefined || (typeof there !== 'string' && !there.some((d) => rule.paths.test(d.path)))) return { kind: 'deliberate', rule: rule.name };
+    if (there === undefined || (typeof there !== 'string' && !there.some((d) => rule.paths.test(d.path)))) return { kind: 'deliberate', rule: named(rule.name) };
   }
   return typeof found === 'string' ? { kind: 'different', reason: found, differences: [] } : { kind: 'different', reason: 'objects differ', differences: found };
 }
@@ -306,14 +326,14 @@ export const DELIBERATE_RULES: readonly DeliberateRule[] = [
     name: 'securityContext fields beyond the seed',
     why: "seccompProfile, supplementalGroups, fsGroupChangePolicy and preset are pmc's; the seed's SecurityContextOpts does not declare them and Gson skips them",
     paths: SECURITY_PATHS,
-    without(c) {
+    without(c): OracleCase | undefined {
       if (c.worker !== undefined && !workerClass(c.worker)?.endsWith('.SecurityContextKubernetesManifestCustomizer')) return undefined;
       const options = editOptions(c.options, dropBeyondSeed);
       const worker = editWorker(c.worker, dropBeyondSeed);
       const config = c.op === 'render' ? editConfigOptions(c.config, dropBeyondSeed) : undefined;
       if (options === undefined && worker === undefined && config === undefined) return undefined;
-      const edited = { ...c, options: options ?? c.options, worker: worker ?? c.worker };
-      return c.op === 'render' ? { ...edited, config: config ?? c.config } : edited;
+      if (c.op === 'render') return { ...c, options: options ?? c.options, worker: worker ?? c.worker, config: config ?? c.config };
+      return { ...c, options: options ?? c.options, worker: worker ?? c.worker };
     },
   },
   {
@@ -321,8 +341,17 @@ export const DELIBERATE_RULES: readonly DeliberateRule[] = [
     why: 'the two rules above in one case',
     paths: SECURITY_PATHS,
     without(c) {
-      const a = DELIBERATE_RULES[0]!.without(c);
-      return a ? DELIBERATE_RULES[1]!.without(a) : undefined;
+      const a = DELIBERATE_RULES[0]!.without!(c);
+      return a ? DELIBERATE_RULES[1]!.without!(a) : undefined;
+    },
+  },
+  {
+    name: "3.0's Go instance port",
+    why: "Pulsar 3.0's factory leaves the Go instance's port as FunctionActioner set it, a free port of the worker's own host (findAvailablePort); pmc shows grpcPort and says so",
+    paths: /^\$\[\d+\]\.spec\.template\.spec\.containers\[0\]\.command\[2\]$/,
+    mask(c, line, objects) {
+      if (c.op !== 'render' || line !== '3.0') return undefined;
+      return objects.map((o) => JSON.parse(JSON.stringify(o).replace(/(-instance-conf '\{[^']*?\\"port\\":)\d+/, '$1?')) as Obj);
     },
   },
 ];

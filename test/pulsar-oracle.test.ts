@@ -4,13 +4,17 @@
 // the seed's SecurityContext class compiled against it, and KubernetesRuntime's own Service and
 // StatefulSet. No difference may stand unexplained; a deliberate one must be named by a rule
 // (differential.ts) that accounts for it exactly. `npm run oracle` is the large run.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { runPmc } from './support/run.js';
 import { describe, expect, it } from 'vitest';
 import { baseManifests, generatedCustomizeCases, generatedRenderCases, goldenCases } from './support/pulsar-oracle/cases.js';
 import { differences } from './support/pulsar-oracle/compare.js';
 import { DELIBERATE_RULES, judge, pmcOutcome, pulsarOutcome, pulsarRequests, runDifferential, summaryLine, type OracleCase } from './support/pulsar-oracle/differential.js';
 import { NAMED_CASES } from './support/pulsar-oracle/named.js';
-import { missingTools, ORACLE_VERSIONS, PulsarOracle } from './support/pulsar-oracle/pulsar.js';
+import { missingTools, ORACLE_VERSIONS, PulsarOracle, type PulsarAnswer } from './support/pulsar-oracle/pulsar.js';
 
 const RUNS = Number(process.env.PMC_ORACLE_RUNS ?? 150);
 const SEED = Number(process.env.PMC_ORACLE_SEED ?? 20261203);
@@ -48,6 +52,57 @@ describe.runIf(missing.length === 0)('pmc agrees with Pulsar', () => {
     expect(summary.customize.agree).toBeGreaterThan(summary.customize.total / 2);
     expect(summary.render.agree).toBeGreaterThan(summary.render.total / 2);
   }, 900_000);
+});
+
+// What a real worker does that pmc says in a warning or an error (issue: say what the worker
+// will really do): shown by Pulsar's own classes, and pmc's word for it checked beside.
+describe.runIf(missing.length === 0)("what the worker really does, and pmc's word for it", () => {
+  const BASIC = 'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
+  const numberWorker = `runtimeCustomizerClassName: ${BASIC}\nruntimeCustomizerConfig:\n  resourceRequirements:\n    limits:\n      cpu: 2\n`;
+  const quotedWorker = numberWorker.replace('cpu: 2', 'cpu: "2"');
+  it.each(CHECKED.map((v) => [v.pulsar, v] as const))('pulsar %s', async (_, version) => {
+    const [base] = await baseManifests();
+    const objects = parseAllDocuments(base!.manifest).map((d) => d.toJS() as Record<string, any>);
+    const sts = objects.find((o) => o.kind === 'StatefulSet')!;
+    const service = objects.find((o) => o.kind === 'Service')!;
+    const details = (name: string, options: string) => ({ tenant: 'public', namespace: 'default', name, customRuntimeOptions: options });
+    const answers = new PulsarOracle(version).ask([
+      { id: 'number', op: 'customize', worker: numberWorker, details: details('a', ''), statefulSet: sts, service },
+      {
+        id: 'sequence',
+        op: 'customizeSequence',
+        worker: quotedWorker,
+        functions: [
+          { details: details('a', '{"resourceRequirements": {"limits": {"cpu": "4"}}}'), statefulSet: sts, service },
+          { details: details('b', ''), statefulSet: sts, service },
+        ],
+      },
+    ]);
+    // A number under the worker's resourceRequirements: the customizer's initialize throws, the worker does not start; pmc refuses it, located.
+    expect(answers[0]!.ok).toBe(false);
+    expect(answers[0]!.error).toMatch(/Quantity/);
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-oracle-29-'));
+    writeFileSync(join(dir, 'worker.yml'), numberWorker);
+    writeFileSync(join(dir, 'input.yaml'), base!.manifest);
+    const refused = await runPmc(['customize', 'input.yaml', '-w', 'worker.yml'], { cwd: dir });
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('worker.yml:5:12: runtimeCustomizerConfig.resourceRequirements.limits.cpu: 2 is a number, and the functions worker does not start on it');
+    expect(refused.stderr).toContain('quote it: cpu: "2"');
+    // One function's override reaches the next function the worker customizes: Pulsar's shared
+    // resources. pmc gives b the worker's cpu and warns at a's override.
+    const [a, b] = answers[1]!.results!;
+    const cpu = (x: PulsarAnswer | undefined) => (x!.statefulSet as any).spec.template.spec.containers[0].resources.limits.cpu;
+    expect([cpu(a), cpu(b)]).toEqual(['4', '4']);
+    writeFileSync(join(dir, 'worker.yml'), quotedWorker);
+    const warned = await runPmc(['customize', 'input.yaml', '-w', 'worker.yml', '-r', '{"resourceRequirements": {"limits": {"cpu": "4"}}}'], { cwd: dir });
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toMatch(/customRuntimeOptions\.resourceRequirements\.limits\.cpu: overrides the worker's resourceRequirements: .* gets cpu "4" too; .*\[PMC_SHARED_RESOURCES\]/);
+    const alone = await runPmc(['customize', 'input.yaml', '-w', 'worker.yml'], { cwd: dir });
+    expect(alone.stdout).toContain('cpu: "2"');
+    expect(alone.stdout).not.toContain('cpu: "4"');
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });
 
 // Each point render once took from reading Pulsar alone: pmc agrees with Pulsar on it, and

@@ -107,6 +107,8 @@ const SNAKEYAML_TAGS: ScalarTag[] = [
     test: /^(?:[-+]?(?:\.[0-9]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
     resolve(str) {
       const s = str.replace(/_/g, '');
+      // SnakeYAML's pattern takes `_` or `_._` for a float, which Jackson then keeps as text.
+      if (!/[0-9]|inf$|nan$/i.test(s)) return str;
       if (/inf$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
       if (/nan$/i.test(s)) return NaN;
       if (s.includes(':')) return sexagesimal(s, parseFloat);
@@ -202,6 +204,7 @@ export function readWorkerConfig(
     root: at.length ? `${at.join('.')}.runtimeCustomizerConfig` : 'runtimeCustomizerConfig',
     locate: (p, opts) => locate(['runtimeCustomizerConfig', ...p], opts),
     strict,
+    workerFile: true,
     sink,
   });
   return { className, classLine, options };

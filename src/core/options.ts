@@ -14,6 +14,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { DiagnosticSink, type Location } from './diagnostics.js';
+import { javaDouble } from './render/java.js';
 import { JsonNumber } from './json-source.js';
 import { isObject } from './values.js';
 
@@ -87,6 +88,8 @@ export interface ReadContext {
   strict?: boolean;
   /** Read by Pulsar with Gson (customRuntimeOptions), not Jackson (the worker's YAML). */
   gson?: boolean;
+  /** The worker file's own YAML, which Jackson maps onto RuntimeOpts when the worker starts. */
+  workerFile?: boolean;
   sink: DiagnosticSink;
 }
 
@@ -151,7 +154,8 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
       if (typeof value === 'string') return value;
       // Gson reads a number or boolean into a String field as its text: `1.50` stays "1.50".
       if (value instanceof JsonNumber || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-        const text = value instanceof JsonNumber ? value.text : String(value);
+        // The worker file's floats are Java Doubles when Jackson turns them into text (6.0 is "6.0").
+        const text = value instanceof JsonNumber ? value.text : ctx.workerFile && typeof value === 'number' ? javaDouble(value) : String(value);
         ctx.sink.warn('PMC_OPTIONS_COERCED', `${describe(value)} is not a string; read as "${text}", as Pulsar reads it`, where());
         return text;
       }
@@ -201,6 +205,19 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
 
     case 'quantity': {
       // Gson reads a quantity with nextString: a number's literal text.
+      const isNumber = value instanceof JsonNumber || typeof value === 'number' || typeof value === 'bigint';
+      if (isNumber && ctx.workerFile) {
+        // BasicKubernetesManifestCustomizer.initialize converts the worker's map with Jackson,
+        // which has no Quantity(int) constructor: FunctionRuntimeManager's constructor throws
+        // and the worker does not start. (Gson, for customRuntimeOptions, reads the number.)
+        const literal = value instanceof JsonNumber ? value.text : String(value);
+        ctx.sink.error(
+          'PMC_OPTIONS_TYPE',
+          `${literal} is a number, and the functions worker does not start on it (Jackson cannot build a Kubernetes Quantity from a number); quote it: ${String(path.at(-1))}: "${literal}"`,
+          where(),
+        );
+        return undefined;
+      }
       const text = value instanceof JsonNumber ? value.text : (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' ? String(value) : value;
       if (typeof text !== 'string') return wrongType('a Kubernetes quantity such as "500m" or "2Gi"');
       if (!QUANTITY_PATTERN.test(text)) {

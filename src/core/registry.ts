@@ -16,7 +16,20 @@ import type { OptionPath } from './edit.js';
 import type { IStatefulSet } from './k8s.js';
 import { appendLists, firstNonEmpty, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
-import { checkAnnotations, checkCapabilityNames, checkReadOnlyRoot, checkLabels, checkNamespace, checkSelectorKept, checkTolerations, warnIgnoredResources } from './validate.js';
+import type { CustomizerKind } from './config.js';
+import {
+  checkAnnotations,
+  checkCapabilityNames,
+  checkReadOnlyRoot,
+  checkLabels,
+  checkNamespace,
+  checkSelectorKept,
+  checkTolerations,
+  seedClassIgnores,
+  warnIgnoredResources,
+  warnSeedClassIgnores,
+  warnSharedResources,
+} from './validate.js';
 import {
   addWritableDirectories,
   appendItems,
@@ -49,6 +62,14 @@ export interface CheckContext {
   workload?: IStatefulSet;
 }
 
+export interface LevelsContext {
+  customizer: CustomizerKind;
+  sink: DiagnosticSink;
+  /** A part of the option in the worker's runtimeCustomizerConfig, and in the function's customRuntimeOptions. */
+  workerAt: (sub: (string | number)[]) => Location;
+  fnAt: (sub: (string | number)[]) => Location;
+}
+
 /** Who set a part of the merged value: the worker, the function, or both (the function winning). */
 export interface Provenance {
   worker?: string;
@@ -70,6 +91,10 @@ export interface OptionEntry<T> {
   check?: (value: T, ctx: CheckContext) => void;
   /** What one level (the worker's or the function's options) gives that Pulsar would not apply. */
   checkLevel?: (value: T, ctx: CheckContext) => void;
+  /** What a real worker does with the two levels that pmc, on purpose, does not: a warning. */
+  levels?: (worker: T | undefined, fn: T | undefined, ctx: LevelsContext) => void;
+  /** explain: the worker's customizer as published would not apply the part at `path` (pmc does). */
+  ignoredAsPublished?: (path: OptionPath, fn: T | undefined, customizer: CustomizerKind) => string | undefined;
   /** Who set the part at `path` (the option's own key first); by default, whoever's options hold that path. */
   provenance?: (path: OptionPath, worker: T | undefined, fn: T | undefined) => Provenance;
   /** The warning when the customizer does not read this option; `chosenBy` names the flag that chose it, if one did. */
@@ -193,6 +218,7 @@ export const OPTIONS = {
     targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].resources` }],
     write: setCpuMemory,
     checkLevel: warnIgnoredResources,
+    levels: warnSharedResources,
   }),
   tolerations: option<Toleration[]>({
     about: "tolerations appended to the pods' own",
@@ -235,6 +261,8 @@ export const OPTIONS = {
       checkReadOnlyRoot(value, ctx);
     },
     provenance: (path, worker, fn) => ({ worker: presetAware('worker', path, worker), function: presetAware('function', path, fn) }),
+    levels: warnSeedClassIgnores,
+    ignoredAsPublished: seedClassIgnores,
     unread: {
       code: 'PMC_SECURITY_CONTEXT_IGNORED',
       message: (chosenBy) =>

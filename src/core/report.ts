@@ -54,6 +54,26 @@ export interface ExplainedChange {
   /** Where the option came from; with a preset, which one. */
   source: string;
   option: string;
+  /**
+   * Set when the worker runs the seed's SecurityContext class and that class as published
+   * would not apply this field (a worker-level default, or a field it does not declare).
+   */
+  ignoredBy?: string;
+}
+
+/** Whether the worker's customizer as published would not apply a change pmc made (the registry's ignoredAsPublished). */
+function ignoredAsPublished(change: Change, input: CustomizeInput, fn: RuntimeOpts): string | undefined {
+  if (input.admission) return undefined;
+  const { path, sources } = change.optionRef;
+  const key = path[0] as OptionKey;
+  if (!(OPTION_KEYS as string[]).includes(key)) return undefined;
+  const rule = entryOf(key).ignoredAsPublished;
+  if (!rule) return undefined;
+  for (const p of sources ?? [path]) {
+    const by = rule(p, fn[key] as never, input.customizer);
+    if (by) return by;
+  }
+  return undefined;
 }
 
 function lookup(o: unknown, path: OptionPath): unknown {
@@ -89,7 +109,7 @@ export interface ExplainReport {
 }
 
 /** Warnings that mean "given, but not applied": explain lists them as ignored. */
-export const IGNORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
+export const IGNORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PMC_NO_CUSTOMIZER', 'PMC_SECURITY_CONTEXT_IGNORED', 'PMC_SEED_CLASS_IGNORES', 'PMC_RESOURCE_IGNORED', 'PMC_OPTIONS_UNKNOWN_KEY', 'PMC_PRESET_PATH']);
 
 export function explain(input: CustomizeInput, result: CustomizeResult, warnings: Diagnostic[] = []): ExplainReport {
   const changes = result.changes.map((c): ExplainedChange => {
@@ -105,6 +125,7 @@ export function explain(input: CustomizeInput, result: CustomizeResult, warnings
       replaced: c.before ?? null,
       source: sourceOf(c, input.worker, fn),
       option: c.option,
+      ...(ignoredAsPublished(c, input, fn) ? { ignoredBy: ignoredAsPublished(c, input, fn) } : {}),
     };
   });
   const ignored = [...warnings, ...result.warnings]

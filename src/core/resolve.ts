@@ -21,6 +21,8 @@ export interface ResolveSettings {
   /** The flag that chose the customizer (`--customizer basic`), when the worker's class name did not. */
   customizerChosenBy?: string;
   worker: RuntimeOpts;
+  /** Where the worker's settings came from. */
+  workerSource?: string;
   functionOptions?: RuntimeOpts;
   identity?: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
   strict?: boolean;
@@ -123,6 +125,23 @@ export function checkLevel(options: RuntimeOpts, root: string, sink: DiagnosticS
   }
 }
 
+/**
+ * What a real worker does differently with the two levels (the registry's `levels` rule of
+ * each option): said as warnings, at the option in the worker's file or the function's options.
+ */
+export function checkLevels(worker: RuntimeOpts, fn: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, workerAt: Location, fnAt: Location): void {
+  for (const key of OPTION_KEYS) {
+    const { levels } = entryOf(key);
+    if (!levels || (worker[key] === undefined && fn[key] === undefined)) continue;
+    levels(worker[key], fn[key], {
+      customizer,
+      sink,
+      workerAt: (sub) => ({ ...workerAt, path: jsonPath('runtimeCustomizerConfig', [key, ...sub]) }),
+      fnAt: (sub) => ({ ...fnAt, path: jsonPath('customRuntimeOptions', [key, ...sub]) }),
+    });
+  }
+}
+
 /** The options of one StatefulSet and its Services; undefined when an error stops it (in the sink). */
 export function resolveWorkload(
   sts: Extract<Candidate, { kind: 'StatefulSet' }>,
@@ -140,6 +159,9 @@ export function resolveWorkload(
   const options = settings.admission ? admissionOptions(merged, settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
   checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);
   checkLevel(functionOptions, 'customRuntimeOptions', sink);
+  // pmc applies these itself in admission; only a worker running the published class ignores them.
+  // In admission pmc applies the options itself: nothing of a worker's customizer is at stake.
+  if (!settings.admission) checkLevels(settings.worker, functionOptions, settings.customizer, sink, { source: settings.workerSource }, where);
 
   const { identity, used } = resolveIdentity([
     ...(settings.identity ?? []),

@@ -48,6 +48,8 @@ export interface CustomizeSettings {
   customizerChosenBy?: string;
   /** runtimeCustomizerConfig, read. */
   worker: RuntimeOpts;
+  /** Where the worker's settings came from, for messages about them. */
+  workerSource?: string;
   /**
    * customRuntimeOptions given for every StatefulSet. When absent, each StatefulSet's own
    * embedded options are used.
@@ -105,6 +107,7 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
       customizer,
       customizerChosenBy: given.customizer ? (given.customizerChosenBy ?? `--customizer ${given.customizer}`) : undefined,
       worker,
+      workerSource: given.worker?.source,
       functionOptions,
       identity,
       all: !!given.all,

@@ -4,7 +4,9 @@
  */
 import type { DiagnosticSink, Location } from './diagnostics.js';
 import { type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
-import type { CheckContext } from './registry.js';
+import type { CheckContext, LevelsContext } from './registry.js';
+import type { CustomizerKind } from './config.js';
+import type { OptionPath } from './edit.js';
 import { checkPodTemplate } from './pod-rules.js';
 import { writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
@@ -171,6 +173,80 @@ export function warnIgnoredResources(value: ResourceRequirements, { at, sink }: 
     for (const r of Object.keys(value[kind] ?? {})) {
       if ((PULSAR_RESOURCES as readonly string[]).includes(r)) continue;
       sink.warn('PMC_RESOURCE_IGNORED', `"${r}" never reaches a container: Pulsar applies only cpu and memory`, at([kind, r]));
+    }
+  }
+}
+
+/**
+ * The fields of the seed's SecurityContextOpts, as its published
+ * SecurityContextKubernetesManifestCustomizer declares them. Gson skips every other field of
+ * pmc's security context option (preset, seccompProfile, supplementalGroups, fsGroupChangePolicy), and
+ * the class reads only the function's customRuntimeOptions: its initialize is
+ * BasicKubernetesManifestCustomizer's, which keeps nothing of the worker's securityContext.
+ * Both checked against that class compiled on Pulsar's jars (test/pulsar-oracle.test.ts).
+ */
+export const SEED_SECURITY_CONTEXT_FIELDS: readonly string[] = [
+  'runAsUser', 'runAsGroup', 'fsGroup', 'runAsNonRoot', 'privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem',
+  'addCapabilities', 'dropCapabilities', 'seLinuxLevel', 'seLinuxRole', 'seLinuxType', 'seLinuxUser',
+];
+const SEED_CLASS = "the seed's SecurityContextKubernetesManifestCustomizer as published";
+
+/**
+ * What the seed's published class ignores of the security context option pmc applies: the worker-level
+ * fields a function does not set itself, and the fields its SecurityContextOpts lacks. pmc keeps
+ * the seed's two-level design; whoever previews with pmc must know what that jar does.
+ */
+export function warnSeedClassIgnores(worker: SecurityContextOpts | undefined, fn: SecurityContextOpts | undefined, ctx: LevelsContext): void {
+  if (ctx.customizer !== 'security-context') return;
+  const workerSc = (worker ?? {}) as Obj;
+  const fnSc = (fn ?? {}) as Obj;
+  const list = (fields: string[]) => fields.join(', ');
+  const defaults = Object.keys(workerSc).filter((f) => SEED_SECURITY_CONTEXT_FIELDS.includes(f) && !(f in fnSc));
+  if (defaults.length) {
+    ctx.sink.warn(
+      'PMC_SEED_CLASS_IGNORES',
+      `${SEED_CLASS} reads only each function's customRuntimeOptions, so a worker running it ignores the worker defaults ${list(defaults)} (pmc applies them, as the seed's two-level design describes): set them in each function's options, or let pmc webhook apply them in admission`,
+      ctx.workerAt([]),
+    );
+  }
+  for (const [sc, at] of [[workerSc, ctx.workerAt], [fnSc, ctx.fnAt]] as const) {
+    const beyond = Object.keys(sc).filter((f) => !SEED_SECURITY_CONTEXT_FIELDS.includes(f));
+    if (!beyond.length) continue;
+    const them = beyond.length > 1 ? 'them' : 'it';
+    ctx.sink.warn(
+      'PMC_SEED_CLASS_IGNORES',
+      `${SEED_CLASS} does not declare ${list(beyond)} (its SecurityContextOpts has ${list([...SEED_SECURITY_CONTEXT_FIELDS])}), so Gson skips ${them} and the pods get none of it: let pmc webhook apply ${them} in admission, or run a customizer that declares ${them}`,
+      at([]),
+    );
+  }
+}
+
+/** explain: the seed's published class would not apply this part (a worker default, or a field it lacks). */
+export function seedClassIgnores(path: OptionPath, fn: SecurityContextOpts | undefined, customizer: CustomizerKind): string | undefined {
+  if (customizer !== 'security-context') return undefined;
+  const field = String(path[1] ?? '');
+  const ignored = !SEED_SECURITY_CONTEXT_FIELDS.includes(field) || !(field in ((fn ?? {}) as Obj));
+  return ignored ? "the seed's SecurityContext class as published" : undefined;
+}
+
+/**
+ * Pulsar's shared resources: RuntimeOpts.partialDeepClone() copies maps and lists but shares
+ * the worker's V1ResourceRequirements, and mergeRuntimeOpts writes the function's limits and
+ * requests into it, so a real worker keeps one function's override for every function it
+ * customizes after it, until it restarts. pmc gives each function its own merge (what it asked
+ * for, nothing from another) and says what the worker does instead.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
+ */
+export function warnSharedResources(worker: ResourceRequirements | undefined, fn: ResourceRequirements | undefined, ctx: LevelsContext): void {
+  if (!worker || !fn || ctx.customizer === 'none') return;
+  for (const level of ['limits', 'requests'] as const) {
+    for (const [resource, value] of Object.entries(fn[level] ?? {})) {
+      if (!(PULSAR_RESOURCES as readonly string[]).includes(resource)) continue;
+      ctx.sink.warn(
+        'PMC_SHARED_RESOURCES',
+        `overrides the worker's resourceRequirements: a real worker writes this override into the resourceRequirements it shares between functions, so every function it customizes after this one (until it restarts) gets ${resource} ${JSON.stringify(value)} too; set resources in each function's options and none in the worker file, or none here`,
+        ctx.fnAt([level, resource]),
+      );
     }
   }
 }

@@ -11,6 +11,7 @@ import { PmcError, lineColAt, type DiagnosticSink, type Location } from './diagn
 import { specAt } from './options.js';
 import { RUNTIME_OPTS_SPEC } from './registry.js';
 import { isObject, type Obj } from './values.js';
+import { javaDouble } from './render/java.js';
 
 export type WorkerForm = 'functions_worker.yml' | 'ConfigMap holding functions_worker.yml' | 'broker ConfigMap with PF_ keys';
 
@@ -152,6 +153,21 @@ export interface WorkerSettings {
   values: Obj;
   form: WorkerForm;
   locate: (path: string[]) => Location;
+  /**
+   * A plain scalar as Jackson turns it into a String field: a float is a Java Double's text
+   * (`6.0` stays "6.0", where the parsed number 6 would print "6"). Undefined when not a float.
+   */
+  floatText?: (path: string[]) => string | undefined;
+}
+
+/** The Java text of a float scalar at `path` in a document parsed with Pulsar's typing. */
+function floatTextIn(doc: Document, prefix: string[]): (path: string[]) => string | undefined {
+  return (path) => {
+    const node = doc.getIn([...prefix, ...path], true);
+    // A plain scalar typed as a float (SNAKEYAML_TAGS): a number whose source has a point, an exponent, inf or nan.
+    const isFloat = isScalar(node) && typeof node.value === 'number' && /[.eE]|inf|nan/i.test(String(node.source ?? ''));
+    return isFloat ? javaDouble(node.value as number) : undefined;
+  };
 }
 
 export function workerSettings(text: string, source: string, at: string[] = []): WorkerSettings {
@@ -162,7 +178,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   let here: unknown = plain;
   for (const k of at) here = isObject(here) ? here[k] : undefined;
   const whole = isObject(here) ? here : {};
-  if (!isMap(node) || typeof node.get('kind') !== 'string') return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source } };
+  if (!isMap(node) || typeof node.get('kind') !== 'string') return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source }, floatText: floatTextIn(doc, at) };
   const data = isObject(whole.data) ? whole.data : {};
   if (Object.keys(data).some((k) => k.startsWith('PF_'))) {
     const { config, where } = pfConfig(doc, [...at, 'data'], locate, source);
@@ -172,7 +188,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
     if (typeof value !== 'string' || !holdsWorkerFile(value)) continue;
     const inner = parseYamlFile(value, source, { pulsar: true });
     const values = (inner.toJS() ?? {}) as Obj;
-    return { values: isObject(values) ? values : {}, form: 'ConfigMap holding functions_worker.yml', locate: () => locate([...at, 'data', key]) ?? { source } };
+    return { values: isObject(values) ? values : {}, form: 'ConfigMap holding functions_worker.yml', locate: () => locate([...at, 'data', key]) ?? { source }, floatText: floatTextIn(inner, []) };
   }
-  return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source } };
+  return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source }, floatText: floatTextIn(doc, at) };
 }

@@ -38,7 +38,7 @@ function table(rep: ExplainReport): string {
   }
   for (const [resource, changes] of byResource) {
     out.push(resource);
-    const rows = [['FIELD', 'VALUE', 'WAS', 'SOURCE'], ...changes.map((c) => [c.path, show(c.value), show(c.replaced), c.source])];
+    const rows = [['FIELD', 'VALUE', 'WAS', 'SOURCE'], ...changes.map((c) => [c.path, show(c.value), show(c.replaced), c.ignoredBy ? `${c.source} (ignored by ${c.ignoredBy})` : c.source])];
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows) out.push(`  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')}`.trimEnd());
     out.push('');

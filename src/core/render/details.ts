@@ -173,7 +173,9 @@ export interface ReadOptions {
 }
 
 export function readConfig(text: string, source: string, opts: ReadOptions, sink: DiagnosticSink): ReadConfig {
-  const doc = parseYamlFile(text, source);
+  // pulsar-admin reads the file with Jackson's YAML (CmdUtils.loadConfig): SnakeYAML's 1.1
+  // typing, so `No` in userConfig is false and `06._1` is 6.1.
+  const doc = parseYamlFile(text, source, { pulsar: true });
   const locateIn = yamlLocator(doc, text, source);
   const locate = (p: (string | number)[]) => locateIn(p) ?? { source };
   const values = doc.toJS() as unknown;

@@ -71,7 +71,7 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' ? v : String(v);
 }
 
-export function readWorkerSettings(values: Obj, locate: (path: string[]) => Location, sink: DiagnosticSink): Worker {
+export function readWorkerSettings(values: Obj, locate: (path: string[]) => Location, sink: DiagnosticSink, floatText: (path: string[]) => string | undefined = () => undefined): Worker {
   const bad = (path: string[], what: string, value: unknown) => {
     sink.error('PMC_WORKER_CONFIG', `${path.join('.')} must be ${what}, got ${JSON.stringify(value)}`, { ...locate(path), path: path.join('.') });
     return undefined;
@@ -116,7 +116,7 @@ export function readWorkerSettings(values: Obj, locate: (path: string[]) => Loca
   const extraDir = text(c.extraFunctionDependenciesDir);
   const workerDownload = text(values.downloadDirectory) ?? rootDir;
   const labels: Record<string, string> = {};
-  if (isObject(c.customLabels)) for (const [k, v] of Object.entries(c.customLabels)) labels[k] = String(v);
+  if (isObject(c.customLabels)) for (const [k, v] of Object.entries(c.customLabels)) labels[k] = floatText([...at, 'customLabels', k]) ?? String(v);
   const images = isObject(c.functionDockerImages) ? Object.fromEntries(Object.entries(c.functionDockerImages).map(([k, v]) => [k, String(v)])) : undefined;
   const metricsRaw = c.metricsPort;
   const factory: Factory = {

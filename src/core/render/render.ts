@@ -42,7 +42,7 @@ export interface RenderResult {
 export function render(input: RenderInput): RenderResult {
   const sink = new DiagnosticSink();
   const ws = workerSettings(input.worker.text, input.worker.source, input.worker.at);
-  const worker = readWorkerSettings(ws.values, ws.locate, sink);
+  const worker = readWorkerSettings(ws.values, ws.locate, sink, ws.floatText);
   sink.throwIfErrors();
   const config = readConfig(input.config.text, input.config.source, { ...input, forwardSourceMessageProperty: worker.forwardSourceMessageProperty, pulsarVersion: input.pulsarVersion }, sink);
 

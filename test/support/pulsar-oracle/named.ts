@@ -167,4 +167,21 @@ export const NAMED_CASES: readonly NamedCase[] = [
       check(instanceCommand(p.objects).includes(`--destination-file ${file} `), `${line}: ${instanceCommand(p.objects).slice(0, 300)}`);
     },
   },
+  {
+    // Found by the 5,000-case run: the worker's float scalars reach String fields as Java
+    // Doubles' text (`6.0` stays "6.0"), a scalar SnakeYAML's float pattern takes but that has
+    // no digit (`_`) stays text, and pulsar-admin reads `No` in a config as false.
+    case: {
+      ...renderCase('YAML 1.1 scalars as Jackson reads them', { ...java, userConfig: { flag: 'No' } }, 'function', 'word-count.jar'),
+      worker: `${worker.replace('  functionInstanceClassPath: /pulsar/lib/*', '  functionInstanceClassPath: /pulsar/lib/*\n  customLabels:\n    v: 6.0')}\nruntimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\nruntimeCustomizerConfig:\n  nodeSelectorLabels:\n    d: 7.0\n  extraAnnotations:\n    s: _\n`,
+      config: 'tenant: public\nnamespace: default\nname: word-count\nclassName: org.example.WordCount\njar: word-count.jar\ninputs: [persistent://public/default/in]\nuserConfig:\n  flag: No\n',
+    },
+    fact(p) {
+      const sts = p.objects.find((o) => o.kind === 'StatefulSet') as any;
+      check(sts.metadata.labels.v === '6.0', `customLabels v ${sts.metadata.labels.v}`);
+      check(sts.spec.template.spec.nodeSelector.d === '7.0', `nodeSelector d ${sts.spec.template.spec.nodeSelector.d}`);
+      check(sts.metadata.annotations.s === '_', `annotation s ${sts.metadata.annotations.s}`);
+      check(JSON.parse(String(functionDetails(p.objects).userConfig)).flag === false, `userConfig ${functionDetails(p.objects).userConfig}`);
+    },
+  },
 ];

@@ -104,3 +104,39 @@ describe('writablePaths and planMounts', () => {
     expect(plan.refused.map((r) => r.path)).toEqual(['/pulsar/conf', '/pulsar']);
   });
 });
+
+// Pulsar's Kubernetes runtime passes the instance a relative log directory ("logs/functions"),
+// which the instance resolves against the image's working directory /pulsar: the writable
+// volumes must be mounted there, not at the relative path (which the kubelet puts under /).
+describe('relative paths in the instance command resolve against the working directory', () => {
+  const render = join(import.meta.dirname, '..', 'fixtures', 'render');
+  const hardened = '{"securityContext": {"preset": "restricted", "readOnlyRootFilesystem": true}}';
+  it.each([
+    ['Python', 'exclamation-python.yaml', '--logging_directory logs/functions', '/pulsar/logs/functions'],
+    ['Java', 'word-count-java.yaml', '-Dpulsar.function.log.dir=logs/functions/public/default/word-count', '/pulsar/logs/functions/public/default/word-count'],
+  ])('%s through the restricted preset with a read-only root', async (_, config, flag, logMount) => {
+    const r = await runPmc(['render', '-c', join(render, config), '-w', join(render, 'functions_worker.yml'), '--customizer', 'security-context', '-r', hardened, '--check-pss', 'restricted']);
+    expect(r.status).toBe(0);
+    const s = sts(r.stdout);
+    const container = s.spec.template.spec.containers[0];
+    expect(container.command.join(' ')).toContain(flag);
+    const mounts = container.volumeMounts.map((m: { mountPath: string }) => m.mountPath);
+    expect(mounts).toContain(logMount);
+    expect(mounts.every((m: string) => m.startsWith('/'))).toBe(true);
+    expect(mounts).not.toContain('logs/functions');
+  });
+
+  it("a container's own workingDir wins, and /tmp is named once", () => {
+    expect(writablePaths('exec python3 x.py --logging_directory logs/functions --nar_extraction_directory /tmp', '/opt/app').map((w) => w.path)).toEqual(['/opt/app/logs/functions', '/tmp']);
+    expect(writablePaths('--logging_directory ../var/log').map((w) => w.path)).toEqual(['/var/log', '/tmp']);
+  });
+
+  it('the read-only-root check names the absolute log directory', async () => {
+    const r = await runPmc([
+      'render', '-c', join(render, 'exclamation-python.yaml'), '-w', join(render, 'functions_worker.yml'), '--customizer', 'security-context',
+      '-r', '{"securityContext": {"readOnlyRootFilesystem": true}}',
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/writes to \/pulsar\/logs\/functions, \/pulsar\/download\/pulsar_functions, \/tmp, where nothing writable is mounted/);
+  });
+});

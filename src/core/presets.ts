@@ -53,17 +53,40 @@ function dirname(p: string): string {
   return i <= 0 ? '/' : p.slice(0, i);
 }
 
-export function writablePaths(command: string): WritablePath[] {
+/**
+ * The working directory of Pulsar's images (apachepulsar/pulsar and pulsar-all: `WORKDIR
+ * /pulsar`). Pulsar passes the instance a relative log directory (KubernetesRuntimeFactory's
+ * logDirectory "logs/functions"), which the instance resolves against it; a volume mounted at
+ * the relative path would land under `/` instead. A container's own workingDir wins.
+ * https://github.com/apache/pulsar/blob/master/docker/pulsar/Dockerfile
+ */
+export const PULSAR_IMAGE_WORKDIR = '/pulsar';
+
+/** A path as the container sees it: relative ones resolved against its working directory. */
+function absolute(path: string, workdir: string): string {
+  if (path.startsWith('/')) return path;
+  const parts: string[] = [];
+  for (const part of `${workdir}/${path}`.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+export function writablePaths(command: string, workdir: string = PULSAR_IMAGE_WORKDIR): WritablePath[] {
   const found: WritablePath[] = [];
   const first = (re: RegExp) => re.exec(command)?.[1];
   const logs = first(/-Dpulsar\.function\.log\.dir=(\S+)/) ?? first(/--logging_directory\s+(\S+)/);
   if (logs) found.push({ what: 'logs', path: logs });
   const code = first(/--destination-file\s+(\S+)/) ?? first(/packages\s+download\s+\S+\s+--path\s+(\S+)/);
-  if (code) found.push({ what: 'download', path: dirname(code) });
+  if (code) found.push({ what: 'download', path: dirname(absolute(code, workdir)) });
   const nar = first(/--nar_extraction_directory\s+(\S+)/);
   if (nar) found.push({ what: 'nar', path: nar });
   found.push({ what: 'tmp', path: '/tmp' });
-  return found.map((w) => ({ ...w, path: w.path.replace(/\/+$/, '') || '/' }));
+  const paths = found.map((w) => ({ ...w, path: absolute(w.path, workdir).replace(/\/+$/, '') || '/' }));
+  // The NAR directory is /tmp by default: one path, named once.
+  return paths.filter((w, i) => paths.findIndex((o) => o.path === w.path) === i);
 }
 
 const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);

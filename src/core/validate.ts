@@ -136,7 +136,7 @@ export function checkReadOnlyRoot(sc: SecurityContextOpts, { at, sink, workload 
     const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
     const mounted = asArray(c.volumeMounts).map((m: { mountPath?: string }) => m?.mountPath).filter((p): p is string => typeof p === 'string');
     const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
-    const needed = writablePaths(command).filter((w) => !mounted.some((m) => within(w.path, m)));
+    const needed = writablePaths(command, typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined).filter((w) => !mounted.some((m) => within(w.path, m)));
     // /tmp/pulsar-nar is named by /tmp.
     const unwritable = needed.filter((w) => !needed.some((o) => o.path !== w.path && within(w.path, o.path)));
     if (unwritable.length === 0) continue;

@@ -136,7 +136,7 @@ export const addWritableDirectories: Writer<SecurityContextOpts> = (sc, { editor
   asArray(podSpec?.containers).forEach((c: IContainer, i: number) => {
     if (!isObject(c)) return;
     const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
-    const { mounts, refused } = planMounts(writablePaths(command));
+    const { mounts, refused } = planMounts(writablePaths(command, typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined));
     for (const r of refused) {
       sink.warn(
         'PMC_PRESET_PATH',

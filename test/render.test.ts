@@ -779,3 +779,30 @@ describe('every rendered golden object is valid against the Kubernetes schema', 
     expect(() => new StatefulSet(objects[1]).validate()).not.toThrow();
   });
 });
+
+describe('config fields pulsar-admin does not know', () => {
+  const read = (text: string, kind?: 'function' | 'source' | 'sink', pulsarVersion?: PulsarVersion) => {
+    const sink = new DiagnosticSink();
+    try {
+      readConfig(text, 'c.yaml', { identity: {}, forwardSourceMessageProperty: true, kind, pulsarVersion }, sink);
+    } catch {
+      // the errors are in the sink
+    }
+    return sink.errors.map((e) => `${e.location?.line}:${e.location?.col} ${e.message}`);
+  };
+  it('a misspelt field is refused at its key, with the closest field (strict or not: pulsar-admin refuses the file)', () => {
+    const errors = read('name: f\nclassName: a.B\njar: f.jar\ninputs: [in]\nparalelism: 3\noutputt: out\n');
+    expect(errors).toEqual([
+      `5:1 unknown field "paralelism": pulsar-admin refuses the file ("Invalid field 'paralelism'"); did you mean "parallelism"?`,
+      `6:1 unknown field "outputt": pulsar-admin refuses the file ("Invalid field 'outputt'"); did you mean "output"?`,
+    ]);
+  });
+  it("a connector's own settings given as the config are named as such", () => {
+    expect(read('elasticSearchUrl: http://es:9200\n', 'sink')[0]).toContain("this looks like the connector's own settings: put them under configs: in a sink config");
+  });
+  it("3.0's source and sink configs have no logTopic", () => {
+    const source = 'name: s\narchive: a.nar\ntopicName: t\nlogTopic: persistent://public/default/log\n';
+    expect(read(source, 'source', '3.0')[0]).toContain("Pulsar 3.0's source config has no logTopic");
+    expect(read(source, 'source', '4.2')).toEqual([]);
+  });
+});

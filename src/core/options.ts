@@ -335,6 +335,6 @@ function refuseForbidden(key: string, path: (string | number)[], ctx: ReadContex
 }
 
 /** Close enough to be a typo: at most a third of the letters differ. */
-function similar(a: string, b: string): boolean {
+export function similar(a: string, b: string): boolean {
   return distance(a.toLowerCase(), b.toLowerCase()) <= Math.max(2, Math.floor(Math.max(a.length, b.length) / 3));
 }

@@ -7,7 +7,9 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/SinkConfigUtils.java
  */
 import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { closest } from 'fastest-levenshtein';
 import { parseYamlFile, yamlLocator } from '../config.js';
+import { similar } from '../options.js';
 import { DiagnosticSink, type Location } from '../diagnostics.js';
 import { isObject, type Obj } from '../values.js';
 import { hashMapOrder, javaDouble } from './java.js';
@@ -156,6 +158,51 @@ function gsonNode(node: Node | undefined | null, hashMap = false): string {
   return 'null';
 }
 
+/**
+ * The fields pulsar-admin's Jackson knows in a config file (FunctionConfig, SourceConfig,
+ * SinkConfig), read off each release's classes; CmdUtils.loadConfig refuses any other
+ * ("Invalid field 'x' ... Valid fields are [...]"). 3.0's SourceConfig has no logTopic or
+ * sourceType, its SinkConfig no logTopic.
+ * https://github.com/apache/pulsar/blob/master/pulsar-client-tools/src/main/java/org/apache/pulsar/admin/cli/utils/CmdUtils.java
+ */
+const CONFIG_FIELDS: Record<ComponentKind, readonly string[]> = {
+  function: [
+    'runtimeFlags', 'tenant', 'namespace', 'name', 'className', 'inputs', 'customSerdeInputs', 'topicsPattern', 'customSchemaInputs', 'customSchemaOutputs',
+    'inputSpecs', 'inputTypeClassName', 'output', 'producerConfig', 'outputSchemaType', 'outputTypeClassName', 'outputSerdeClassName', 'logTopic',
+    'processingGuarantees', 'retainOrdering', 'retainKeyOrdering', 'batchBuilder', 'forwardSourceMessageProperty', 'userConfig', 'secrets', 'runtime',
+    'autoAck', 'maxMessageRetries', 'deadLetterTopic', 'subName', 'parallelism', 'resources', 'fqfn', 'windowConfig', 'timeoutMs', 'jar', 'py', 'go',
+    'functionType', 'cleanupSubscription', 'customRuntimeOptions', 'maxPendingAsyncRequests', 'exposePulsarAdminClientEnabled', 'skipToLatest',
+    'subscriptionPosition',
+  ],
+  source: [
+    'tenant', 'namespace', 'name', 'className', 'topicName', 'producerConfig', 'serdeClassName', 'schemaType', 'configs', 'secrets', 'parallelism',
+    'processingGuarantees', 'resources', 'sourceType', 'archive', 'runtimeFlags', 'customRuntimeOptions', 'batchSourceConfig', 'batchBuilder', 'logTopic',
+  ],
+  sink: [
+    'tenant', 'namespace', 'name', 'className', 'sourceSubscriptionName', 'sourceSubscriptionPosition', 'inputs', 'topicToSerdeClassName', 'topicsPattern',
+    'topicToSchemaType', 'topicToSchemaProperties', 'inputSpecs', 'maxMessageRetries', 'deadLetterTopic', 'configs', 'secrets', 'parallelism',
+    'processingGuarantees', 'retainOrdering', 'retainKeyOrdering', 'resources', 'autoAck', 'timeoutMs', 'negativeAckRedeliveryDelayMs', 'sinkType', 'archive',
+    'cleanupSubscription', 'runtimeFlags', 'customRuntimeOptions', 'transformFunction', 'transformFunctionClassName', 'transformFunctionConfig', 'logTopic',
+  ],
+};
+const NOT_IN_3_0: Record<ComponentKind, readonly string[]> = { function: [], source: ['logTopic', 'sourceType'], sink: ['logTopic'] };
+
+/** Every top-level key pulsar-admin would refuse, located at the key, with the closest field. */
+function checkConfigFields(values: Obj, kind: ComponentKind, version: PulsarVersion | undefined, locate: (p: (string | number)[]) => Location, sink: DiagnosticSink): void {
+  const known = CONFIG_FIELDS[kind].filter((f) => version !== '3.0' || !NOT_IN_3_0[kind].includes(f));
+  const unknown = Object.keys(values).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  // None of the keys is a config field: most likely a connector's own configs, given as the config.
+  const connector = unknown.length === Object.keys(values).length && kind !== 'function';
+  for (const k of unknown) {
+    const suggestion = closest(k, [...known]);
+    const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';
+    const since = version === '3.0' && NOT_IN_3_0[kind].includes(k) ? ` (Pulsar 3.0's ${kind} config has no ${k}; 3.1 added it)` : '';
+    const more = connector ? `; this looks like the connector's own settings: put them under configs: in a ${kind} config (tenant, namespace, name, archive, ...)` : '';
+    sink.error('PMC_FUNCTION_CONFIG', `unknown field "${k}": pulsar-admin refuses the file ("Invalid field '${k}'")${since}${hint}${more}`, { ...locate([k]), path: k });
+  }
+}
+
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
@@ -185,8 +232,10 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   }
   const r = new Reader(values as Obj, doc, locate, sink);
   const kind = opts.kind ?? kindOf(r.values);
-  // 3.0.0's converters drop a source's and a sink's logTopic, a sink's top-level retainOrdering
-  // and retainKeyOrdering, and a function's top-level batchBuilder; 3.1 added them (checked
+  checkConfigFields(r.values, kind, opts.pulsarVersion, (p) => locateIn(p, { key: true }) ?? { source }, sink);
+  // 3.0.0's converters drop a sink's top-level retainOrdering and retainKeyOrdering and a
+  // function's top-level batchBuilder; 3.1 added them (a source's or sink's logTopic, which
+  // 3.0's configs lack, is refused by checkConfigFields) (checked
   // against Pulsar 3.0.0 and 3.3.6 by test/pulsar-oracle.test.ts).
   const since31 = opts.pulsarVersion !== '3.0';
   const tenant = opts.identity.tenant ?? r.str('tenant') ?? 'public';
@@ -305,7 +354,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     if (producer) sinkSpec.producerSpec = producer;
     sinkSpec.forwardSourceMessageProperty = true;
     javaTypesUnknown = true;
-    if (since31) details.logTopic = r.str('logTopic');
+    details.logTopic = r.str('logTopic');
     Object.assign(details, { className: IDENTITY_FUNCTION, processingGuarantees: guarantees, autoAck: true, parallelism: r.int('parallelism') ?? 1, source, sink: sinkSpec, resources });
   } else {
     file = r.str('archive');
@@ -336,7 +385,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     javaTypesUnknown = true;
     Object.assign(details, {
       className: IDENTITY_FUNCTION,
-      logTopic: since31 ? r.str('logTopic') : undefined,
+      logTopic: r.str('logTopic'),
       processingGuarantees: guarantees,
       autoAck: r.bool('autoAck') ?? true,
       parallelism: r.int('parallelism') ?? 1,

@@ -67,8 +67,9 @@ import org.apache.pulsar.functions.worker.WorkerConfig;
  */
 public final class PmcOracle {
     private static final JSON K8S_JSON = new ApiClient().getJSON();
+    // pulsar-admin's reading of a config file (CmdUtils.loadConfig): an unknown field refuses it.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");

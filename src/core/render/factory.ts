@@ -35,7 +35,7 @@ export interface Factory {
   memoryOverCommitRatio: number;
   grpcPort: number;
   /** Null when configured empty: the instance then has no valid metrics port (Pulsar's tests). */
-  metricsPort: number | null;
+  metricsPort: number;
   narExtractionDirectory: string;
   functionInstanceClassPath?: string;
   downloadDirectory: string;
@@ -118,7 +118,18 @@ export function readWorkerSettings(values: Obj, locate: (path: string[]) => Loca
   const labels: Record<string, string> = {};
   if (isObject(c.customLabels)) for (const [k, v] of Object.entries(c.customLabels)) labels[k] = floatText([...at, 'customLabels', k]) ?? String(v);
   const images = isObject(c.functionDockerImages) ? Object.fromEntries(Object.entries(c.functionDockerImages).map(([k, v]) => [k, String(v)])) : undefined;
-  const metricsRaw = c.metricsPort;
+  // An empty string, as Jackson reads it into these Integer and Double settings, is null, and
+  // Pulsar then writes a port without a number (`--port null`) or a request of Long.MAX_VALUE
+  // cores, which the API server refuses or no node can hold. (An empty value, `grpcPort:`,
+  // keeps the default; so does "" for metricsPort, which the factory defaults itself.)
+  // Checked against KubernetesRuntimeFactory by the Pulsar oracle.
+  for (const key of ['grpcPort', 'cpuOverCommitRatio', 'memoryOverCommitRatio']) {
+    if (c[key] !== '') continue;
+    sink.error('PMC_WORKER_CONFIG', `${key} is "": the worker reads it as null and renders ${key === 'grpcPort' ? 'the Service and container port without a number (--port null), which the API server refuses' : 'requests of Long.MAX_VALUE, which no node can hold'}; remove the line to keep the default, or give a value`, {
+      ...locate(p(key)),
+      path: p(key).join('.'),
+    });
+  }
   const factory: Factory = {
     jobNamespace: text(c.jobNamespace) ?? 'default',
     jobName: text(c.jobName),
@@ -138,9 +149,10 @@ export function readWorkerSettings(values: Obj, locate: (path: string[]) => Loca
     cpuOverCommitRatio: num(p('cpuOverCommitRatio'), c.cpuOverCommitRatio, false) ?? 1.0,
     memoryOverCommitRatio: num(p('memoryOverCommitRatio'), c.memoryOverCommitRatio, false) ?? 1.0,
     grpcPort: num(p('grpcPort'), c.grpcPort, true) ?? 9093,
-    metricsPort: metricsRaw === '' ? null : (num(p('metricsPort'), metricsRaw, true) ?? 9094),
-    // The worker JVM's java.io.tmpdir, /tmp on Linux.
-    narExtractionDirectory: text(c.narExtractionDirectory) ?? '/tmp',
+    metricsPort: num(p('metricsPort'), c.metricsPort, true) ?? 9094,
+    // The worker JVM's java.io.tmpdir, /tmp on Linux, when the setting is absent or empty; ""
+    // is kept, and RuntimeUtils then leaves --nar_extraction_directory out.
+    narExtractionDirectory: c.narExtractionDirectory === '' ? '' : (text(c.narExtractionDirectory) ?? '/tmp'),
     functionInstanceClassPath: text(c.functionInstanceClassPath),
     downloadDirectory: workerDownload.startsWith('/') ? workerDownload : `${rootDir}/${workerDownload}`,
     authProviderConfig: isObject(c.kubernetesFunctionAuthProviderConfig) ? c.kubernetesFunctionAuthProviderConfig : {},

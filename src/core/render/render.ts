@@ -113,9 +113,6 @@ export function render(input: RenderInput): RenderResult {
 
   // What Pulsar submits but the API server refuses: said now, not at kubectl apply.
   const f = worker.factory;
-  if (f.metricsPort === null) {
-    sink.warn('PMC_RENDER', 'metricsPort is empty: Pulsar still lists the prometheus container port, without a number, which the API server refuses', { ...ws.locate(['functionRuntimeFactoryConfigs', 'metricsPort']) });
-  }
   if (f.functionDockerImages && f.functionDockerImages[config.runtime] === undefined) {
     sink.warn('PMC_RENDER', `functionDockerImages has no ${config.runtime} entry, so Pulsar leaves the container without an image (it does not fall back to pulsarDockerImageName), which the API server refuses`, {
       ...ws.locate(['functionRuntimeFactoryConfigs', 'functionDockerImages']),

@@ -179,7 +179,7 @@ function transformFile(config: ReadConfig, worker: Worker): string {
   return `${worker.factory.downloadDirectory}/${sanitizeFileName(config.transform!.originalFileName)}`;
 }
 
-const validPort = (p: number | null): p is number => p !== null && p > 0 && p < 65536;
+const validPort = (p: number): boolean => p > 0 && p < 65536;
 
 /** The arguments after the download step: the instance's command for each runtime. */
 export function instanceCommand(

@@ -199,4 +199,20 @@ export const NAMED_CASES: readonly NamedCase[] = [
       check(JSON.parse(String(functionDetails(p.objects).userConfig)).flag === false, `userConfig ${functionDetails(p.objects).userConfig}`);
     },
   },
+  {
+    // Empty and "" in the factory's settings, as the worker reads them: narExtractionDirectory
+    // empty keeps /tmp, "" leaves the flag out; metricsPort "" keeps 9094.
+    case: { ...renderCase('narExtractionDirectory ""', java, 'function', 'word-count.jar'), worker: worker.replace('  functionInstanceClassPath: /pulsar/lib/*', '  functionInstanceClassPath: /pulsar/lib/*\n  narExtractionDirectory: ""\n  metricsPort: ""') },
+    fact(p) {
+      const cmd = instanceCommand(p.objects);
+      check(!cmd.includes('--nar_extraction_directory') && cmd.includes('--metrics_port 9094 '), cmd.slice(-200));
+    },
+  },
+  {
+    case: { ...renderCase('narExtractionDirectory empty', java, 'function', 'word-count.jar'), worker: worker.replace('  functionInstanceClassPath: /pulsar/lib/*', '  functionInstanceClassPath: /pulsar/lib/*\n  narExtractionDirectory:\n  metricsPort:') },
+    fact(p) {
+      const cmd = instanceCommand(p.objects);
+      check(cmd.endsWith('--nar_extraction_directory /tmp') && cmd.includes('--metrics_port 9094 '), cmd.slice(-200));
+    },
+  },
 ];

@@ -205,12 +205,12 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
 
     case 'quantity': {
       // Gson reads a quantity with nextString: a number's literal text.
-      const isNumber = value instanceof JsonNumber || typeof value === 'number' || typeof value === 'bigint';
-      if (isNumber && ctx.workerFile) {
+      const text = value instanceof JsonNumber ? value.text : (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' ? String(value) : value;
+      if (ctx.workerFile && (value instanceof JsonNumber || typeof value === 'number' || typeof value === 'bigint')) {
+        const literal = typeof text === 'string' ? text : String(value);
         // BasicKubernetesManifestCustomizer.initialize converts the worker's map with Jackson,
         // which has no Quantity(int) constructor: FunctionRuntimeManager's constructor throws
         // and the worker does not start. (Gson, for customRuntimeOptions, reads the number.)
-        const literal = value instanceof JsonNumber ? value.text : String(value);
         ctx.sink.error(
           'PMC_OPTIONS_TYPE',
           `${literal} is a number, and the functions worker does not start on it (Jackson cannot build a Kubernetes Quantity from a number); quote it: ${String(path.at(-1))}: "${literal}"`,
@@ -218,7 +218,6 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
         );
         return undefined;
       }
-      const text = value instanceof JsonNumber ? value.text : (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' ? String(value) : value;
       if (typeof text !== 'string') return wrongType('a Kubernetes quantity such as "500m" or "2Gi"');
       if (!QUANTITY_PATTERN.test(text)) {
         ctx.sink.error('PMC_OPTIONS_QUANTITY', `${describe(value)} is not a Kubernetes quantity (e.g. "500m", "1", "2Gi", "4G")`, where());

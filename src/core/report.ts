@@ -61,6 +61,11 @@ export interface ExplainedChange {
   ignoredBy?: string;
 }
 
+const ignoredByOf = (change: Change, input: CustomizeInput, fn: RuntimeOpts): { ignoredBy?: string } => {
+  const by = ignoredAsPublished(change, input, fn);
+  return by ? { ignoredBy: by } : {};
+};
+
 /** Whether the worker's customizer as published would not apply a change pmc made (the registry's ignoredAsPublished). */
 function ignoredAsPublished(change: Change, input: CustomizeInput, fn: RuntimeOpts): string | undefined {
   if (input.admission) return undefined;
@@ -125,7 +130,7 @@ export function explain(input: CustomizeInput, result: CustomizeResult, warnings
       replaced: c.before ?? null,
       source: sourceOf(c, input.worker, fn),
       option: c.option,
-      ...(ignoredAsPublished(c, input, fn) ? { ignoredBy: ignoredAsPublished(c, input, fn) } : {}),
+      ...ignoredByOf(c, input, fn),
     };
   });
   const ignored = [...warnings, ...result.warnings]

@@ -325,8 +325,17 @@ export function generatedRenderCases(runs: number, seed: number): RenderCase[] {
 export const BASE_CONFIGS = ['exclamation-python.yaml', 'pulsar-test-function.yaml', 'exclamation-go.yaml', 'kafka-source.yaml'].map((f) => join(FIXTURES, 'render', f));
 export const BASE_WORKER = join(FIXTURES, 'render', 'functions_worker.yml');
 
-/** The base manifests: each BASE_CONFIGS entry rendered by pmc with no customizer (the render cases check those objects against Pulsar's). */
-export async function baseManifests(): Promise<BaseManifest[]> {
+let rendered: Promise<BaseManifest[]> | undefined;
+
+/**
+ * The base manifests: each BASE_CONFIGS entry rendered by pmc with no customizer (the render
+ * cases check those objects against Pulsar's). Rendered once per test file, shared by its tests.
+ */
+export function baseManifests(): Promise<BaseManifest[]> {
+  return (rendered ??= renderBaseManifests());
+}
+
+async function renderBaseManifests(): Promise<BaseManifest[]> {
   const out: BaseManifest[] = [];
   for (const config of BASE_CONFIGS) {
     const r = await runPmc(['render', '-c', config, '-w', BASE_WORKER, '--customizer', 'none', '--function-id', FUNCTION_ID, '--function-version', FUNCTION_VERSION], {});

@@ -250,6 +250,16 @@ describe('pmc webhook: the review contract', () => {
     expect(r.review.response.warnings).toBeUndefined();
   });
 
+  it('webhook-only: warns only of what is set (a worker with only nodeSelectorLabels gets no word of extraLabels or extraAnnotations)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-webhook-nodes-'));
+    writeFileSync(join(dir, 'worker.yml'), 'functionRuntimeFactoryClassName: org.apache.pulsar.functions.runtime.kubernetes.KubernetesRuntimeFactory\nruntimeCustomizerConfig:\n  nodeSelectorLabels:\n    pool: functions\n');
+    const s = await settingsFor({ workerConfig: join(dir, 'worker.yml') }, cwd, 'webhook-only');
+    const r = reviewAdmission(review(sts!), s, '0.1.0');
+    expect(r.review.response.warnings).toBeUndefined();
+    expect(kubectlPatch(KUBECTLS[0]!, sts!, r.patch!).spec.template.spec.nodeSelector).toEqual({ pool: 'functions' });
+    expect(r.patch!.some((op) => op.path.includes('NOT_APPLIED') || op.path.includes('not-applied'))).toBe(false);
+  });
+
   it('a Go function: its options read from -instance-conf', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmc-webhook-go-'));
     writeFileSync(join(dir, 'fn.yaml'), `${readFileSync(join(cwd, 'exclamation-go.yaml'), 'utf8')}customRuntimeOptions: '{"securityContext":{"runAsUser":4242}}'\n`);

@@ -55,6 +55,17 @@ export function mergeRuntimeOpts(worker: RuntimeOpts, fn: RuntimeOpts): RuntimeO
   return merged as RuntimeOpts;
 }
 
+/**
+ * Whether an option holds something to apply. Pulsar's merge makes an empty map of
+ * extraLabels and extraAnnotations when neither level sets them; such an option changes
+ * nothing, so nothing about it is worth a warning.
+ */
+function isSet(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  return value !== undefined;
+}
+
 /** Only the options the worker's customizer reads; each one it would drop unread is a warning. */
 export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, where: Location, chosenBy?: string): RuntimeOpts {
   if (customizer === 'none') return {};
@@ -63,7 +74,7 @@ export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKin
     if (merged[key] === undefined) continue;
     const entry = entryOf(key);
     if (entry.customizers.includes(customizer)) out[key] = merged[key];
-    else if (entry.unread) sink.warn(entry.unread.code, entry.unread.message(chosenBy), { source: where.source, path: key });
+    else if (entry.unread && isSet(merged[key])) sink.warn(entry.unread.code, entry.unread.message(chosenBy), { source: where.source, path: key });
   }
   return out as RuntimeOpts;
 }
@@ -84,10 +95,10 @@ function admissionOptions(merged: RuntimeOpts, mode: AdmissionMode, sink: Diagno
       continue;
     }
     if (entry.notInAdmission) {
-      sink.warn('PMC_NOT_IN_ADMISSION', `${key} is not applied: ${entry.notInAdmission}; set it with the worker's customizer`, { source: where.source, path: key });
+      if (isSet(merged[key])) sink.warn('PMC_NOT_IN_ADMISSION', `${key} is not applied: ${entry.notInAdmission}; set it with the worker's customizer`, { source: where.source, path: key });
       continue;
     }
-    if ((entry.targets as readonly { kind: string }[]).some((t) => t.kind === 'Service')) {
+    if (isSet(merged[key]) && (entry.targets as readonly { kind: string }[]).some((t) => t.kind === 'Service')) {
       sink.warn('PMC_NOT_IN_ADMISSION', `${key} is applied to the StatefulSet only: the Service reaches admission first, without the function's options`, { source: where.source, path: key });
     }
     out[key] = merged[key];

@@ -52,6 +52,22 @@ spec:
     expect(order).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
   });
 
+  it.each([
+    ['no blank line before it', '\n# end of the stream\n# second line\n'],
+    ['a blank line before it', '\n\n# end of the stream\n'],
+    ['CRLF, no blank line', '\r\n# end of the stream\r\n'],
+  ])("the stream's trailing comment after an edited document is kept as written: %s", async (_name, tail) => {
+    const crlf = tail.includes('\r');
+    const body = fixture.trimEnd();
+    const input = (crlf ? body.replace(/\n/g, '\r\n') : body) + tail;
+    const r = await runPmc(['customize', '-r', '{"extraAnnotations": {"added": "yes"}}'], { stdin: input });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('added: yes');
+    expect(r.stdout.endsWith(tail)).toBe(true);
+    const blankBefore = r.stdout.slice(0, r.stdout.length - tail.length).endsWith(crlf ? '\r\n' : '\n');
+    expect(blankBefore).toBe(false);
+  });
+
   it('an edited document keeps its explicit tags and %TAG directives', async () => {
     const input = `%TAG !k8s! tag:example.com,2026:
 ---

@@ -283,7 +283,33 @@ export function printChunk(chunk: ParsedChunk): string {
   // Line endings as the source has them: a CRLF file stays CRLF.
   if (chunk.text.includes('\r\n')) body = body.replace(/\r?\n/g, '\r\n');
   for (const k of kept) body = body.replace(k.placeholder, () => k.source);
+  if (chunk.doc.comment) body = trailingCommentAsWritten(body, chunk.text);
   return body.slice(0, trimmedEnd(body, '\r\n')) + chunk.text.slice(trimmedEnd(chunk.text));
+}
+
+/**
+ * yaml prints a document's trailing comment after a blank line whether or not the source had
+ * one (its parse does not keep the difference): put it back as the source wrote it.
+ */
+function trailingCommentAsWritten(body: string, source: string): string {
+  const printed = blankBeforeTrailingComment(body);
+  if (!printed || blankBeforeTrailingComment(source)?.blank !== false) return body;
+  return body.slice(0, printed.at) + body.slice(printed.at).replace(/^\r?\n/, '');
+}
+
+/** Whether the comment lines that end a text follow a blank line, and where that line starts. */
+function blankBeforeTrailingComment(text: string): { blank: boolean; at: number } | undefined {
+  const lines = text.split('\n');
+  let i = lines.length - 1;
+  while (i >= 0 && lines[i]!.trim() === '') i--;
+  let comments = 0;
+  while (i >= 0 && (lines[i]!.trim() === '' || lines[i]!.trimStart().startsWith('#'))) {
+    if (lines[i]!.trim() !== '') comments++;
+    i--;
+  }
+  if (comments === 0 || i < 0) return undefined;
+  const at = lines.slice(0, i + 1).join('\n').length + 1;
+  return { blank: lines[i + 1]!.trim() === '', at };
 }
 
 /** Scalars that span lines in their source: kubectl folds long strings at 80 columns. */

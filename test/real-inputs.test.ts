@@ -114,10 +114,41 @@ describe("the worker's settings in every form", () => {
     writeFileSync(join(work, 'pf-list.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pulsar-broker}\ndata:\n  PF_runtimeCustomizerConfig_tolerations: "[{key: a}]"\n');
     const list = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'pf-list.yaml')]);
     expect(list.status).toBe(1);
-    expect(list.stderr).toContain('pf-list.yaml:5:43: PF_runtimeCustomizerConfig_tolerations: gen-yml-from-env.py writes every PF_ value as a string, so a list such as tolerations cannot be set with a PF_ key');
+    expect(list.stderr).toBe(`pmc: error: ${join(work, 'pf-list.yaml')}:5:43: PF_runtimeCustomizerConfig_tolerations: tolerations is a list, and a PF_ key cannot carry one (gen-yml-from-env.py writes it as a string): put the whole functions_worker.yml in a ConfigMap instead [PMC_WORKER_CONFIG]\n`);
     const other = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(fixtures, 'kustomize', 'good', 'deployment.yaml')]);
     expect(other.status).toBe(1);
     expect(other.stderr).toContain('found a Deployment (pulsar-proxy): expected a functions_worker.yml, a ConfigMap whose data holds one, or the broker ConfigMap with PF_ keys');
+  });
+});
+
+describe('PF_ keys below an option', () => {
+  it('the indexed form of a list (tolerations_0_key): one error at its first key, no "expected a list" after it', async () => {
+    const file = join(fixtures, 'helm', 'broker-configmap-tolerations.yaml');
+    const r = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `pmc: error: ${file}:13:52: PF_runtimeCustomizerConfig_tolerations_0_effect: tolerations is a list, and a PF_ key cannot carry one (gen-yml-from-env.py turns these 4 keys into a map keyed "0", which the worker cannot read as a list): put the whole functions_worker.yml in a ConfigMap instead [PMC_WORKER_CONFIG]\n`,
+    );
+  });
+
+  it('a bad value below an option is located at its own PF_ key and names it, not the first data key', async () => {
+    const text = readFileSync(join(fixtures, 'helm', 'broker-configmap.yaml'), 'utf8').replace(
+      '  PF_runtimeCustomizerConfig_jobNamespace: pulsar-functions\n',
+      '  PF_runtimeCustomizerConfig_jobNamespace: pulsar-functions\n  PF_runtimeCustomizerConfig_resourceRequirements_limits_cpu: lots\n  PF_runtimeCustomizerConfig_resourceRequirements_limits_memory: 1Gi\n',
+    );
+    writeFileSync(join(work, 'pf-limits.yaml'), text);
+    const line = text.split('\n').findIndex((l) => l.includes('limits_cpu')) + 1;
+    const r = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'pf-limits.yaml')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `pmc: error: ${join(work, 'pf-limits.yaml')}:${line}:63: PF_runtimeCustomizerConfig_resourceRequirements_limits_cpu (runtimeCustomizerConfig.resourceRequirements.limits.cpu): "lots" is not a Kubernetes quantity (e.g. "500m", "1", "2Gi", "4G") [PMC_OPTIONS_QUANTITY]\n`,
+    );
+    // A path set only through keys below it (a label name with `_` splits into a nested map) is located at the first of them.
+    writeFileSync(join(work, 'pf-below.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata:\n  PF_functionRuntimeFactoryClassName: x\n  PF_runtimeCustomizerConfig_extraLabels_cost_center: ml\n');
+    const t = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'pf-below.yaml')]);
+    expect(t.status).toBe(1);
+    expect(t.stderr).toContain('pf-below.yaml:5:55: runtimeCustomizerConfig.extraLabels.cost (from PF_runtimeCustomizerConfig_extraLabels_cost_center, which gen-yml-from-env.py splits at every "_"): expected a string, got an object [PMC_OPTIONS_TYPE]');
   });
 });
 

@@ -84,6 +84,8 @@ export interface ReadContext {
   root: string;
   /** Maps a path inside the options to a place in a file, when the options came from one. */
   locate?: (path: (string | number)[], opts?: { key?: boolean }) => Location | undefined;
+  /** How a path is named in messages, when not as `jsonPath(root, path)` (a PF_ key names its own). */
+  name?: (path: (string | number)[]) => string;
   /** Unknown keys become errors. */
   strict?: boolean;
   /** Read by Pulsar with Gson (customRuntimeOptions), not Jackson (the worker's YAML). */
@@ -133,13 +135,17 @@ function describe(value: unknown): string {
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
 }
 
+function pathName(ctx: ReadContext, path: (string | number)[]): string {
+  return ctx.name ? ctx.name(path) : jsonPath(ctx.root, path);
+}
+
 /** Reads any value against a schema, with the same rules and messages as the options. */
 export function readWithSpec(raw: unknown, spec: Spec, ctx: ReadContext): unknown {
   return read(raw, spec, [], ctx);
 }
 
 function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadContext): unknown {
-  const where = (): Location => ({ ...ctx.locate?.(path), path: jsonPath(ctx.root, path) });
+  const where = (): Location => ({ ...ctx.locate?.(path), path: pathName(ctx, path) });
   const wrongType = (expected: string) => {
     ctx.sink.error('PMC_OPTIONS_TYPE', `expected ${expected}, got ${describe(value)}`, where());
     return undefined;
@@ -265,7 +271,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
           const suggestion = closest(k, known);
           const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';
           const message = `unknown key "${k}" (Pulsar ignores it silently)${hint}`;
-          const loc = { ...ctx.locate?.([...path, k], { key: true }), path: jsonPath(ctx.root, [...path, k]) };
+          const loc = { ...ctx.locate?.([...path, k], { key: true }), path: pathName(ctx, [...path, k]) };
           if (ctx.strict) ctx.sink.error('PMC_OPTIONS_UNKNOWN_KEY', message, loc);
           else ctx.sink.warn('PMC_OPTIONS_UNKNOWN_KEY', message, loc);
           continue;
@@ -320,7 +326,7 @@ export function readInteger(value: unknown): { value?: number; coerced?: string;
 function refuseNull(path: (string | number)[], what: string, ctx: ReadContext): void {
   ctx.sink.error('PMC_OPTIONS_NULL', `${what} is null; Pulsar would send it on as null (an empty entry, or removing the worker's value); remove it or give a value`, {
     ...ctx.locate?.(path),
-    path: jsonPath(ctx.root, path),
+    path: pathName(ctx, path),
   });
 }
 
@@ -328,7 +334,7 @@ function refuseForbidden(key: string, path: (string | number)[], ctx: ReadContex
   if (!FORBIDDEN_KEYS.has(key)) return false;
   ctx.sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, {
     ...ctx.locate?.(path, { key: true }),
-    path: jsonPath(ctx.root, path),
+    path: pathName(ctx, path),
   });
   return true;
 }

@@ -8,7 +8,7 @@
 import { isMap, isScalar, type Document } from 'yaml';
 import { parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
 import { PmcError, lineColAt, type DiagnosticSink, type Location } from './diagnostics.js';
-import { specAt } from './options.js';
+import { jsonPath, specAt } from './options.js';
 import { RUNTIME_OPTS_SPEC } from './registry.js';
 import { isObject, type Obj } from './values.js';
 import { javaDouble } from './render/java.js';
@@ -73,19 +73,49 @@ function holdsWorkerFile(text: string): boolean {
 function readPfKeys(doc: Document, text: string, source: string, at: string[], sink: DiagnosticSink, strict: boolean): WorkerConfig & { form: WorkerForm } {
   const locate = yamlLocator(doc, text, source);
   const { config, keyOf, where } = pfConfig(doc, at, locate, source);
+  // A list cannot come from PF_ keys: the indexed form users write
+  // (PF_runtimeCustomizerConfig_tolerations_0_key) becomes a map keyed '0', which the worker
+  // cannot read as the list the option is. One error per list, at its first key; the map is
+  // then left out, so that no "expected a list" follows it.
+  const lists = new Map<string, string[]>();
   for (const [path, key] of keyOf) {
     const parts = path.split('.');
     if (parts[0] !== 'runtimeCustomizerConfig') continue;
-    const spec = specAt(RUNTIME_OPTS_SPEC, parts.slice(1));
-    if (spec?.t === 'list') {
-      sink.error('PMC_WORKER_CONFIG', `gen-yml-from-env.py writes every PF_ value as a string, so a list such as ${parts.slice(1).join('.')} cannot be set with a PF_ key: put the whole functions_worker.yml in a ConfigMap instead`, { ...locate([...at, key]), path: key });
-    }
+    const depth = parts.findIndex((_, i) => i > 0 && specAt(RUNTIME_OPTS_SPEC, parts.slice(1, i + 1))?.t === 'list');
+    if (depth < 0) continue;
+    const list = parts.slice(0, depth + 1).join('.');
+    lists.set(list, [...(lists.get(list) ?? []), key]);
+  }
+  for (const [list, keys] of lists) {
+    const parts = list.split('.');
+    // The segment after the list's own name: the index users meant ("0"), if they wrote one.
+    const index = keys[0]!.slice(`PF_${parts.join('_')}_`.length).split('_')[0];
+    const how = index
+      ? `gen-yml-from-env.py turns ${keys.length === 1 ? 'this key' : `these ${keys.length} keys`} into a map keyed "${index}", which the worker cannot read as a list`
+      : 'gen-yml-from-env.py writes it as a string';
+    sink.error('PMC_WORKER_CONFIG', `${parts.slice(1).join('.')} is a list, and a PF_ key cannot carry one (${how}): put the whole functions_worker.yml in a ConfigMap instead`, {
+      ...locate([...at, keys[0]!]),
+      path: keys[0],
+    });
+    let parent: unknown = config;
+    for (const p of parts.slice(0, -1)) parent = isObject(parent) ? parent[p] : undefined;
+    if (isObject(parent)) delete parent[parts[parts.length - 1]!];
   }
   const className = typeof config.runtimeCustomizerClassName === 'string' ? config.runtimeCustomizerClassName : undefined;
   const classAt = where(['runtimeCustomizerClassName']);
   const options = readRuntimeOpts(config.runtimeCustomizerConfig, {
     root: 'runtimeCustomizerConfig',
     locate: (p) => where(['runtimeCustomizerConfig', ...p]),
+    // Named as the user wrote it: the PF_ key, with the option path it sets.
+    name: (p) => {
+      const dotted = ['runtimeCustomizerConfig', ...p].join('.');
+      const key = keyOf.get(dotted);
+      const path = jsonPath('runtimeCustomizerConfig', p);
+      if (key) return `${key} (${path})`;
+      // Made by keys below it: a name with "_" (a label's cost_center) that the script split.
+      const below = [...keyOf].find(([k]) => k.startsWith(`${dotted}.`))?.[1];
+      return below ? `${path} (from ${below}, which gen-yml-from-env.py splits at every "_")` : path;
+    },
     strict,
     sink,
   });
@@ -125,6 +155,10 @@ function pfConfig(
       const key = keyOf.get(path.slice(0, n).join('.'));
       if (key) return { ...locate([...at, key]), path: key };
     }
+    // A path set only through keys below it (a map or object): the first of those keys.
+    const below = `${path.join('.')}.`;
+    const first = [...keyOf].find(([p]) => p.startsWith(below))?.[1];
+    if (first) return { ...locate([...at, first]), path: first };
     return locate(at) ?? { source };
   };
   return { config, keyOf, where };

@@ -121,6 +121,40 @@ describe("the worker's settings in every form", () => {
   });
 });
 
+describe('a functions_worker.yml kubectl printed as a double-quoted ConfigMap value', () => {
+  const file = join(fixtures, 'kubectl', 'worker-configmap-quoted.yaml');
+  const text = readFileSync(file, 'utf8');
+  const at = (line: number, col: number) => text.split('\n')[line - 1]!.slice(col - 1);
+
+  it("a message about a line of the file points into the ConfigMap's own lines (it pointed past the end)", async () => {
+    const r = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', file]);
+    expect(r.status).toBe(1);
+    const m = /worker-configmap-quoted\.yaml:(\d+):(\d+): runtimeCustomizerConfig\.resourceRequirements\.limits\.cpu: "lots" is not/.exec(r.stderr);
+    expect(m).not.toBeNull();
+    expect(at(Number(m![1]), Number(m![2]))).toMatch(/^lots\\n"$/);
+  });
+
+  it('a YAML error inside the value is located there too, and a good file reads as the file itself', async () => {
+    const broken = text.replace('\\n  extraLabels:', '\\n extraLabels:');
+    writeFileSync(join(work, 'quoted-broken.yaml'), broken);
+    const r = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'quoted-broken.yaml')]);
+    expect(r.status).toBe(1);
+    const m = /quoted-broken\.yaml:(\d+):(\d+): /.exec(r.stderr);
+    expect(m).not.toBeNull();
+    const lines = broken.split('\n');
+    expect(Number(m![1])).toBeLessThanOrEqual(lines.length);
+    expect(lines[Number(m![1]) - 1]).toContain('extraLabels');
+    const good = text.replace('cpu: lots', 'cpu: \\"2\\"');
+    writeFileSync(join(work, 'quoted-good.yaml'), good);
+    writeFileSync(join(work, 'plain-worker.yml'), parse(good).data['functions_worker.yml']);
+    const fromMap = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'quoted-good.yaml')]);
+    const fromFile = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'plain-worker.yml')]);
+    expect(fromMap.status).toBe(0);
+    expect(fromMap.stdout).toBe(fromFile.stdout);
+    expect(fromMap.stdout).toMatch(/limits:\n\s+cpu: "?2"?\n/);
+  });
+});
+
 describe('PF_ keys below an option', () => {
   it('the indexed form of a list (tolerations_0_key): one error at its first key, no "expected a list" after it', async () => {
     const file = join(fixtures, 'helm', 'broker-configmap-tolerations.yaml');

@@ -164,8 +164,8 @@ export function readWorkerConfig(
   strict = false,
   /** Where the worker config sits inside the document, when it is inline (plugin config). */
   at: string[] = [],
-  /** Where the text starts in its file, when it is a value inside another (a ConfigMap's data). */
-  shift?: { line: number; col: number },
+  /** Where a line and column of the text are in its file, when it is a value inside another (a ConfigMap's data). */
+  place?: (at: { line: number; col: number }) => { line: number; col: number },
 ): WorkerConfig {
   // Integers exact, so that a message quotes 9223372036854775807 as written.
   const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
@@ -175,7 +175,7 @@ export function readWorkerConfig(
   const locateIn = yamlLocator(doc, text, source);
   const locate = (p: (string | number)[], opts?: { key?: boolean }) => {
     const loc = locateIn([...at, ...p], opts);
-    return shift && loc?.line !== undefined ? { ...loc, line: loc.line + shift.line, col: (loc.col ?? 1) + shift.col } : loc;
+    return place && loc?.line !== undefined ? { ...loc, ...place({ line: loc.line, col: loc.col ?? 1 }) } : loc;
   };
   if (!isMap(node)) {
     throw new PmcError('PMC_WORKER_CONFIG', 'a functions_worker.yml must be a YAML map', {

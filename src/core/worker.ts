@@ -5,9 +5,10 @@
  * the broker turns into functions_worker.yml at start-up (bin/gen-yml-from-env.py):
  * https://github.com/apache/pulsar/blob/master/docker/pulsar/scripts/gen-yml-from-env.py
  */
-import { isMap, isScalar, type Document } from 'yaml';
+import { isMap, isScalar, type Document, type Scalar } from 'yaml';
 import { parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
-import { PmcError, lineColAt, type DiagnosticSink, type Location } from './diagnostics.js';
+import { PmcError, lineColAt, type Diagnostic, type DiagnosticSink, type Location } from './diagnostics.js';
+import { flowScalarOffsets } from './scalar-offsets.js';
 import { jsonPath, specAt } from './options.js';
 import { RUNTIME_OPTS_SPEC } from './registry.js';
 import { isObject, type Obj } from './values.js';
@@ -49,14 +50,43 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
     const value = data.get(key, true);
     if (!isScalar(value) || typeof value.value !== 'string' || !holdsWorkerFile(value.value)) continue;
     // The file inside the ConfigMap: its messages point into the ConfigMap's own lines.
-    const start = lineColAt(text, value.range?.[0] ?? 0);
-    const indent = /\n([ \t]*)\S/.exec(text.slice(value.range?.[0] ?? 0))?.[1]?.length ?? 0;
-    const inner = readWorkerConfig(value.value, source, sink, strict, [], { line: start.line, col: indent });
-    return { ...inner, form: 'ConfigMap holding functions_worker.yml' };
+    const place = innerPlacement(text, value as Scalar<string>);
+    try {
+      return { ...readWorkerConfig(value.value, source, sink, strict, [], place), form: 'ConfigMap holding functions_worker.yml' };
+    } catch (e) {
+      // The inner file's own YAML errors, located in its text: moved to the ConfigMap's lines.
+      if (!(e instanceof PmcError)) throw e;
+      const moved = (d: Diagnostic): Diagnostic => (d.location?.line === undefined ? d : { ...d, location: { ...d.location, ...place({ line: d.location.line, col: d.location.col ?? 1 }) } });
+      throw PmcError.fromDiagnostics(e.diagnostics().map(moved));
+    }
   }
   throw new PmcError('PMC_WORKER_CONFIG', `the ConfigMap${typeof name === 'string' ? ` ${name}` : ''} holds neither a functions_worker.yml (in its data) nor PF_ keys (data: ${keys.join(', ') || 'none'})`, {
     location: locate([...at, 'data']),
   });
+}
+
+/**
+ * Where a line and column of a file held in a ConfigMap value are in the ConfigMap's text. A
+ * block scalar (`|`) shifts by its first line and indentation; a quoted one, as kubectl prints
+ * a file with a line ending in spaces, is undone character by character.
+ */
+function innerPlacement(text: string, node: Scalar<string>): (at: { line: number; col: number }) => { line: number; col: number } {
+  const [begin = 0, end = begin] = node.range ?? [];
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const start = lineColAt(text, begin);
+    const indent = /\n([ \t]*)\S/.exec(text.slice(begin))?.[1]?.length ?? 0;
+    return (at) => ({ line: at.line + start.line, col: at.col + indent });
+  }
+  const style = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? node.type : 'PLAIN';
+  const mapped = flowScalarOffsets(text.slice(begin, end), style, begin);
+  // Not as the parser read it (never expected): the value's start, rather than a wrong place.
+  if (!mapped || mapped.value !== node.value) return () => lineColAt(text, begin);
+  const lineStarts = [0];
+  for (let i = 0; i < node.value.length; i++) if (node.value.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  return (at) => {
+    const inner = (lineStarts[Math.min(at.line, lineStarts.length) - 1] ?? 0) + at.col - 1;
+    return lineColAt(text, mapped.offsets[Math.min(inner, mapped.offsets.length - 1)] ?? begin);
+  };
 }
 
 /** A data value that is a worker file: YAML naming one of the worker's own keys. */

@@ -155,6 +155,29 @@ describe('a functions_worker.yml kubectl printed as a double-quoted ConfigMap va
   });
 });
 
+describe("the Helm chart's values.yaml given as the worker file", () => {
+  const values = join(fixtures, 'helm', 'values.yaml');
+  const message = `pmc: error: ${values}:18:1: this is the Pulsar Helm chart's values.yaml (components, broker, images, functions), not a worker file: the worker reads the PF_ keys of the broker ConfigMap the chart makes of it, with the chart's own keys beside them; give that ConfigMap as kubectl prints it (kubectl get configmap <release>-broker -n <namespace> -o yaml > broker.yaml; pmc ... -w broker.yaml) [PMC_WORKER_CONFIG]\n`;
+
+  it.each([
+    ['customize', ['customize', join(fixtures, 'pulsar-function.yaml'), '-w', values]],
+    ['render', ['render', '-c', join(fixtures, 'function-config.yaml'), '-w', values]],
+    ['explain', ['explain', join(fixtures, 'pulsar-function.yaml'), '-w', values]],
+  ])('%s says what it is and what to give instead (it read as a worker with no settings)', async (_name, argv) => {
+    const r = await runPmc(argv);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(message);
+  });
+
+  it("Pulsar's own functions_worker.yml and the broker ConfigMap are not taken for one", async () => {
+    for (const w of [join(fixtures, 'pulsar', 'functions_worker.yml'), join(fixtures, 'helm', 'broker-configmap.yaml')]) {
+      const r = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', w]);
+      expect(r.stderr).not.toContain('values.yaml');
+    }
+  });
+});
+
 describe('PF_ keys below an option', () => {
   it('the indexed form of a list (tolerations_0_key): one error at its first key, no "expected a list" after it', async () => {
     const file = join(fixtures, 'helm', 'broker-configmap-tolerations.yaml');

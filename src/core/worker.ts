@@ -33,8 +33,11 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
     });
   }
   const kind = isMap(node) ? node.get('kind') : undefined;
-  if (typeof kind !== 'string') return { ...readWorkerConfig(text, source, sink, strict, at), form: 'functions_worker.yml' };
   const locate = yamlLocator(doc, text, source);
+  if (typeof kind !== 'string') {
+    if (at.length === 0) refuseHelmValues(node, (p, o) => locate(p, o) ?? { source });
+    return { ...readWorkerConfig(text, source, sink, strict, at), form: 'functions_worker.yml' };
+  }
   const data = isMap(node) ? node.get('data', true) : undefined;
   const name = isMap(node) ? (node.getIn(['metadata', 'name']) as unknown) : undefined;
   if (kind !== 'ConfigMap' || !isMap(data)) {
@@ -87,6 +90,31 @@ function innerPlacement(text: string, node: Scalar<string>): (at: { line: number
     const inner = (lineStarts[Math.min(at.line, lineStarts.length) - 1] ?? 0) + at.col - 1;
     return lineColAt(text, mapped.offsets[Math.min(inner, mapped.offsets.length - 1)] ?? begin);
   };
+}
+
+/**
+ * The top-level keys of the Pulsar Helm charts' values.yaml (Apache's and DataStax's): a file
+ * with several of them and none of the worker's own is the chart's values, not a worker file.
+ * https://github.com/apache/pulsar-helm-chart/blob/master/charts/pulsar/values.yaml
+ */
+const HELM_VALUES_KEYS = ['components', 'broker', 'zookeeper', 'bookkeeper', 'proxy', 'images', 'functions', 'function', 'autorecovery', 'toolset', 'pulsar_metadata', 'volumes', 'affinity', 'initialize', 'extra', 'enableTls'];
+
+/**
+ * A Helm values.yaml given as the worker file would read as a worker with no settings and
+ * send the user the wrong way ("no runtimeCustomizerClassName"): the worker's settings are the
+ * PF_ keys of the broker ConfigMap the chart renders from it, with the chart's own beside them.
+ */
+function refuseHelmValues(node: unknown, locate: (path: string[], opts?: { key?: boolean }) => Location): void {
+  if (!isMap(node)) return;
+  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  const chart = HELM_VALUES_KEYS.filter((k) => keys.includes(k));
+  if (chart.length < 2 || !chart.some((k) => k === 'broker' || k === 'components') || keys.some((k) => WORKER_KEYS.includes(k))) return;
+  const first = keys.includes('broker') ? 'broker' : chart[0]!;
+  throw new PmcError(
+    'PMC_WORKER_CONFIG',
+    `this is the Pulsar Helm chart's values.yaml (${chart.slice(0, 4).join(', ')}), not a worker file: the worker reads the PF_ keys of the broker ConfigMap the chart makes of it, with the chart's own keys beside them; give that ConfigMap as kubectl prints it (kubectl get configmap <release>-broker -n <namespace> -o yaml > broker.yaml; pmc ... -w broker.yaml)`,
+    { location: locate([first], { key: true }) },
+  );
 }
 
 /** A data value that is a worker file: YAML naming one of the worker's own keys. */
@@ -242,6 +270,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   let here: unknown = plain;
   for (const k of at) here = isObject(here) ? here[k] : undefined;
   const whole = isObject(here) ? here : {};
+  if (at.length === 0 && !(isMap(node) && typeof node.get('kind') === 'string')) refuseHelmValues(node, (p, o) => locate(p, o) ?? { source });
   if (!isMap(node) || typeof node.get('kind') !== 'string') return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source }, floatText: floatTextIn(doc, at) };
   const data = isObject(whole.data) ? whole.data : {};
   if (Object.keys(data).some((k) => k.startsWith('PF_'))) {

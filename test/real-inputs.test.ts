@@ -90,7 +90,7 @@ describe("the worker's settings in every form", () => {
   it("the Helm chart's broker ConfigMap: PF_ keys for the customizer, labels, node selector and job namespace", async () => {
     const r = await runPmc(['explain', join(fixtures, 'pulsar-function.yaml'), '-w', join(fixtures, 'helm', 'broker-configmap.yaml'), '-o', 'json']);
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(`pmc: note: ${join(fixtures, 'helm', 'broker-configmap.yaml')}: read the worker's settings from a broker ConfigMap with PF_ keys [PMC_WORKER_FORM]\n`);
+    expect(r.stderr).toBe(`pmc: note: ${join(fixtures, 'helm', 'broker-configmap.yaml')}: read the worker's settings from a ConfigMap with PF_ keys (pulsar-broker) [PMC_WORKER_FORM]\n`);
     const set = JSON.parse(r.stdout).changes.filter((c: any) => c.resource.startsWith('StatefulSet')).map((c: any) => [c.path, c.value]);
     expect(set).toEqual([
       ['metadata.labels.team', 'data-platform'],
@@ -101,6 +101,14 @@ describe("the worker's settings in every form", () => {
     // The chart's class is Basic: a securityContext is ignored, as the worker would ignore it.
     const sc = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(fixtures, 'helm', 'broker-configmap.yaml'), '-r', '{"securityContext": {"runAsUser": 1}}']);
     expect(sc.stderr).toContain('[PMC_SECURITY_CONTEXT_IGNORED]');
+  });
+
+  it("the functions worker's own ConfigMap with PF_ keys (the worker apart from the brokers) is announced by its name, not as a broker's", async () => {
+    const text = readFileSync(join(fixtures, 'helm', 'broker-configmap.yaml'), 'utf8').replace('name: pulsar-broker', 'name: pulsar-functions-worker');
+    writeFileSync(join(work, 'fw-configmap.yaml'), text);
+    const r = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(work, 'fw-configmap.yaml')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`pmc: note: ${join(work, 'fw-configmap.yaml')}: read the worker's settings from a ConfigMap with PF_ keys (pulsar-functions-worker) [PMC_WORKER_FORM]\n`);
   });
 
   it('a ConfigMap wrapping functions_worker.yml reads as the file itself', async () => {
@@ -117,7 +125,7 @@ describe("the worker's settings in every form", () => {
     expect(list.stderr).toBe(`pmc: error: ${join(work, 'pf-list.yaml')}:5:43: PF_runtimeCustomizerConfig_tolerations: tolerations is a list, and a PF_ key cannot carry one (gen-yml-from-env.py writes it as a string): put the whole functions_worker.yml in a ConfigMap instead [PMC_WORKER_CONFIG]\n`);
     const other = await runPmc(['customize', join(fixtures, 'pulsar-function.yaml'), '-w', join(fixtures, 'kustomize', 'good', 'deployment.yaml')]);
     expect(other.status).toBe(1);
-    expect(other.stderr).toContain('found a Deployment (pulsar-proxy): expected a functions_worker.yml, a ConfigMap whose data holds one, or the broker ConfigMap with PF_ keys');
+    expect(other.stderr).toContain('found a Deployment (pulsar-proxy): expected a functions_worker.yml, a ConfigMap whose data holds one, or the Helm chart\'s ConfigMap with PF_ keys');
   });
 });
 

@@ -96,7 +96,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .command('render')
     .description('the Service and StatefulSet the worker would create for a function, source or sink config, customized as customize does')
     .requiredOption('-c, --function-config <FILE>', 'the pulsar-admin function, source or sink config file (YAML or JSON)')
-    .requiredOption('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's broker ConfigMap")
+    .requiredOption('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's ConfigMap with PF_ keys")
     .addOption(new Option('--kind <KIND>', 'what the config describes (default: from its keys)').choices(['function', 'source', 'sink']))
     .option('-r, --custom-runtime-options <JSON>', "the function's customRuntimeOptions, a JSON string (replaces the config's)")
     .option('--custom-runtime-options-file <FILE>', 'the same, read from a file')
@@ -125,7 +125,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
   program
     .command('webhook')
     .description('serve a mutating admission webhook that customizes the StatefulSets the Pulsar worker creates')
-    .option('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's broker ConfigMap")
+    .option('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's ConfigMap with PF_ keys")
     .option('--tls-cert-file <FILE>', 'the serving certificate (PEM); reloaded when the file changes')
     .option('--tls-key-file <FILE>', 'its private key (PEM); reloaded when the file changes')
     .addOption(new Option('--mode <MODE>', 'hybrid: the worker runs BasicKubernetesManifestCustomizer, the webhook adds the security context; webhook-only: the worker runs no customizer').choices(['hybrid', 'webhook-only']).default('hybrid'))

@@ -83,8 +83,9 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
   let classLine: { line?: number; col?: number } | undefined;
   if (given.worker) {
     let form: string;
-    ({ className, classLine, options: worker, form } = readWorker(given.worker.text, given.worker.source, sink, strict, given.worker.at));
-    if (form !== 'functions_worker.yml') sink.note('PMC_WORKER_FORM', `read the worker's settings from a ${form}`, { source: given.worker.source });
+    let mapName: string | undefined;
+    ({ className, classLine, options: worker, form, mapName } = readWorker(given.worker.text, given.worker.source, sink, strict, given.worker.at));
+    if (form !== 'functions_worker.yml') sink.note('PMC_WORKER_FORM', `read the worker's settings from a ${form}${mapName ? ` (${mapName})` : ''}`, { source: given.worker.source });
   }
 
   const identity: CustomizeSettings['identity'] = [{ from: 'flags', value: given.identity ?? {} }];

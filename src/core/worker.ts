@@ -14,7 +14,11 @@ import { RUNTIME_OPTS_SPEC } from './registry.js';
 import { isObject, type Obj } from './values.js';
 import { javaDouble } from './render/java.js';
 
-export type WorkerForm = 'functions_worker.yml' | 'ConfigMap holding functions_worker.yml' | 'broker ConfigMap with PF_ keys';
+/**
+ * The forms the worker's settings come in. PF_ keys are the Helm chart's: the broker's
+ * ConfigMap when the worker runs in the broker, the functions worker's own when it runs apart.
+ */
+export type WorkerForm = 'functions_worker.yml' | 'ConfigMap holding functions_worker.yml' | 'ConfigMap with PF_ keys';
 
 // gen-yml-from-env.py: the keys whose values become integers, and those split on commas.
 const INT_KEYS = new Set(['workerPort', 'numFunctionPackageReplicas', 'failureCheckFreqMs', 'rescheduleTimeoutMs', 'initialBrokerReconnectMaxRetries', 'assignmentWriteMaxRetries', 'instanceLivenessCheckFreqMs']);
@@ -22,7 +26,7 @@ const LIST_KEYS = new Set(['brokerInterceptors', 'messagingProtocols', 'tlsProto
 const WORKER_KEYS = ['runtimeCustomizerClassName', 'runtimeCustomizerConfig', 'functionRuntimeFactoryClassName', 'functionRuntimeFactoryConfigs', 'pulsarFunctionsCluster'];
 
 /** The worker's customizer settings, and which form they were read from. */
-export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = []): WorkerConfig & { form: WorkerForm } {
+export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = []): WorkerConfig & { form: WorkerForm; mapName?: string } {
   const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
   if (at.length === 0 && (node === null || node === undefined)) {
@@ -43,19 +47,20 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
   if (kind !== 'ConfigMap' || !isMap(data)) {
     throw new PmcError(
       'PMC_WORKER_CONFIG',
-      `found a ${kind}${typeof name === 'string' ? ` (${name})` : ''}: expected a functions_worker.yml, a ConfigMap whose data holds one, or the broker ConfigMap with PF_ keys (the Helm chart's)`,
+      `found a ${kind}${typeof name === 'string' ? ` (${name})` : ''}: expected a functions_worker.yml, a ConfigMap whose data holds one, or the Helm chart's ConfigMap with PF_ keys (the broker's, or the functions worker's when it runs apart)`,
       { location: locate([...at, 'kind']) },
     );
   }
   const keys = data.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
-  if (keys.some((k) => k.startsWith('PF_'))) return readPfKeys(doc, text, source, [...at, 'data'], sink, strict);
+  const mapName = typeof name === 'string' ? name : undefined;
+  if (keys.some((k) => k.startsWith('PF_'))) return { ...readPfKeys(doc, text, source, [...at, 'data'], sink, strict), mapName };
   for (const key of keys) {
     const value = data.get(key, true);
     if (!isScalar(value) || typeof value.value !== 'string' || !holdsWorkerFile(value.value)) continue;
     // The file inside the ConfigMap: its messages point into the ConfigMap's own lines.
     const place = innerPlacement(text, value as Scalar<string>);
     try {
-      return { ...readWorkerConfig(value.value, source, sink, strict, [], place), form: 'ConfigMap holding functions_worker.yml' };
+      return { ...readWorkerConfig(value.value, source, sink, strict, [], place), form: 'ConfigMap holding functions_worker.yml', mapName };
     } catch (e) {
       // The inner file's own YAML errors, located in its text: moved to the ConfigMap's lines.
       if (!(e instanceof PmcError)) throw e;
@@ -177,7 +182,7 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
     strict,
     sink,
   });
-  return { className, classLine: { line: classAt.line, col: classAt.col }, options, form: 'broker ConfigMap with PF_ keys' };
+  return { className, classLine: { line: classAt.line, col: classAt.col }, options, form: 'ConfigMap with PF_ keys' };
 }
 
 
@@ -275,7 +280,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   const data = isObject(whole.data) ? whole.data : {};
   if (Object.keys(data).some((k) => k.startsWith('PF_'))) {
     const { config, where } = pfConfig(doc, [...at, 'data'], locate, source);
-    return { values: { ...SHIPPED_WORKER, ...config }, form: 'broker ConfigMap with PF_ keys', locate: where };
+    return { values: { ...SHIPPED_WORKER, ...config }, form: 'ConfigMap with PF_ keys', locate: where };
   }
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string' || !holdsWorkerFile(value)) continue;

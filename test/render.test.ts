@@ -365,6 +365,23 @@ describe('KubernetesRuntimeTest: names and labels', () => {
     expect(error?.location).toMatchObject({ source: 'worker.yml', line: 6, col: 12 });
   });
 
+  it.each([
+    ['the config\'s name', { }, 'name: an-exceedingly-long-function-name-for-kubernetes-objects\n', { source: 'fn.yaml', line: 1, col: 7 }],
+    ['--name, which replaces the config\'s', { name: 'an-exceedingly-long-function-name-for-kubernetes-objects' }, 'name: fn\n', { source: '--name' }],
+    ['--tenant, the longest part', { tenant: 'an-exceedingly-long-tenant-name-for-kubernetes-objects' }, 'name: fn\n', { source: '--tenant' }],
+    ['the config\'s namespace, the longest part', {}, 'name: fn\nnamespace: an-exceedingly-long-namespace-for-kubernetes-objects\n', { source: 'fn.yaml', line: 2, col: 12 }],
+  ])('a job name over 53 characters is located where its longest part came from: %s', (_name, identity, head, where) => {
+    const worker = `functionRuntimeFactoryClassName: ${K8S}\npulsarServiceUrl: pulsar://localhost:6650\npulsarWebServiceUrl: http://localhost:8080\npulsarFunctionsCluster: standalone\n`;
+    let error: PmcError | undefined;
+    try {
+      render({ config: { text: `${head}jar: fn.jar\ninputs: [in]\n`, source: 'fn.yaml' }, worker: { text: worker, source: 'worker.yml' }, identity, pulsarVersion: '4.0' });
+    } catch (e) {
+      error = e as PmcError;
+    }
+    expect(error?.code).toBe('PMC_JOB_NAME');
+    expect(error?.location).toEqual(where);
+  });
+
   it('testCreateFunctionLabels: converted, first and last characters fixed, cut to 63', () => {
     const namespace = 'namespace:$second.part:third@test_0'.padEnd(100, '0');
     const labels = renderLabels(testConfig('JAVA', { namespace, name: '$function_name!' }), testWorker());

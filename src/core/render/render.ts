@@ -4,7 +4,7 @@
  * text), with a note for each value only a running worker knows.
  */
 import { stringify } from 'yaml';
-import { DiagnosticSink, type Diagnostic } from '../diagnostics.js';
+import { DiagnosticSink, type Diagnostic, type Location } from '../diagnostics.js';
 import { jobNameProblem } from '../naming.js';
 import { workerSettings, type WorkerForm } from '../worker.js';
 import { readConfig, type ComponentKind } from './details.js';
@@ -133,11 +133,23 @@ export function render(input: RenderInput): RenderResult {
   const rendered = renderObjects(config, worker, instance, input.pulsarVersion);
   const problem = jobNameProblem(rendered.jobName);
   if (problem) {
-    const field = worker.factory.jobName ? ws.locate(['functionRuntimeFactoryConfigs', 'jobName']) : config.locate(['name']);
+    const field = worker.factory.jobName ? ws.locate(['functionRuntimeFactoryConfigs', 'jobName']) : jobNameOrigin(input, config.details as Record<string, unknown>, config.locate);
     sink.error('PMC_JOB_NAME', `the job name ${rendered.jobName} is refused: ${problem}`, { ...field });
   }
   sink.throwIfErrors();
   return { objects: [rendered.service, rendered.statefulSet], kind: config.kind, jobName: rendered.jobName, workerForm: ws.form, diagnostics: sink.items };
+}
+
+/**
+ * Where the longest part of the job name (pf-<tenant>-<namespace>-<name>) came from: its flag
+ * (`--name` replaces the config's) or its key in the config, the config's name when neither.
+ */
+function jobNameOrigin(input: RenderInput, details: Record<string, unknown>, locate: (path: string[]) => Location): Location {
+  const parts = (['name', 'namespace', 'tenant'] as const).map((key) => ({ key, value: String(details[key] ?? '') }));
+  const longest = parts.reduce((a, b) => (b.value.length > a.value.length ? b : a));
+  if (input.identity[longest.key] !== undefined) return { source: `--${longest.key}` };
+  const at = locate([longest.key]);
+  return at.line !== undefined ? at : locate(['name']);
 }
 
 /** The objects as a YAML stream, the Service first, as Pulsar submits them (customize then prints JSON when asked). */

@@ -676,7 +676,7 @@ describe('pmc render reads the worker in every form customize does', () => {
   it('a ConfigMap holding functions_worker.yml: its settings, a note naming the form, and warnings for the URLs it lacks', async () => {
     const r = await runPmc(['render', '-c', 'fixtures/render/exclamation-go.yaml', '-w', 'fixtures/worker-configmap.yaml', '--customizer', 'none', '--function-id', 'a', '--function-version', 'b'], { cwd: root });
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('read the worker\'s settings from a ConfigMap holding functions_worker.yml [PMC_WORKER_FORM]');
+    expect(r.stderr).toContain('read the worker\'s settings from a ConfigMap holding functions_worker.yml (pulsar-functions-worker) [PMC_WORKER_FORM]');
     expect(r.stderr).toContain('the worker sets no pulsarServiceUrl');
     const sts = parse(r.stdout.split(/^---\n/m)[2]!);
     // The file inside the ConfigMap sets functionRuntimeFactoryConfigs.jobNamespace: pulsar.
@@ -711,9 +711,92 @@ describe('pmc render: the kind a config describes', () => {
     const r = await runPmc(['render', '-c', 'elastic-sink.yaml', '-w', 'functions_worker.yml', '--kind', 'function', '--function-id', 'a', '--function-version', 'b'], { cwd });
     // As a function, the archive is no code file: refused, not rendered as a sink.
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('a function needs its code: give jar, py or go in the config');
+    expect(r.stderr).toContain('a function needs its code: give jar, py or go (or functionType) in the config, or --jar, --py, --go or --function-type');
     const sink = await runPmc(['render', '-c', 'elastic-sink.yaml', '-w', 'functions_worker.yml', '--function-id', 'a', '--function-version', 'b'], { cwd });
     expect(sink.stdout).toContain('component: sink');
+  });
+});
+
+describe("pmc render: the code from the command line, as pulsar-admin takes it", () => {
+  const cwd = join(import.meta.dirname, '..', 'fixtures', 'render');
+  const example = 'example-function-config.yaml';
+  const tmp = mkdtempSync(join(tmpdir(), 'pmc-render-code-'));
+  const go = async (argv: string[]) => {
+    const r = await runPmc(['render', '-w', 'functions_worker.yml', '--customizer', 'none', '--function-id', 'a', '--function-version', 'b', '-o', 'json', ...argv], { cwd });
+    const sts = r.status === 0 ? JSON.parse(r.stdout).items[1] : undefined;
+    const command: string = sts?.spec.template.spec.containers[0].command[2] ?? '';
+    const details = /--function_details '([^']*)'/.exec(command)?.[1];
+    return { ...r, sts, command, details: details ? JSON.parse(details) : undefined };
+  };
+
+  it("Pulsar's example config has no code: the error names the file (not line 1 of its comment) and the flags", async () => {
+    const r = await go(['-c', example]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`pmc: error: ${example}: a function needs its code: give jar, py or go (or functionType) in the config, or --jar, --py, --go or --function-type as pulsar-admin takes them [PMC_RENDER]\n`);
+  });
+
+  it.each([
+    ['--jar', ['--jar', 'build/libs/exclamation.jar'], 'JAVA', '/pulsar/download/pulsar_functions/exclamation.jar'],
+    ['--py', ['--py', 'exclamation.py'], 'PYTHON', '/pulsar/download/pulsar_functions/exclamation.py'],
+    ['--go', ['--go', 'bin/exclamation'], 'GO', '/pulsar/download/pulsar_functions/exclamation'],
+  ])('%s gives the code: the runtime and the downloaded file follow it', async (_flag, flags, runtime, file) => {
+    const r = await go(['-c', example, ...flags]);
+    expect(r.status).toBe(0);
+    expect(r.command).toContain(`--destination-file ${file} `);
+    if (runtime === 'GO') expect(r.command).toContain('-instance-conf');
+    else expect(r.details.runtime ?? 'JAVA').toBe(runtime);
+  });
+
+  it('--function-type is a built-in function (builtin://TYPE); with --jar pulsar-admin refuses it', async () => {
+    const r = await go(['-c', example, '--function-type', 'exclamation']);
+    expect(r.status).toBe(0);
+    expect(r.details.builtin).toBe('exclamation');
+    const both = await go(['-c', example, '--function-type', 'exclamation', '--jar', 'f.jar']);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toBe('pmc: error: --function-type: pulsar-admin refuses it: Cannot specify both jar and function-type [PMC_RENDER]\n');
+  });
+
+  it("a flag replaces the config's key; a config with jar and --py runs the jar, with a warning at --py", async () => {
+    const replaced = await go(['-c', 'word-count-java.yaml', '--jar', 'other.jar']);
+    expect(replaced.status).toBe(0);
+    expect(replaced.command).toContain('--destination-file /pulsar/download/pulsar_functions/other.jar ');
+    const both = await go(['-c', 'word-count-java.yaml', '--py', 'f.py']);
+    expect(both.status).toBe(0);
+    expect(both.details.runtime).toBeUndefined();
+    expect(both.stderr).toContain('pmc: warning: --py: the function has both jar and py: the worker runs the jar and ignores py f.py; give one [PMC_RENDER]');
+  });
+
+  it('a sink without archive takes --sink-type or --archive; a source refuses --archive beside its sourceType', async () => {
+    writeFileSync(join(tmp, 'bare-sink.yaml'), 'tenant: public\nnamespace: default\nname: es\ninputs: [persistent://public/default/events]\n');
+    const typed = await go(['-c', join(tmp, 'bare-sink.yaml'), '--sink-type', 'elastic_search']);
+    expect(typed.status).toBe(0);
+    expect(typed.sts.metadata.labels.component).toBe('sink');
+    expect(typed.details.sink.builtin).toBe('elastic_search');
+    const archived = await go(['-c', join(tmp, 'bare-sink.yaml'), '--archive', 'connectors/pulsar-io-jdbc.nar']);
+    expect(archived.status).toBe(0);
+    expect(archived.sts.metadata.labels.component).toBe('sink');
+    expect(archived.command).toContain('--destination-file /pulsar/download/pulsar_functions/pulsar-io-jdbc.nar ');
+    writeFileSync(join(tmp, 'typed-source.yaml'), 'tenant: public\nnamespace: default\nname: k\nsourceType: kafka\ntopicName: persistent://public/default/k\n');
+    const refused = await go(['-c', join(tmp, 'typed-source.yaml'), '--archive', 'k.nar']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe('pmc: error: --archive: pulsar-admin refuses it: Cannot specify both archive and source-type [PMC_RENDER]\n');
+  });
+
+  it("a config's own sourceType is its archive (builtin://TYPE), as pulsar-admin makes it (it was refused as having no connector)", async () => {
+    writeFileSync(join(tmp, 'typed-source.yaml'), 'tenant: public\nnamespace: default\nname: k\nsourceType: kafka\ntopicName: persistent://public/default/k\n');
+    const r = await go(['-c', join(tmp, 'typed-source.yaml')]);
+    expect(r.status).toBe(0);
+    expect(r.details.source.builtin).toBe('kafka');
+  });
+
+  it("a flag that is not the kind's is refused, never dropped", async () => {
+    const r = await go(['-c', example, '--kind', 'function', '--archive', 'x.nar', '--jar', 'f.jar']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("pmc: error: --archive: a function takes --jar, --py, --go or --function-type, not --archive (give --kind when the config's keys do not say what it is) [PMC_RENDER]\n");
+    const sink = await go(['-c', 'elastic-sink.yaml', '--jar', 'f.jar', '--kind', 'sink']);
+    expect(sink.status).toBe(1);
+    expect(sink.stderr).toContain('pmc: error: --jar: a sink takes --archive or --sink-type, not --jar');
   });
 });
 

@@ -24,6 +24,13 @@ export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'strict' | 
   workerCa?: boolean;
   output?: OutputFormat;
   checkPss?: PssPolicy;
+  jar?: string;
+  py?: string;
+  go?: string;
+  functionType?: string;
+  archive?: string;
+  sourceType?: string;
+  sinkType?: string;
 }
 
 /** The rendered stream's name in messages about it. */
@@ -42,6 +49,7 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     worker,
     kind: flags.kind,
     identity,
+    code: { jar: flags.jar, py: flags.py, go: flags.go, functionType: flags.functionType, archive: flags.archive, sourceType: flags.sourceType, sinkType: flags.sinkType },
     customRuntimeOptions: options?.text,
     pulsarVersion: flags.pulsarVersion,
     functionId: flags.functionId,

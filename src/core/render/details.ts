@@ -14,6 +14,7 @@ import { DiagnosticSink, type Location } from '../diagnostics.js';
 import { isObject, type Obj } from '../values.js';
 import { hashMapOrder, javaDouble } from './java.js';
 import type { PulsarVersion } from './runtime.js';
+import { kindOfFlags, userCode, type CodeFlags } from './code.js';
 import { gsonString, ProcessingGuarantees } from './protojson.js';
 
 export type ComponentKind = 'function' | 'source' | 'sink';
@@ -217,6 +218,8 @@ export interface ReadOptions {
   forwardSourceMessageProperty: boolean;
   /** The release line whose FunctionConfigUtils, SourceConfigUtils and SinkConfigUtils apply (default 4.2). */
   pulsarVersion?: PulsarVersion;
+  /** pulsar-admin's code flags (--jar, --py, --go, --function-type, --archive, --source-type, --sink-type), over the config's keys. */
+  code?: CodeFlags;
 }
 
 export function readConfig(text: string, source: string, opts: ReadOptions, sink: DiagnosticSink): ReadConfig {
@@ -231,8 +234,9 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     sink.throwIfErrors();
   }
   const r = new Reader(values as Obj, doc, locate, sink);
-  const kind = opts.kind ?? kindOf(r.values);
+  const kind = opts.kind ?? kindOfFlags(opts.code ?? {}, r.values) ?? kindOf(r.values);
   checkConfigFields(r.values, kind, opts.pulsarVersion, (p) => locateIn(p, { key: true }) ?? { source }, sink);
+  const code = userCode(kind, opts.code ?? {}, (k) => r.str(k), (k) => locate([k]), source, sink);
   // 3.0.0's converters drop a sink's top-level retainOrdering and retainKeyOrdering and a
   // function's top-level batchBuilder; 3.1 added them (a source's or sink's logTopic, which
   // 3.0's configs lack, is refused by checkConfigFields) (checked
@@ -260,14 +264,11 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   let transform: ReadConfig['transform'];
 
   if (kind === 'function') {
-    functionChecks(r, guarantees);
+    functionChecks(r, guarantees, code.jar ? 'JAVA' : code.py ? 'PYTHON' : code.go ? 'GO' : undefined);
     const window = readWindowConfig(r, guarantees);
-    const jar = r.str('jar');
-    const py = r.str('py');
-    const go = r.str('go');
+    const { jar, py, go } = code;
     runtime = jar ? 'JAVA' : py ? 'PYTHON' : go ? 'GO' : 'JAVA';
     file = jar ?? py ?? go;
-    if (!file) sink.error('PMC_RENDER', 'a function needs its code: give jar, py or go in the config', { ...locate([]), line: 1, col: 1 });
     // The windowing framework acknowledges, not the function framework.
     const autoAck = window ? false : (r.bool('autoAck') ?? true);
     // Checked on the FunctionDetails, where a window's guarantees are already MANUAL.
@@ -328,8 +329,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     } else if (userConfig && Object.keys(userConfig).length) details.userConfig = r.gson('userConfig', 'hashmap');
     if (jar?.startsWith('builtin://')) details.builtin = jar.slice('builtin://'.length);
   } else if (kind === 'source') {
-    file = r.str('archive');
-    if (!file) sink.error('PMC_RENDER', 'a source needs its connector: give archive in the config (a .nar file or builtin://NAME)', { ...locate([]), line: 1, col: 1 });
+    file = code.archive;
     const source: Obj = { className: className, configs: r.has('configs') ? r.gson('configs', 'hashmap') : '{}' };
     // A batch source runs BatchSourceExecutor, which finds the batch config (as a JSON string)
     // and the real source class in the configs (SourceConfigUtils.convert).
@@ -357,8 +357,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     details.logTopic = r.str('logTopic');
     Object.assign(details, { className: IDENTITY_FUNCTION, processingGuarantees: guarantees, autoAck: true, parallelism: r.int('parallelism') ?? 1, source, sink: sinkSpec, resources });
   } else {
-    file = r.str('archive');
-    if (!file) sink.error('PMC_RENDER', 'a sink needs its connector: give archive in the config (a .nar file or builtin://NAME)', { ...locate([]), line: 1, col: 1 });
+    file = code.archive;
     const retainOrdering = r.bool('retainOrdering');
     const retainKeyOrdering = r.bool('retainKeyOrdering');
     const inputSpecs: Obj = {};
@@ -425,9 +424,8 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
  * What the worker refuses in a function's config (FunctionConfigUtils.doCommonChecks,
  * doPythonChecks, doGolangChecks), in Pulsar's words, each at the key it is about.
  */
-function functionChecks(r: Reader, guarantees: string | undefined): void {
+function functionChecks(r: Reader, guarantees: string | undefined, runtime: Runtime | undefined): void {
   const refuse = (key: string, message: string) => r.sink.error('PMC_RENDER', `the worker refuses the function: ${message}`, { ...r.locate([key]), path: key });
-  const runtime = r.has('jar') ? 'JAVA' : r.has('py') ? 'PYTHON' : r.has('go') ? 'GO' : undefined;
   const inputs = [...(r.list('inputs') ?? []), ...Object.keys(r.map('customSerdeInputs') ?? {}), ...Object.keys(r.map('customSchemaInputs') ?? {}), ...Object.keys(r.map('inputSpecs') ?? {})];
   if (r.str('topicsPattern')) inputs.push(r.str('topicsPattern')!);
   if (inputs.length === 0) refuse('inputs', 'No input topic(s) specified for the function');

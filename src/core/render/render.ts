@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { DiagnosticSink, type Diagnostic, type Location } from '../diagnostics.js';
 import { jobNameProblem } from '../naming.js';
 import { workerSettings, type WorkerForm } from '../worker.js';
+import type { CodeFlags } from './code.js';
 import { readConfig, type ComponentKind } from './details.js';
 import { resourceProblem } from './admission.js';
 import { readWorkerSettings } from './factory.js';
@@ -21,6 +22,8 @@ export interface RenderInput {
   worker: { text: string; source: string; at?: string[] };
   kind?: ComponentKind;
   identity: { tenant?: string; namespace?: string; name?: string };
+  /** pulsar-admin's --jar, --py, --go, --function-type, --archive, --source-type, --sink-type. */
+  code?: CodeFlags;
   customRuntimeOptions?: string;
   pulsarVersion: PulsarVersion;
   functionId?: string;
@@ -74,7 +77,8 @@ export function render(input: RenderInput): RenderResult {
   }
   if (config.javaTypesUnknown) placeholders.push("no source/sink typeClassName (the worker reads the Java types from the uploaded code)");
   if (input.originalFileName === undefined && config.builtin) {
-    placeholders.push(`the connector file name ${config.originalFileName} (the worker names it after the connector's archive; --original-file-name sets it)`);
+    const what = config.kind === 'function' ? "built-in function's file name" : 'connector file name';
+    placeholders.push(`the ${what} ${config.originalFileName} (the worker names it after the ${config.kind === 'function' ? "function's" : "connector's"} archive; --original-file-name sets it)`);
   }
   if (worker.authenticationEnabled && worker.authProvider === 'secrets-token' && input.authSecretId === undefined) {
     placeholders.push('no stored auth token (a function created with one gets the Secret pf-secret-ID mounted at /etc/auth; --function-auth-secret-id ID renders that)');

@@ -1,7 +1,7 @@
 // Bad input never reaches the cluster: each row is one bad input, with the exit status,
 // an empty stdout and the place the message must name.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,7 +145,7 @@ const rows: Row[] = [
   { name: 'class name: misspelt', argv: ['customize', 'fn.yaml', '-w', 'worker-misspelt.yml'], status: 1, stderr: ['BasicKubernetesManifestCustomiser is not a class Pulsar has, so the worker fails to load it; did you mean org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer?'] },
   { name: 'class name: in the wrong package', argv: ['customize', 'fn.yaml', '-w', 'worker-package.yml'], status: 1, stderr: ['org.apache.pulsar.functions.runtime.BasicKubernetesManifestCustomizer is not a class Pulsar has', 'did you mean org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer?'] },
   { name: 'class name: no package', argv: ['customize', 'fn.yaml', '-w', 'worker-nopackage.yml'], status: 1, stderr: ['"MyCustomizer" has no package: the worker loads the class by its fully qualified name'] },
-  { name: 'class name: unknown, under --strict', argv: ['customize', 'fn.yaml', '-w', 'worker-custom.yml', '--strict'], status: 1, stderr: ['pmc cannot load com.acme.PulsarCustomizer; it assumes it is the SecurityContext extension', '(an error under --strict) [PMC_CUSTOMIZER_ASSUMED]'] },
+  { name: 'class name: unknown, under --strict', argv: ['customize', 'fn.yaml', '-w', 'worker-custom.yml', '--strict'], status: 1, stderr: ['pmc does not know com.acme.PulsarCustomizer, so it previews none of the options', '(an error under --strict) [PMC_CUSTOMIZER_UNKNOWN]'] },
 
   // --strict: every warning an error
   { name: 'a resource Pulsar ignores, under --strict', argv: [...r({ resourceRequirements: { limits: { 'nvidia.com/gpu': '1' } } }), '--strict'], status: 1, stderr: ['"nvidia.com/gpu" never reaches a container: Pulsar applies only cpu and memory (an error under --strict) [PMC_RESOURCE_IGNORED]'] },
@@ -322,10 +322,23 @@ describe('messages that point to the fix, beyond the table', () => {
     expect(res.stderr).toContain("securityContext is ignored: --customizer basic applies Pulsar's BasicKubernetesManifestCustomizer, which does not read it");
   });
 
-  it('an unknown class is assumed to be the extension, with a warning that says so', async () => {
-    const res = await runPmc(['customize', 'fn.yaml', '-w', 'worker-custom.yml', '-r', '{"securityContext": {"runAsUser": 1000}}'], { cwd: dir });
+  it('an unknown class: pmc says it does not know it and previews nothing, without blaming Pulsar for its own options', async () => {
+    const input = readFileSync(join(dir, 'fn.yaml'), 'utf8');
+    // A public custom customizer reads podSecurityContext and containerSecurityContext.
+    const res = await runPmc(['customize', 'fn.yaml', '-w', 'worker-custom.yml', '-r', '{"podSecurityContext": {"runAsUser": 1000}}'], { cwd: dir });
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('runAsUser: 1000');
-    expect(res.stderr).toContain('pmc cannot load com.acme.PulsarCustomizer; it assumes it is the SecurityContext extension');
+    expect(res.stdout).toBe(input);
+    expect(res.stderr).toContain('pmc does not know com.acme.PulsarCustomizer, so it previews none of the options');
+    expect(res.stderr).toContain('--customizer basic');
+    expect(res.stderr).toContain('customRuntimeOptions.podSecurityContext: unknown key "podSecurityContext" (not an option of Pulsar\'s BasicKubernetesManifestCustomizer or the SecurityContext extension; pmc does not know PulsarCustomizer\'s own)');
+    expect(res.stderr).not.toContain('Pulsar ignores');
+    expect(res.stderr).not.toContain('PMC_NO_CUSTOMIZER');
+  });
+
+  it('an unknown class that extends Basic, said with --customizer basic: Basic\'s options are previewed', async () => {
+    const res = await runPmc(['customize', 'fn.yaml', '-w', 'worker-custom.yml', '--customizer', 'basic', '-r', '{"extraLabels": {"team": "data"}}'], { cwd: dir });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('team: data');
+    expect(res.stderr).not.toContain('PMC_CUSTOMIZER_UNKNOWN');
   });
 });

@@ -31,34 +31,44 @@ export const EXTENSION_CLASS_NAME = 'SecurityContextKubernetesManifestCustomizer
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
  */
 export function customizerForClassName(className: string | undefined, sink: DiagnosticSink, where: Location): CustomizerKind {
-  const name = className?.trim() ?? '';
-  if (name === '') return 'none';
-  if (name === BASIC_CUSTOMIZER_CLASS) return 'basic';
+  const { kind, problem, name } = classify(className);
   const at = { ...where, path: 'runtimeCustomizerClassName' };
+  if (problem) sink.error('PMC_WORKER_CONFIG', problem, at);
+  if (kind !== 'unknown') return kind;
+  sink.warn(
+    'PMC_CUSTOMIZER_UNKNOWN',
+    `pmc does not know ${name}, so it previews none of the options (a customizer of your own reads options of its own): if it extends BasicKubernetesManifestCustomizer, say so with --customizer basic (security-context if it also reads the SecurityContext extension's securityContext)`,
+    at,
+  );
+  return 'none';
+}
+
+/**
+ * A class pmc knows no options of: neither Pulsar's Basic customizer nor the SecurityContext
+ * extension (in any package), and no mistake pmc refuses. Its own option names are its own,
+ * so pmc does not say Pulsar ignores them.
+ */
+export function foreignCustomizer(className: string | undefined): string | undefined {
+  const { kind, name } = classify(className);
+  return kind === 'unknown' ? name : undefined;
+}
+
+function classify(className: string | undefined): { kind: CustomizerKind | 'unknown'; problem?: string; name: string } {
+  const name = className?.trim() ?? '';
+  if (name === '') return { kind: 'none', name };
+  if (name === BASIC_CUSTOMIZER_CLASS) return { kind: 'basic', name };
   if (name === CUSTOMIZER_INTERFACE) {
-    sink.error('PMC_WORKER_CONFIG', `${name} is Pulsar's interface, which the worker cannot instantiate: use ${BASIC_CUSTOMIZER_CLASS}, or the class of the SecurityContext extension you deploy`, at);
-    return 'none';
+    return { kind: 'none', name, problem: `${name} is Pulsar's interface, which the worker cannot instantiate: use ${BASIC_CUSTOMIZER_CLASS}, or the class of the SecurityContext extension you deploy` };
   }
   const simple = name.slice(name.lastIndexOf('.') + 1);
   for (const known of [BASIC_CUSTOMIZER_CLASS, CUSTOMIZER_INTERFACE]) {
     const knownSimple = known.slice(known.lastIndexOf('.') + 1);
     if (distance(name, known) <= 3 || (simple !== EXTENSION_CLASS_NAME && distance(simple, knownSimple) <= 2)) {
-      sink.error('PMC_WORKER_CONFIG', `${name} is not a class Pulsar has, so the worker fails to load it; did you mean ${known}?`, at);
-      return 'none';
+      return { kind: 'none', name, problem: `${name} is not a class Pulsar has, so the worker fails to load it; did you mean ${known}?` };
     }
   }
-  if (!name.includes('.')) {
-    sink.error('PMC_WORKER_CONFIG', `"${name}" has no package: the worker loads the class by its fully qualified name (e.g. ${BASIC_CUSTOMIZER_CLASS})`, at);
-    return 'none';
-  }
-  if (simple !== EXTENSION_CLASS_NAME) {
-    sink.warn(
-      'PMC_CUSTOMIZER_ASSUMED',
-      `pmc cannot load ${name}; it assumes it is the SecurityContext extension (the Basic customizer plus securityContext). If it does something else, pass --customizer to say what pmc should apply`,
-      at,
-    );
-  }
-  return 'security-context';
+  if (!name.includes('.')) return { kind: 'none', name, problem: `"${name}" has no package: the worker loads the class by its fully qualified name (e.g. ${BASIC_CUSTOMIZER_CLASS})` };
+  return simple === EXTENSION_CLASS_NAME ? { kind: 'security-context', name } : { kind: 'unknown', name };
 }
 
 export interface WorkerConfig {
@@ -202,6 +212,7 @@ export function readWorkerConfig(
   for (const k of at) raw = (raw as Record<string, unknown> | undefined)?.[k];
   const options = readRuntimeOpts((raw as Record<string, unknown>).runtimeCustomizerConfig, {
     root: at.length ? `${at.join('.')}.runtimeCustomizerConfig` : 'runtimeCustomizerConfig',
+    foreignClass: foreignCustomizer(className),
     locate: (p, opts) => locate(['runtimeCustomizerConfig', ...p], opts),
     strict,
     workerFile: true,
@@ -243,6 +254,8 @@ export function readCustomRuntimeOptions(
   origin: OptionsOrigin,
   sink: DiagnosticSink,
   strict = false,
+  /** The worker's customizer class, when pmc does not know its options (foreignCustomizer). */
+  foreignClass?: string,
 ): RuntimeOpts {
   if (json.trim() === '' || json.trim() === 'null') return {};
   const where = { source: origin.source, line: origin.line, col: origin.col, document: origin.document };
@@ -271,6 +284,7 @@ export function readCustomRuntimeOptions(
     strict,
     sink,
     gson: true,
+    foreignClass,
   });
 }
 

@@ -95,7 +95,8 @@ export function customizeParsed(
   const result: CustomizeResult = { documents: [], changes: [], warnings: [], merged: new Map(), workloads: 0 };
   const edited = new Set<number>();
   if (input.customizer === 'none') {
-    if (input.optionsGiven) {
+    // A class pmc does not know has had its own warning (PMC_CUSTOMIZER_UNKNOWN).
+    if (input.optionsGiven && !(input.foreignClass && !input.customizerChosenBy)) {
       sink.warn(
         'PMC_NO_CUSTOMIZER',
         input.customizerChosenBy

@@ -88,6 +88,8 @@ export interface ReadContext {
   name?: (path: (string | number)[]) => string;
   /** Unknown keys become errors. */
   strict?: boolean;
+  /** The worker runs a customizer class pmc does not know: an unknown key may be its own, not one Pulsar ignores. */
+  foreignClass?: string;
   /** Read by Pulsar with Gson (customRuntimeOptions), not Jackson (the worker's YAML). */
   gson?: boolean;
   /** The worker file's own YAML, which Jackson maps onto RuntimeOpts when the worker starts. */
@@ -270,7 +272,9 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
         if (!fieldSpec) {
           const suggestion = closest(k, known);
           const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';
-          const message = `unknown key "${k}" (Pulsar ignores it silently)${hint}`;
+          const simple = ctx.foreignClass?.slice(ctx.foreignClass.lastIndexOf('.') + 1);
+          const why = simple ? `not an option of Pulsar's BasicKubernetesManifestCustomizer or the SecurityContext extension; pmc does not know ${simple}'s own` : 'Pulsar ignores it silently';
+          const message = `unknown key "${k}" (${why})${hint}`;
           const loc = { ...ctx.locate?.([...path, k], { key: true }), path: pathName(ctx, [...path, k]) };
           if (ctx.strict) ctx.sink.error('PMC_OPTIONS_UNKNOWN_KEY', message, loc);
           else ctx.sink.warn('PMC_OPTIONS_UNKNOWN_KEY', message, loc);

@@ -21,6 +21,8 @@ export interface ResolveSettings {
   /** The flag that chose the customizer (`--customizer basic`), when the worker's class name did not. */
   customizerChosenBy?: string;
   worker: RuntimeOpts;
+  /** The worker's customizer class when pmc does not know its options. */
+  foreignClass?: string;
   /** Where the worker's settings came from. */
   workerSource?: string;
   functionOptions?: RuntimeOpts;
@@ -164,7 +166,7 @@ export function resolveWorkload(
   const details = embeddedFunctionDetails(containerCommandParts(sts.plain));
   let functionOptions: RuntimeOpts = settings.functionOptions ?? {};
   if (!settings.functionOptions && details?.customRuntimeOptions) {
-    functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict);
+    functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict, settings.foreignClass);
   }
   const merged = mergeRuntimeOpts(settings.worker, functionOptions);
   const options = settings.admission ? admissionOptions(merged, settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);

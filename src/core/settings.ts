@@ -4,7 +4,7 @@
  * function's identity comes from. The edge only reads files; every rule is here.
  */
 import type { AdmissionMode } from './resolve.js';
-import { customizerForClassName, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from './config.js';
+import { customizerForClassName, foreignCustomizer, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from './config.js';
 import { readWorker } from './worker.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import type { IdentitySource } from './identity.js';
@@ -48,6 +48,8 @@ export interface CustomizeSettings {
   customizerChosenBy?: string;
   /** runtimeCustomizerConfig, read. */
   worker: RuntimeOpts;
+  /** The worker's customizer class when pmc does not know its options (it then previews none). */
+  foreignClass?: string;
   /** Where the worker's settings came from, for messages about them. */
   workerSource?: string;
   /**
@@ -88,15 +90,16 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
     if (form !== 'functions_worker.yml') sink.note('PMC_WORKER_FORM', `read the worker's settings from a ${form}${mapName ? ` (${mapName})` : ''}`, { source: given.worker.source });
   }
 
+  const foreignClass = given.worker ? foreignCustomizer(className) : undefined;
   const identity: CustomizeSettings['identity'] = [{ from: 'flags', value: given.identity ?? {} }];
   let functionOptions: RuntimeOpts | undefined;
   if (given.functionConfig) {
     const fc = readFunctionConfig(given.functionConfig.text, given.functionConfig.source, sink);
     identity.push({ from: 'function config', value: fc.identity });
-    if (fc.customRuntimeOptions !== undefined && fc.optionsOrigin) functionOptions = readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, strict);
+    if (fc.customRuntimeOptions !== undefined && fc.optionsOrigin) functionOptions = readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, strict, foreignClass);
   }
   // The command line wins over the config file, as pulsar-admin's flags do.
-  if (given.options) functionOptions = readCustomRuntimeOptions(given.options.text, { source: given.options.source }, sink, strict);
+  if (given.options) functionOptions = readCustomRuntimeOptions(given.options.text, { source: given.options.source }, sink, strict, foreignClass);
   sink.throwIfErrors();
 
   // No worker file, no class name to follow: assume the deployment the seed describes.
@@ -106,6 +109,7 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
   return {
     settings: {
       customizer,
+      foreignClass,
       customizerChosenBy: given.customizer ? (given.customizerChosenBy ?? `--customizer ${given.customizer}`) : undefined,
       worker,
       workerSource: given.worker?.source,

@@ -6,7 +6,7 @@
  * https://github.com/apache/pulsar/blob/master/docker/pulsar/scripts/gen-yml-from-env.py
  */
 import { isMap, isScalar, type Document, type Scalar } from 'yaml';
-import { parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
+import { foreignCustomizer, parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
 import { PmcError, lineColAt, type Diagnostic, type DiagnosticSink, type Location } from './diagnostics.js';
 import { flowScalarOffsets } from './scalar-offsets.js';
 import { jsonPath, specAt } from './options.js';
@@ -168,6 +168,7 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
   const classAt = where(['runtimeCustomizerClassName']);
   const options = readRuntimeOpts(config.runtimeCustomizerConfig, {
     root: 'runtimeCustomizerConfig',
+    foreignClass: foreignCustomizer(className),
     locate: (p) => where(['runtimeCustomizerConfig', ...p]),
     // Named as the user wrote it: the PF_ key, with the option path it sets.
     name: (p) => {

@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadSettings, type InputFlags } from '../src/cli/inputs.js';
 import type { Io } from '../src/cli/io.js';
+import { applyPatch, validate as validatePatch, type Operation } from 'fast-json-patch';
 import { jsonPatch } from '../src/core/json-patch.js';
 import type { AdmissionMode } from '../src/core/resolve.js';
 import { APPLIED_ANNOTATION, NOT_APPLIED_ANNOTATION, reviewAdmission, type WebhookSettings } from '../src/core/webhook.js';
@@ -209,12 +210,93 @@ describe('pmc webhook: the review contract', () => {
     const first = reviewAdmission(review(sts!), s, '0.1.0');
     const applied = kubectlPatch(KUBECTLS[1]!, sts!, first.patch!);
     const second = reviewAdmission(review(applied), s, '0.1.0');
-    expect(second.review.response).toEqual({ uid: 'uid-1', allowed: true });
+    expect(second.review.response.patch).toBeUndefined();
     expect(second.summary.outcome).toBe('unchanged');
-    // Other settings since: left as it is, with a warning.
-    const other = reviewAdmission(review(applied), { ...s, strict: true }, '0.1.0');
-    expect(other.review.response.patch).toBeUndefined();
-    expect(other.review.response.warnings[0]).toContain('already customized with other settings');
+    // With tolerations in the options too: not appended a second time in admission.
+    const tolerating = { ...s, worker: { ...s.worker, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'pulsar', effect: 'NoSchedule' }] } };
+    const once = kubectlPatch(KUBECTLS[1]!, sts!, reviewAdmission(review(sts!), tolerating, '0.1.0').patch!);
+    expect(once.spec.template.spec.tolerations.filter((t: Obj) => t.key === 'dedicated')).toHaveLength(1);
+    expect(reviewAdmission(review(once), tolerating, '0.1.0').summary.outcome).toBe('unchanged');
+  });
+
+  it('the stamp never opts an object out: a forged one and one copied from another function are customized', async () => {
+    const s = await webhookOnly();
+    const genuine = kubectlPatch(KUBECTLS[0]!, sts!, reviewAdmission(review(sts!), s, '0.1.0').patch!);
+    const stamp = genuine.metadata.annotations[APPLIED_ANNOTATION];
+    expect(stamp).toMatch(/^[0-9a-f]{16}$/);
+    for (const forged of ['x', stamp]) {
+      const object = structuredClone(sts!);
+      object.metadata.annotations = { ...object.metadata.annotations, [APPLIED_ANNOTATION]: forged };
+      const r = reviewAdmission(review(object), s, '0.1.0');
+      expect(r.summary.outcome).toBe('patched');
+      const after = kubectlPatch(KUBECTLS[0]!, object, r.patch!);
+      expect(after.spec.template.spec.securityContext).toEqual(genuine.spec.template.spec.securityContext);
+      expect(after.metadata.annotations[APPLIED_ANNOTATION]).toBe(stamp);
+    }
+  });
+
+  it.each(['hybrid', 'webhook-only'] as const)("%s: a function's options writing pmc's prefix are refused, naming the function", async (mode) => {
+    const s = await settingsFor({ workerConfig: 'worker-security-context.yml' }, cwd, mode);
+    const [, own] = rendered('hardened-function.yaml');
+    const object = structuredClone(own!);
+    const command: string[] = object.spec.template.spec.containers[0].command;
+    const details = /--function_details '([^']*)'/.exec(command[2]!)![1]!;
+    const withStamp = JSON.stringify({ ...JSON.parse(details), customRuntimeOptions: JSON.stringify({ extraAnnotations: { [APPLIED_ANNOTATION]: 'x' } }) });
+    command[2] = command[2]!.replace(details, withStamp);
+    const r = reviewAdmission(review(object), s, '0.1.0');
+    expect(r.summary.outcome).toBe('refused');
+    expect(r.summary.reason).toBe('PMC_RESERVED_KEY');
+    expect(r.review.response.allowed).toBe(false);
+    expect(r.review.response.status.message).toMatch(/the function \S+\/\S+\/\S+ sets pulsar-manifest-customizer\/applied: the prefix pulsar-manifest-customizer\/ is pmc's own/);
+  });
+
+  it('keys named like Object.prototype members (toString, valueOf) are applied; the patch is valid under strict RFC 6902 and equal through kubectl patch', async () => {
+    const s = await webhookOnly();
+    const options = { ...s, worker: { ...s.worker, extraLabels: { toString: 'a', valueOf: 'b' }, extraAnnotations: { hasOwnProperty: 'c', toString: 'd' } } };
+    const r = reviewAdmission(review(sts!), options, '0.1.0');
+    expect(r.summary.outcome).toBe('patched');
+    // fast-json-patch's validate refuses what RFC 6902 refuses: a replace of a missing member, a bad index.
+    expect(validatePatch(r.patch as Operation[], structuredClone(sts!))).toBeUndefined();
+    const strict = applyPatch(structuredClone(sts!), r.patch as Operation[], true, false).newDocument as Obj;
+    const viaKubectl = kubectlPatch(KUBECTLS[1]!, sts!, r.patch!);
+    expect(viaKubectl).toEqual(strict);
+    expect(strict.spec.template.metadata.labels).toMatchObject({ toString: 'a', valueOf: 'b' });
+    expect(strict.metadata.annotations).toMatchObject({ hasOwnProperty: 'c', toString: 'd' });
+    // The CLI too.
+    const cli = spawnSync(process.execPath, [join(root, 'bin', 'pmc.js'), 'customize', '-w', 'worker-security-context.yml', '-r', '{"extraLabels": {"toString": "a"}}', '-o', 'json'], { cwd, encoding: 'utf8', input: JSON.stringify(sts) });
+    expect(cli.stderr).not.toContain('PMC_SELECTOR_MISMATCH');
+    expect(JSON.parse(cli.stdout).spec.template.metadata.labels.toString).toBe('a');
+  });
+
+  it("items pmc does not touch are never written back: appended tolerations are adds at the end, a 2^53+1 tolerationSeconds stays exact", async () => {
+    const s = await webhookOnly();
+    const tolerating = { ...s, worker: { ...s.worker, tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] } };
+    const object = structuredClone(sts!);
+    const existing = object.spec.template.spec.tolerations as Obj[];
+    existing[0]!.tolerationSeconds = 123456789;
+    const raw = JSON.stringify(object).replace('"tolerationSeconds":123456789', '"tolerationSeconds":9007199254740993');
+    const r = reviewAdmission(review(JSON.parse(raw)), tolerating, '0.1.0');
+    const onTolerations = r.patch!.filter((op) => op.path.startsWith('/spec/template/spec/tolerations'));
+    expect(onTolerations).toEqual([{ op: 'add', path: `/spec/template/spec/tolerations/${existing.length}`, value: { key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' } }]);
+    const file = join(scratch, 'big-toleration.json');
+    writeFileSync(file, raw);
+    const patched = spawnSync(KUBECTLS[1]!, ['patch', '--local', '-f', file, '--type=json', '-p', JSON.stringify(r.patch), '-o', 'json'], { encoding: 'utf8' });
+    expect(patched.status).toBe(0);
+    expect(patched.stdout).toContain('"tolerationSeconds": 9007199254740993');
+  });
+
+  it('an object without metadata passes, one nested 5,000 deep is refused: never a 500', async () => {
+    const s = await webhookOnly();
+    const bare = structuredClone(sts!);
+    delete bare.metadata;
+    expect(reviewAdmission(review(bare), s, '0.1.0').summary).toMatchObject({ outcome: 'passed', reason: 'no metadata' });
+    const deep = structuredClone(sts!);
+    let at: Obj = {};
+    deep.spec.template.spec.containers[0].extra = at;
+    for (let i = 0; i < 5000; i++) at = at.a = {};
+    const r = reviewAdmission(review(deep), s, '0.1.0');
+    expect(r.summary).toMatchObject({ outcome: 'refused', reason: 'PMC_YAML_TOO_DEEP' });
+    expect(r.review.response.status.code).toBe(403);
   });
 
   it.each(['DELETE', 'UPDATE', 'CONNECT'])('%s passes without a patch', async (operation) => {

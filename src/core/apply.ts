@@ -13,6 +13,8 @@ export interface ApplyContext {
   workloadName?: string;
   sink: DiagnosticSink;
   where: Location;
+  /** Applied in admission (pmc webhook). */
+  admission?: boolean;
 }
 
 /** A target path as field paths in this document: `containers[]` becomes one path per container. */
@@ -46,7 +48,7 @@ export function applyOptions(editor: DocumentEditor, kind: WorkloadKind, options
     const value = options[key];
     if (value === undefined) continue;
     for (const at of expandTarget(path, editor)) {
-      write(value, { editor, key, at, workloadName: ctx.workloadName, podSpec: (editor.plain as IStatefulSet).spec?.template?.spec, sink: ctx.sink, where: ctx.where });
+      write(value, { editor, key, at, workloadName: ctx.workloadName, podSpec: (editor.plain as IStatefulSet).spec?.template?.spec, sink: ctx.sink, where: ctx.where, admission: ctx.admission });
     }
   }
 }

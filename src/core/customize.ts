@@ -2,6 +2,7 @@
  * The pure core: worker options + function options -> merged options -> customized
  * documents. Text in, text out; no file system, no process, no printing.
  */
+import { Document } from 'yaml';
 import { applyOptions } from './apply.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import { DocumentEditor, type Change } from './edit.js';
@@ -80,6 +81,39 @@ export function customize(input: CustomizeInput): CustomizeResult {
     return { index: c.index, line: c.line, text: c.text, edited: false, parsed: p, object };
   });
   return result;
+}
+
+/** Deeper than any Kubernetes object (a pod template's deepest fields are about 15 levels down). */
+const MAX_OBJECT_DEPTH = 200;
+
+/** How deep a value nests, counted without recursion and no further than `limit` + 1. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > deepest) deepest = d;
+    if (deepest > limit) return deepest;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Objects customized as objects (an AdmissionReview's): each becomes a yaml Document built from
+ * its value, never printed to text and parsed back (that cost the webhook fifty times the
+ * object in memory and time), and goes through the same customization as the CLI's text.
+ * The objects given are not changed; the customized ones come back in the same order.
+ */
+export function customizeObjects(objects: readonly object[], input: CustomizeSettings & { source: string }): { result: CustomizeResult; objects: object[] } {
+  objects.forEach((object, index) => {
+    if (depthOf(object, MAX_OBJECT_DEPTH) > MAX_OBJECT_DEPTH) {
+      throw new PmcError('PMC_YAML_TOO_DEEP', `the object is nested more than ${MAX_OBJECT_DEPTH} levels deep, which no Kubernetes object is: refusing to read it`, { location: { source: input.source, document: { index } } });
+    }
+  });
+  const documents: ParsedChunk[] = objects.map((object, index) => ({ index, text: '', line: 1, doc: new Document(object) }));
+  const { result, objects: customized } = customizeParsed(documents, input);
+  return { result, objects: objects.map((o, i) => customized.get(i) ?? o) };
 }
 
 /**
@@ -176,7 +210,7 @@ function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, ser
     result.merged.set(doc.chunk.index, { options, functionOptions, identity });
     const live = doc.plain.metadata?.uid ?? doc.plain.metadata?.resourceVersion;
     const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
-    applyOptions(editor, doc.kind, options, { workloadName, sink, where });
+    applyOptions(editor, doc.kind, options, { workloadName, sink, where, admission: input.admission !== undefined });
     result.changes.push(...editor.changes);
     const moved = editor.changes.find((c) => c.path.length === 2 && c.path[0] === 'metadata' && (c.path[1] === 'name' || c.path[1] === 'namespace'));
     if (live !== undefined && moved) {

@@ -102,7 +102,7 @@ function checkRequestsWithinLimits(c: Obj, path: string, at: (path: string) => L
   const requests: Obj = isObject(resources.requests) ? resources.requests : {};
   const limits: Obj = isObject(resources.limits) ? resources.limits : {};
   for (const [name, request] of Object.entries(requests)) {
-    if (!(name in limits)) continue;
+    if (!Object.hasOwn(limits, name)) continue;
     const r = quantityValue(request);
     const l = quantityValue(limits[name]);
     if (r !== undefined && l !== undefined && r > l) {

@@ -58,8 +58,8 @@ export function mergeRuntimeOpts(worker: RuntimeOpts, fn: RuntimeOpts): RuntimeO
 }
 
 /**
- * Whether an option holds something to apply. Pulsar's merge makes an empty map of
- * extraLabels and extraAnnotations when neither level sets them; such an option changes
+ * Whether an option holds something to apply. Pulsar's merge makes the label and
+ * annotation maps empty when neither level sets them; such an option changes
  * nothing, so nothing about it is worth a warning.
  */
 function isSet(value: unknown): boolean {
@@ -181,6 +181,7 @@ export function resolveWorkload(
     { from: 'function details', value: details },
     { from: 'labels', value: labelsIdentity(sts.plain) },
   ]);
+  refuseReservedKeys(merged, functionOptions, identity, where, sink);
   if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
   const resolved: ResolvedOptions = { options, functionOptions, identity };
   if (!options.jobName) return resolved;
@@ -189,6 +190,32 @@ export function resolveWorkload(
     path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']),
   });
   return workloadName === undefined ? undefined : { ...resolved, workloadName };
+}
+
+/** The options whose keys become label or annotation keys: those the registry writes to metadata.labels or .annotations. */
+const METADATA_OPTIONS = OPTION_KEYS.filter((key) => entryOf(key).targets.some((t) => /metadata\.(labels|annotations)$/.test(t.path)));
+
+/** The prefix of the annotations pmc webhook writes (what it applied, what it could not). */
+export const PMC_KEY_PREFIX = 'pulsar-manifest-customizer/';
+
+/**
+ * A label or annotation under pmc's own prefix is refused, at either level and whichever
+ * customizer would write it (in hybrid mode the worker's Basic customizer writes a function's
+ * annotations before admission): a function that could write pmc webhook's stamp could
+ * pass for customized. Never under --no-validate either: it is a boundary, not a check.
+ */
+function refuseReservedKeys(merged: RuntimeOpts, functionOptions: RuntimeOpts, identity: Partial<FunctionIdentity>, where: Location, sink: DiagnosticSink): void {
+  const rootOf = optionRoot(functionOptions);
+  const fn = identity.tenant && identity.namespace && identity.name ? `the function ${identity.tenant}/${identity.namespace}/${identity.name}` : 'the function';
+  for (const key of METADATA_OPTIONS) {
+    for (const k of Object.keys((merged[key] as Record<string, unknown> | undefined) ?? {})) {
+      if (!k.startsWith(PMC_KEY_PREFIX)) continue;
+      sink.error('PMC_RESERVED_KEY', `${fn} sets ${k}: the prefix ${PMC_KEY_PREFIX} is pmc's own (pmc webhook records there what it applied), so no option may write it; remove it`, {
+        ...where,
+        path: jsonPath(rootOf([key, k]), [key, k]),
+      });
+    }
+  }
 }
 
 /**

@@ -157,7 +157,7 @@ export function checkSelectorKept(value: StringMap, { at, sink, workload }: Chec
   const selected = workload?.spec?.selector?.matchLabels;
   if (!isObject(selected)) return;
   for (const [k, v] of Object.entries(value)) {
-    if (k in selected && selected[k] !== v) {
+    if (Object.hasOwn(selected, k) && selected[k] !== v) {
       sink.error(
         'PMC_SELECTOR_MISMATCH',
         `${JSON.stringify(v)} would replace the pod label ${k}: ${JSON.stringify(selected[k])}, which the StatefulSet's selector and its Service select pods by; the API server refuses a StatefulSet whose selector does not match its template (use another label key)`,
@@ -201,7 +201,7 @@ export function warnSeedClassIgnores(worker: SecurityContextOpts | undefined, fn
   const workerSc = (worker ?? {}) as Obj;
   const fnSc = (fn ?? {}) as Obj;
   const list = (fields: string[]) => fields.join(', ');
-  const defaults = Object.keys(workerSc).filter((f) => SEED_SECURITY_CONTEXT_FIELDS.includes(f) && !(f in fnSc));
+  const defaults = Object.keys(workerSc).filter((f) => SEED_SECURITY_CONTEXT_FIELDS.includes(f) && !Object.hasOwn(fnSc, f));
   if (defaults.length) {
     ctx.sink.warn(
       'PMC_SEED_CLASS_IGNORES',
@@ -225,7 +225,7 @@ export function warnSeedClassIgnores(worker: SecurityContextOpts | undefined, fn
 export function seedClassIgnores(path: OptionPath, fn: SecurityContextOpts | undefined, customizer: CustomizerKind): string | undefined {
   if (customizer !== 'security-context') return undefined;
   const field = String(path[1] ?? '');
-  const ignored = !SEED_SECURITY_CONTEXT_FIELDS.includes(field) || !(field in ((fn ?? {}) as Obj));
+  const ignored = !SEED_SECURITY_CONTEXT_FIELDS.includes(field) || !Object.hasOwn((fn ?? {}) as Obj, field);
   return ignored ? "the seed's SecurityContext class as published" : undefined;
 }
 

@@ -10,19 +10,19 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntime.java
  */
 import { createHash } from 'node:crypto';
-import { customize, outputObjects } from './customize.js';
+import { customizeObjects } from './customize.js';
 import { PmcError, warningsAsErrors, type Diagnostic } from './diagnostics.js';
 import { jsonPatch, type PatchOperation } from './json-patch.js';
 import { entryOf, OPTION_KEYS, type OptionKey } from './registry.js';
-import type { AdmissionMode } from './resolve.js';
+import { PMC_KEY_PREFIX, type AdmissionMode } from './resolve.js';
 import type { CustomizeSettings } from './settings.js';
 import { isObject, type Obj } from './values.js';
 import { isPulsarStatefulSet } from './workloads.js';
 
 /** On a StatefulSet pmc webhook changed: a hash of the settings it applied, so that a second pass changes nothing. */
-export const APPLIED_ANNOTATION = 'pulsar-manifest-customizer/applied';
+export const APPLIED_ANNOTATION = `${PMC_KEY_PREFIX}applied`;
 /** The options admission could not apply, comma-separated, so that it is never silent. */
-export const NOT_APPLIED_ANNOTATION = 'pulsar-manifest-customizer/not-applied';
+export const NOT_APPLIED_ANNOTATION = `${PMC_KEY_PREFIX}not-applied`;
 
 export interface WebhookSettings extends CustomizeSettings {
   mode: AdmissionMode;
@@ -88,25 +88,27 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
 
   if (request.operation !== 'CREATE') return pass('not a CREATE');
   if (!object || object.kind !== 'StatefulSet' || summary.kind !== 'StatefulSet') return pass('not a StatefulSet');
+  // The API server always sends metadata (a name at least); a review without it is no StatefulSet the worker made.
+  if (!isObject(object.metadata)) return pass('no metadata');
   if (!isPulsarStatefulSet(object as never)) return pass("not a Pulsar function's StatefulSet");
   const stamp = settingsStamp(settings, version);
-  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-  if (typeof annotations[APPLIED_ANNOTATION] === 'string') {
-    const warnings = annotations[APPLIED_ANNOTATION] === stamp ? undefined : [`pmc: already customized with other settings (${APPLIED_ANNOTATION}: ${String(annotations[APPLIED_ANNOTATION])}); left as it is`];
-    return { review: answer(warnings ? { warnings } : {}), summary: { ...summary, outcome: 'unchanged', reason: 'already customized' } };
-  }
 
   const source = `AdmissionReview ${uid}`;
   let customized: Obj;
   let warnings: Diagnostic[];
+  let changed: boolean;
   try {
-    const result = customize({ ...settings, customizer: 'security-context', admission: settings.mode, manifest: JSON.stringify(object), source });
+    // Every review of a function's StatefulSet is customized: the stamp records what pmc did,
+    // it never decides whether pmc acts (a function's options can write any annotation).
+    // Customizing is idempotent in admission, so an object customized already changes nothing.
+    const { result, objects } = customizeObjects([object], { ...settings, customizer: 'security-context', admission: settings.mode, source });
     warnings = result.warnings.filter((w) => w.severity === 'warning');
     if (settings.strict) {
       const refused = warningsAsErrors(warnings, () => '(--strict: every warning refuses)');
       if (refused) throw refused;
     }
-    customized = outputObjects(result, source)[0]!.object as Obj;
+    customized = objects[0] as Obj;
+    changed = result.changes.length > 0;
   } catch (e) {
     if (!(e instanceof PmcError)) throw e;
     const message = e
@@ -119,9 +121,8 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
     };
   }
 
-  const changes = jsonPatch(object, customized);
   const texts = warnings.map(warningText);
-  if (changes.length === 0) {
+  if (!changed) {
     return { review: answer(texts.length ? { warnings: texts } : {}), summary: { ...summary, outcome: 'unchanged', reason: 'nothing to change', warnings: texts.length } };
   }
   const meta = customized.metadata as Obj;
@@ -129,7 +130,10 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
   const notApplied = [
     ...new Set(warnings.filter((w) => w.code === 'PMC_NOT_IN_ADMISSION').map((w) => w.location?.path as OptionKey | undefined)),
   ].filter((key): key is OptionKey => key !== undefined && OPTION_KEYS.includes(key) && entryOf(key).notInAdmission !== undefined);
-  meta.annotations = { ...(isObject(meta.annotations) ? meta.annotations : {}), [APPLIED_ANNOTATION]: stamp, ...(notApplied.length ? { [NOT_APPLIED_ANNOTATION]: notApplied.join(',') } : {}) };
+  const own: Obj = { ...(isObject(meta.annotations) ? meta.annotations : {}), [APPLIED_ANNOTATION]: stamp };
+  if (notApplied.length) own[NOT_APPLIED_ANNOTATION] = notApplied.join(',');
+  else delete own[NOT_APPLIED_ANNOTATION];
+  meta.annotations = own;
   const patch = jsonPatch(object, customized);
   guardUntouched(patch);
   return {

@@ -23,6 +23,8 @@ export interface WriteContext {
   podSpec?: IPodSpec;
   sink: DiagnosticSink;
   where: Location;
+  /** Applied in admission (pmc webhook), where a second review of the same object must change nothing. */
+  admission?: boolean;
 }
 
 export type Writer<T> = (value: T, ctx: WriteContext) => void;
@@ -35,14 +37,18 @@ export const setEntries: Writer<StringMap> = (value, { editor, key, at }) => {
 /**
  * A list option: each item appended after what is there (Pulsar's rule for tolerations: no
  * de-duplication). An item already there is appended again, as Pulsar does, with a warning:
- * customizing an already customized manifest would otherwise pile up copies unseen.
+ * customizing an already customized manifest would otherwise pile up copies unseen. In
+ * admission it is not (pmc's one difference there from the worker's customizer).
  */
-export const appendItems: Writer<readonly object[]> = (value, { editor, key, at, sink, where }) => {
+export const appendItems: Writer<readonly object[]> = (value, { editor, key, at, sink, where, admission }) => {
   let existing: unknown = editor.plain;
   for (const p of at) existing = existing && typeof existing === 'object' ? (existing as Record<string | number, unknown>)[p] : undefined;
   const there = new Set(asArray(existing).map(canonical));
   value.forEach((item, i) => {
     if (there.has(canonical(item))) {
+      // In admission the item is not appended again: a StatefulSet reviewed twice (a
+      // reinvocation, or one pmc changed already) must come out as it went in.
+      if (admission) return;
       sink.warn('PMC_TOLERATION_REPEATED', `${key}[${i}] is already in ${at.join('.')}; Pulsar appends it again (is this manifest customized already?)`, where);
     }
     editor.append(at, item, { path: [key, i] });

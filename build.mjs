@@ -11,7 +11,8 @@ import { build } from 'esbuild';
 // Built-ins that only some runs need, with the functions pmc and its dependencies call:
 // each loads on its first call. (commander spawns executable subcommands, which pmc has
 // none of; crypto hashes a jobName; both cost a few milliseconds at every start.)
-const LAZY_BUILTINS = { child_process: ['spawn'], crypto: ['createHash', 'randomBytes'] };
+// A capitalised name is a class: its stub constructs the real one.
+const LAZY_BUILTINS = { child_process: ['spawn'], crypto: ['createHash', 'randomBytes', 'createPrivateKey', 'X509Certificate'] };
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
@@ -39,7 +40,13 @@ const result = await build({
           args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
         );
         b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => ({
-          contents: LAZY_BUILTINS[path].map((name) => `export function ${name}(...args) { return require('node:${path}').${name}(...args); }`).join('\n'),
+          contents: LAZY_BUILTINS[path]
+            .map((name) =>
+              /^[A-Z]/.test(name)
+                ? `export class ${name} { constructor(...args) { return new (require('node:${path}').${name})(...args); } }`
+                : `export function ${name}(...args) { return require('node:${path}').${name}(...args); }`,
+            )
+            .join('\n'),
           loader: 'js',
         }));
       },

@@ -2,7 +2,7 @@
 // made by openssl, called as the API server calls it; health, metrics, bad requests, a
 // bounded load, a certificate renewed in place, SIGTERM, and what the log never holds.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:tls';
@@ -34,14 +34,15 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-async function start(extra: string[] = []): Promise<Running> {
-  copyFileSync(join(dir, 'one.crt'), join(dir, 'tls.crt'));
-  copyFileSync(join(dir, 'one.key'), join(dir, 'tls.key'));
-  const child = spawn(
-    process.execPath,
-    [join(root, 'bin', 'pmc.js'), 'webhook', '-w', join(root, 'fixtures', 'render', 'worker-security-context.yml'), '--tls-cert-file', join(dir, 'tls.crt'), '--tls-key-file', join(dir, 'tls.key'), '--port', '0', '--health-port', '0', '--host', '127.0.0.1', '--mode', 'webhook-only', '--tls-reload-interval', '100', '--request-timeout', '1500', '--max-body-bytes', '500000', ...extra],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/** The argv of a webhook on loopback serving the files `files`.crt and .key (a copy of the `one` pair unless told). */
+function argv(extra: string[], files: string): string[] {
+  return [join(root, 'bin', 'pmc.js'), 'webhook', '-w', join(root, 'fixtures', 'render', 'worker-security-context.yml'), '--tls-cert-file', join(dir, `${files}.crt`), '--tls-key-file', join(dir, `${files}.key`), '--port', '0', '--health-port', '0', '--host', '127.0.0.1', '--mode', 'webhook-only', '--tls-reload-interval', '100', '--request-timeout', '1500', '--max-body-bytes', '500000', ...extra];
+}
+
+async function start(extra: string[] = [], files = 'tls', pair = 'one'): Promise<Running> {
+  copyFileSync(join(dir, `${pair}.crt`), join(dir, `${files}.crt`));
+  copyFileSync(join(dir, `${pair}.key`), join(dir, `${files}.key`));
+  const child = spawn(process.execPath, argv(extra, files), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   // 'close', not 'exit': it comes after the child's stderr is read to the end.
   const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
@@ -96,6 +97,14 @@ let server: Running;
 beforeAll(async () => {
   makePki('one');
   makePki('two');
+  // A pair that expired yesterday: openssl x509 takes negative days.
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=pmc-webhook']);
+  openssl(['x509', '-req', '-in', 'expired.csr', '-CA', 'one-ca.crt', '-CAkey', 'one-ca.key', '-CAcreateserial', '-out', 'expired.crt', '-days', '-1', '-extfile', 'san.ext']);
+  // The API server's client certificate, and one with another name.
+  for (const cn of ['kube-apiserver', 'someone-else']) {
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${cn}.key`, '-out', `${cn}.csr`, '-subj', `/CN=${cn}`]);
+    openssl(['x509', '-req', '-in', `${cn}.csr`, '-CA', 'two-ca.crt', '-CAkey', 'two-ca.key', '-CAcreateserial', '-out', `${cn}.crt`, '-days', '1']);
+  }
   const r = spawnSync(process.execPath, [join(root, 'bin', 'pmc.js'), 'render', '-c', 'hardened-function.yaml', '-w', 'worker-security-context.yml', '--customizer', 'none', '-o', 'json', '--function-id', 'a', '--function-version', 'b'], { cwd: join(root, 'fixtures', 'render'), encoding: 'utf8' });
   sts = JSON.parse(r.stdout).items[1];
   server = await start();
@@ -189,7 +198,7 @@ describe('pmc webhook over HTTPS on loopback', () => {
   }, 15_000);
 
   it('SIGTERM: not ready, the open request answered, then exit 0', async () => {
-    const own = await start();
+    const own = await start(['--shutdown-delay', '500'], 'sigterm');
     const body = reviewOf('in-flight');
     const answer = new Promise<{ status: number; body: string }>((ok, fail) => {
       const req = httpsRequest({ host: '127.0.0.1', port: own.port, path: '/mutate', method: 'POST', ca: readFileSync(join(dir, 'one-ca.crt')), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
@@ -212,5 +221,177 @@ describe('pmc webhook over HTTPS on loopback', () => {
     expect(JSON.parse(r.body).response.uid).toBe('in-flight');
     expect(await own.exited).toBe(0);
     expect(own.log()).toContain('"msg":"stopped"');
+  }, 20_000);
+});
+
+/** Runs pmc webhook to its end: status and stderr. */
+function runToEnd(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('close', (status) => (clearTimeout(timer), ok({ status, stderr })));
+  });
+}
+
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> {
+  let v = await get();
+  for (let waited = 0; !ok(v) && waited < ms; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await get();
+  }
+  return v;
+}
+
+describe('pmc webhook under failurePolicy Fail: start-up, certificates, limits, drain', () => {
+  it('start-up serves everything or exits naming the cause: a taken health port, a bad or mismatched pair, an expired certificate', async () => {
+    const taken = await start([], 'taken');
+    try {
+      copyFileSync(join(dir, 'one.crt'), join(dir, 'b.crt'));
+      copyFileSync(join(dir, 'one.key'), join(dir, 'b.key'));
+      const args = argv([], 'b').map((a, i, all) => (all[i - 1] === '--health-port' ? String(taken.healthPort) : a));
+      const r = await runToEnd(args);
+      expect(r.status).toBe(1);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('pmc: '))).toEqual([`pmc: error: --health-port: cannot listen on 127.0.0.1:${taken.healthPort} for the health port: the port is in use [PMC_LISTEN]`]);
+    } finally {
+      taken.child.kill('SIGKILL');
+    }
+    writeFileSync(join(dir, 'garbage.crt'), 'not a certificate\n');
+    copyFileSync(join(dir, 'one.key'), join(dir, 'garbage.key'));
+    const garbage = await runToEnd(argv([], 'garbage'));
+    expect(garbage.status).toBe(1);
+    expect(garbage.stderr.split('\n').filter((l) => l.startsWith('pmc: '))).toEqual([`pmc: error: ${join(dir, 'garbage.crt')}: the TLS certificate ${join(dir, 'garbage.crt')} holds no PEM certificate (no -----BEGIN CERTIFICATE----- block): give the tls.crt of the webhook's Secret [PMC_TLS]`]);
+    copyFileSync(join(dir, 'one.crt'), join(dir, 'mismatch.crt'));
+    copyFileSync(join(dir, 'two.key'), join(dir, 'mismatch.key'));
+    const mismatch = await runToEnd(argv([], 'mismatch'));
+    expect(mismatch.status).toBe(1);
+    expect(mismatch.stderr).toContain(`is not the key of the certificate ${join(dir, 'mismatch.crt')}`);
+    const expired = await runToEnd(argv([], 'expired'));
+    expect(expired.status).toBe(1);
+    expect(expired.stderr).toMatch(/the TLS certificate \S+expired\.crt expired at 20\d\d-/);
+    expect(`${garbage.stderr}${mismatch.stderr}${expired.stderr}`).not.toContain('internal error');
+  }, 30_000);
+
+  it('a failed reload (garbage, mismatched, empty, deleted, expired) keeps the last good pair, fails /readyz and is counted; good files make it ready again', async () => {
+    const own = await start([], 'reload');
+    try {
+      const ready = () => http(own.healthPort, '/readyz');
+      expect((await ready()).status).toBe(200);
+      const crt = join(dir, 'reload.crt');
+      const key = join(dir, 'reload.key');
+      const breaks: [string, () => void][] = [
+        ['garbage', () => writeFileSync(crt, 'garbage\n')],
+        ['mismatched', () => (copyFileSync(join(dir, 'one.crt'), crt), copyFileSync(join(dir, 'two.key'), key))],
+        ['empty', () => (copyFileSync(join(dir, 'one.key'), key), writeFileSync(crt, ''))],
+        ['deleted', () => rmSync(crt)],
+        ['expired', () => (copyFileSync(join(dir, 'expired.crt'), crt), copyFileSync(join(dir, 'expired.key'), key))],
+      ];
+      let failures = 0;
+      for (const [what, breakIt] of breaks) {
+        breakIt();
+        const r = await until(ready, (x) => x.status === 503);
+        expect(r.status, what).toBe(503);
+        // Still serving the last good pair meanwhile.
+        expect((await https(own.port, '/mutate', reviewOf(`during-${what}`))).status, what).toBe(200);
+        const count = await until(async () => Number(/^pmc_webhook_tls_reload_failures_total (\d+)/m.exec((await http(own.healthPort, '/metrics')).body)![1]), (n) => n > failures);
+        expect(count, what).toBeGreaterThan(failures);
+        failures = count;
+        copyFileSync(join(dir, 'one.crt'), crt);
+        copyFileSync(join(dir, 'one.key'), key);
+        expect((await until(ready, (x) => x.status === 200)).status, `${what}: recovered`).toBe(200);
+      }
+      expect((await http(own.healthPort, '/metrics')).body).toMatch(/^pmc_webhook_tls_certificate_expiry_seconds \d{10}$/m);
+    } finally {
+      own.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('SIGTERM under load with the delay: no connection refused during it, every request answered, exit 0', async () => {
+    const own = await start(['--shutdown-delay', '1500'], 'drain');
+    let refused = 0;
+    let answered = 0;
+    let running = true;
+    const load = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (running) {
+          const r = await https(own.port, '/mutate', reviewOf('drain')).catch(() => ({ status: 0, body: '' }));
+          if (r.status === 200) answered++;
+          else refused++;
+        }
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    own.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await http(own.healthPort, '/readyz')).status).toBe(503);
+    // Well inside the delay: stop the load; every request so far must have been answered.
+    await new Promise((r) => setTimeout(r, 700));
+    running = false;
+    await load;
+    expect(refused).toBe(0);
+    expect(answered).toBeGreaterThan(10);
+    expect(await own.exited).toBe(0);
+  }, 20_000);
+
+  it('a full queue answers 429 with Retry-After; plain HTTP on the TLS port is told so; CBC suites and TLS 1.1 are refused', async () => {
+    const own = await start(['--max-concurrent-reviews', '1', '--max-queued-reviews', '0'], 'busy');
+    try {
+      // One slow review holds the only slot.
+      const holder = connect({ host: '127.0.0.1', port: own.port, ca: readFileSync(join(dir, 'one-ca.crt')) }, () => {
+        holder.write('POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const busy = await new Promise<{ status: number; retry?: string }>((ok, fail) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: own.port, path: '/mutate', method: 'POST', ca: readFileSync(join(dir, 'one-ca.crt')), agent: false }, (res) => {
+          res.resume();
+          ok({ status: res.statusCode!, retry: res.headers['retry-after'] as string | undefined });
+        });
+        req.on('error', fail);
+        req.end(reviewOf('busy'));
+      });
+      expect(busy).toEqual({ status: 429, retry: '1' });
+      holder.destroy();
+      expect((await until(() => https(own.port, '/mutate', reviewOf('free')).catch(() => ({ status: 0, body: '' })), (r) => r.status === 200)).status).toBe(200);
+      expect((await http(own.healthPort, '/metrics')).body).toMatch(/^pmc_webhook_rejected_total 1$/m);
+
+      const plain = await http(own.port, '/mutate').catch((e: Error) => ({ status: 0, body: e.message }));
+      expect(plain.status).toBe(400);
+      expect(plain.body).toContain('this port speaks HTTPS');
+
+      const handshake = (opts: Record<string, unknown>) =>
+        new Promise<string>((ok) => {
+          const socket = connect({ host: '127.0.0.1', port: own.port, ca: readFileSync(join(dir, 'one-ca.crt')), ...opts }, () => {
+            ok(`${socket.getProtocol()} ${socket.getCipher().name}`);
+            socket.destroy();
+          });
+          socket.on('error', () => ok('refused'));
+        });
+      expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA:ECDHE-RSA-AES128-SHA' })).toBe('refused');
+      expect(await handshake({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' })).toBe('refused');
+      expect(await handshake({ maxVersion: 'TLSv1.2' })).toMatch(/^TLSv1\.2 ECDHE-RSA-AES\d+-GCM-SHA\d+$/);
+    } finally {
+      own.child.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it("--client-ca-file: the API server's client certificate is required and its name checked", async () => {
+    const own = await start(['--client-ca-file', join(dir, 'two-ca.crt'), '--client-allowed-names', 'kube-apiserver'], 'mtls');
+    try {
+      const call = (cn?: string) =>
+        new Promise<number>((ok) => {
+          const req = httpsRequest(
+            { host: '127.0.0.1', port: own.port, path: '/mutate', method: 'POST', ca: readFileSync(join(dir, 'one-ca.crt')), agent: false, ...(cn ? { cert: readFileSync(join(dir, `${cn}.crt`)), key: readFileSync(join(dir, `${cn}.key`)) } : {}) },
+            (res) => (res.resume(), ok(res.statusCode!)),
+          );
+          req.on('error', () => ok(0));
+          req.end(reviewOf('mtls'));
+        });
+      expect(await call()).toBe(0);
+      expect(await call('someone-else')).toBe(403);
+      expect(await call('kube-apiserver')).toBe(200);
+    } finally {
+      own.child.kill('SIGKILL');
+    }
   }, 20_000);
 });

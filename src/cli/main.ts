@@ -143,6 +143,13 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .addOption(new Option('--max-body-bytes <BYTES>', 'the largest request read').argParser(positive('--max-body-bytes')).default(3 * 1024 * 1024))
     .addOption(new Option('--request-timeout <MS>', 'how long a client may take to send a request').argParser(positive('--request-timeout')).default(10_000))
     .addOption(new Option('--tls-reload-interval <MS>', 'how often the certificate files are looked at').argParser(positive('--tls-reload-interval')).default(5_000))
+    .addOption(new Option('--max-concurrent-reviews <N>', 'reviews read and answered at once; the rest wait unread').argParser(positive('--max-concurrent-reviews')).default(4))
+    .addOption(new Option('--max-queued-reviews <N>', 'reviews that may wait; past them, 429 with Retry-After').argParser(positive('--max-queued-reviews')).default(32))
+    .addOption(new Option('--shutdown-delay <MS>', 'after SIGTERM, how long to keep serving while /readyz fails').argParser(positive('--shutdown-delay')).default(5_000))
+    .addOption(new Option('--tls-min-version <VERSION>', 'the lowest TLS version served').choices(['1.2', '1.3']).default('1.2'))
+    .option('--tls-cipher-suites <LIST>', "TLS 1.2 suites, OpenSSL names, comma-separated (default: the ECDHE AEAD suites; TLS 1.3's are always on)")
+    .option('--client-ca-file <FILE>', "verify the API server's client certificate against this CA (PEM)")
+    .option('--client-allowed-names <LIST>', 'with --client-ca-file: the client certificate CN or DNS names allowed, comma-separated')
     .action((flags: import('./commands/webhook.js').WebhookFlags) => run(commands.webhook().then((m) => m.runWebhook(flags, io))));
 
   program

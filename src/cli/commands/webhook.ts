@@ -4,19 +4,29 @@
  * Pulsar worker creates. HTTPS on --port (POST /mutate); health, readiness and Prometheus
  * metrics on plain HTTP on --health-port. One JSON log line per review on stderr, never an
  * object: a function's command can carry --client_auth_params tokens.
+ *
+ * Built for `failurePolicy: Fail`, where every failed call is a function the worker could not
+ * create: it starts serving everything or exits naming why; it reads at most
+ * --max-concurrent-reviews bodies at once and queues the rest (429 past the queue), so its
+ * memory has a bound; on SIGTERM it turns not-ready first and keeps serving for
+ * --shutdown-delay while the endpoints change, then answers what is in flight and exits 0.
+ * The certificate (certificates.ts) and the metrics (metrics.ts) are parts of their own.
  */
 import { watchFile, unwatchFile, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { PmcError } from '../../core/diagnostics.js';
 import type { AdmissionMode } from '../../core/resolve.js';
-import { BadReview, reviewAdmission, type ReviewOutcome, type WebhookSettings } from '../../core/webhook.js';
+import { BadReview, reviewAdmission, type WebhookSettings } from '../../core/webhook.js';
 import { EXIT_OK } from '../exit.js';
 import { loadSettings } from '../inputs.js';
 import type { Io } from '../io.js';
 import { VERSION } from '../main.js';
+import { CertificateSource } from '../webhook/certificates.js';
+import { Metrics } from '../webhook/metrics.js';
 
 export interface WebhookFlags {
   workerConfig?: string;
@@ -33,68 +43,52 @@ export interface WebhookFlags {
   requestTimeout: number;
   /** How often the certificate and key files are looked at for a renewal (ms). */
   tlsReloadInterval: number;
+  /** Reviews read and answered at once; the rest wait, unread. */
+  maxConcurrentReviews: number;
+  /** Reviews that may wait; past them, 429 with Retry-After. */
+  maxQueuedReviews: number;
+  /** After SIGTERM, how long the listeners stay open while /readyz fails (ms). */
+  shutdownDelay: number;
+  tlsMinVersion: '1.2' | '1.3';
+  /** OpenSSL cipher names for TLS 1.2, colon- or comma-separated (TLS 1.3's suites are all AEAD). */
+  tlsCipherSuites?: string;
+  /** Verify the API server's client certificate against this CA. */
+  clientCaFile?: string;
+  /** With --client-ca-file: the client certificate's CN or DNS name must be one of these. */
+  clientAllowedNames?: string;
 }
 
-/** Stops the webhook: SIGTERM in a process; tests pass their own. */
-export type StopSignal = (stop: () => void) => void;
+/** Stops the webhook, and reloads its certificate: SIGTERM/SIGINT and SIGHUP in a process; tests pass their own. */
+export type StopSignal = (stop: () => void, reload?: () => void) => void;
 
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+/** TLS 1.2's AEAD suites with forward secrecy: what Kubernetes' own components keep by default. */
+export const DEFAULT_TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+];
+const TLS13_CIPHERS = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 
-/** Prometheus counters and a latency histogram, in the text format. */
-class Metrics {
-  private reviews = new Map<ReviewOutcome, number>();
-  badRequests = 0;
-  tlsReloads = 0;
-  private buckets = LATENCY_BUCKETS.map(() => 0);
-  private count = 0;
-  private sum = 0;
+const processSignals: StopSignal = (stop, reload) => {
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  if (reload) process.on('SIGHUP', reload);
+};
 
-  review(outcome: ReviewOutcome, seconds: number): void {
-    this.reviews.set(outcome, (this.reviews.get(outcome) ?? 0) + 1);
-    this.count++;
-    this.sum += seconds;
-    LATENCY_BUCKETS.forEach((b, i) => {
-      if (seconds <= b) this.buckets[i]!++;
-    });
-  }
-
-  text(): string {
-    const lines = [
-      '# HELP pmc_webhook_reviews_total AdmissionReviews answered, by outcome (passed: not a Pulsar StatefulSet CREATE; unchanged; patched; refused).',
-      '# TYPE pmc_webhook_reviews_total counter',
-      ...(['passed', 'unchanged', 'patched', 'refused'] as const).map((o) => `pmc_webhook_reviews_total{outcome="${o}"} ${this.reviews.get(o) ?? 0}`),
-      '# HELP pmc_webhook_bad_requests_total Requests that were not an AdmissionReview, too large, or not POST /mutate.',
-      '# TYPE pmc_webhook_bad_requests_total counter',
-      `pmc_webhook_bad_requests_total ${this.badRequests}`,
-      '# HELP pmc_webhook_tls_reloads_total Times a renewed certificate and key were loaded.',
-      '# TYPE pmc_webhook_tls_reloads_total counter',
-      `pmc_webhook_tls_reloads_total ${this.tlsReloads}`,
-      '# HELP pmc_webhook_review_duration_seconds Time to answer one AdmissionReview, from the whole request read to the answer.',
-      '# TYPE pmc_webhook_review_duration_seconds histogram',
-      ...LATENCY_BUCKETS.map((b, i) => `pmc_webhook_review_duration_seconds_bucket{le="${b}"} ${this.buckets[i]}`),
-      `pmc_webhook_review_duration_seconds_bucket{le="+Inf"} ${this.count}`,
-      `pmc_webhook_review_duration_seconds_sum ${this.sum}`,
-      `pmc_webhook_review_duration_seconds_count ${this.count}`,
-    ];
-    return `${lines.join('\n')}\n`;
-  }
+/** The listener that could not be bound, named, and the cause. */
+function listenError(what: string, host: string, port: number, e: NodeJS.ErrnoException): PmcError {
+  const why = e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EACCES' ? 'permission denied (a port below 1024 needs privileges)' : (e.code ?? e.message);
+  return new PmcError('PMC_LISTEN', `cannot listen on ${host}:${port} for ${what}: ${why}`, { location: { source: what === 'the health port' ? '--health-port' : '--port' } });
 }
 
-function readTls(flags: WebhookFlags, io: Io): { cert: Buffer; key: Buffer } {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(resolve(io.cwd, file));
-    } catch (e) {
-      throw new PmcError('PMC_READ', `cannot read the ${what} ${file}: ${(e as Error).message}`, { location: { source: file } });
-    }
-  };
-  return { cert: read(flags.tlsCertFile!, 'TLS certificate'), key: read(flags.tlsKeyFile!, 'TLS key') };
-}
-
-export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal = (stop) => process.once('SIGTERM', stop)): Promise<number> {
+export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSignal = processSignals): Promise<number> {
   for (const [flag, value] of [['--worker-config', flags.workerConfig], ['--tls-cert-file', flags.tlsCertFile], ['--tls-key-file', flags.tlsKeyFile]] as const) {
     if (!value) throw new PmcError('PMC_USAGE', `pmc webhook needs ${flag}`);
   }
+  if (flags.clientAllowedNames && !flags.clientCaFile) throw new PmcError('PMC_USAGE', '--client-allowed-names needs --client-ca-file (the CA the API server\'s client certificate is checked against)');
   const { settings: base, warnings } = await loadSettings({ workerConfig: flags.workerConfig, strict: flags.strict }, io);
   const settings: WebhookSettings = { ...base, mode: flags.mode };
   const log = (fields: Record<string, unknown>) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
@@ -107,37 +101,97 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
     log({ level: 'warning', msg: `webhook-only mode expects a worker without runtimeCustomizerClassName (found: ${base.customizer}): options the worker already applied are applied again (each toleration twice)` });
   }
 
+  const certificates = new CertificateSource(flags.tlsCertFile!, flags.tlsKeyFile!, io.cwd);
+  let clientCa: Buffer | undefined;
+  if (flags.clientCaFile) {
+    try {
+      clientCa = readFileSync(resolve(io.cwd, flags.clientCaFile));
+    } catch (e) {
+      throw new PmcError('PMC_TLS', `cannot read the client CA ${flags.clientCaFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { location: { source: flags.clientCaFile } });
+    }
+  }
+  const allowedNames = (flags.clientAllowedNames ?? '').split(',').map((n) => n.trim()).filter(Boolean);
   const metrics = new Metrics();
-  let tls = readTls(flags, io);
   let draining = false;
+  let inFlight = 0;
+  const queue: (() => void)[] = [];
 
-  const send = (res: ServerResponse, status: number, body: string, type = 'application/json') => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  const send = (res: ServerResponse, status: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
     res.end(body);
   };
-  const failure = (res: ServerResponse, status: number, message: string) => {
+  const failure = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
     metrics.badRequests++;
     log({ level: 'warning', msg: 'bad request', status, detail: message });
-    send(res, status, JSON.stringify({ error: message }));
+    send(res, status, JSON.stringify({ error: message }), 'application/json', headers);
+  };
+  /** Refused before the body is read: answered, then the connection closed once the answer is out. */
+  const refuseEarly = (req: IncomingMessage, res: ServerResponse, status: number, message: string) => {
+    res.on('finish', () => req.socket.end());
+    failure(res, status, message, { connection: 'close' });
+    req.resume();
+  };
+
+  /** Takes a review slot now, or when one frees; false when the queue is full too. */
+  const admit = (go: () => void): boolean => {
+    if (inFlight < flags.maxConcurrentReviews) {
+      inFlight++;
+      go();
+      return true;
+    }
+    if (queue.length >= flags.maxQueuedReviews) return false;
+    queue.push(() => {
+      inFlight++;
+      go();
+    });
+    return true;
+  };
+  const release = () => {
+    inFlight--;
+    queue.shift()?.();
+  };
+
+  const clientAllowed = (req: IncomingMessage): string | undefined => {
+    if (!clientCa || allowedNames.length === 0) return undefined;
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
+    const names = [peer.subject?.CN, ...String(peer.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4))].filter((n): n is string => typeof n === 'string');
+    return names.some((n) => allowedNames.includes(n)) ? undefined : `the client certificate (${names.join(', ') || 'no name'}) is none of --client-allowed-names`;
   };
 
   const mutate = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url?.split('?')[0] !== '/mutate') return failure(res, 404, 'not found: the webhook answers POST /mutate');
-    if (req.method !== 'POST') return failure(res, 405, 'method not allowed: POST an AdmissionReview to /mutate');
+    if (req.url?.split('?')[0] !== '/mutate') return refuseEarly(req, res, 404, 'not found: the webhook answers POST /mutate');
+    if (req.method !== 'POST') return refuseEarly(req, res, 405, 'method not allowed: POST an AdmissionReview to /mutate');
+    const denied = clientAllowed(req);
+    if (denied) return refuseEarly(req, res, 403, denied);
     const declared = Number(req.headers['content-length']);
-    if (declared > flags.maxBodyBytes) {
-      failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`);
-      req.destroy();
-      return;
+    if (declared > flags.maxBodyBytes) return refuseEarly(req, res, 413, `request body over ${flags.maxBodyBytes} bytes`);
+    req.pause();
+    const admitted = admit(() => readReview(req, res));
+    if (!admitted) {
+      metrics.rejected++;
+      res.on('finish', () => req.socket.end());
+      send(res, 429, JSON.stringify({ error: `busy: ${flags.maxConcurrentReviews} reviews in flight and ${flags.maxQueuedReviews} waiting` }), 'application/json', { 'retry-after': '1', connection: 'close' });
+      req.resume();
     }
+  };
+
+  const readReview = (req: IncomingMessage, res: ServerResponse) => {
+    let released = false;
+    const done = () => {
+      if (!released) (released = true), release();
+    };
+    // A client that left while it waited frees its slot at once.
+    if (req.destroyed || res.closed) return done();
+    res.on('close', done);
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
-    // A client that sends its request too slowly is cut off, so it cannot hold a connection.
+    // A client that sends its request too slowly is cut off, so it cannot hold a slot.
     const slow = setTimeout(() => {
       refused = true;
-      failure(res, 408, `the request was not sent within ${flags.requestTimeout} ms`);
-      req.destroy();
+      failure(res, 408, `the request was not sent within ${flags.requestTimeout} ms`, { connection: 'close' });
+      res.on('finish', () => req.destroy());
+      done();
     }, flags.requestTimeout);
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
@@ -145,8 +199,10 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
       if (size > flags.maxBodyBytes) {
         refused = true;
         clearTimeout(slow);
-        failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`);
-        req.destroy();
+        chunks.length = 0;
+        res.on('finish', () => req.socket.end());
+        failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`, { connection: 'close' });
+        done();
         return;
       }
       chunks.push(chunk);
@@ -159,8 +215,10 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
-        return failure(res, 400, 'the body is not JSON');
+        failure(res, 400, 'the body is not JSON');
+        return done();
       }
+      chunks.length = 0;
       try {
         const { review, summary } = reviewAdmission(body, settings, VERSION);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -168,68 +226,116 @@ export async function runWebhook(flags: WebhookFlags, io: Io, onStop: StopSignal
         log({ level: 'info', msg: 'review', ...summary, ms: Math.round(seconds * 1e4) / 10 });
         send(res, 200, JSON.stringify(review));
       } catch (e) {
-        if (e instanceof BadReview) return failure(res, 400, e.message);
-        log({ level: 'error', msg: 'review failed', detail: (e as Error).message });
-        send(res, 500, JSON.stringify({ error: 'internal error' }));
+        if (e instanceof BadReview) failure(res, 400, e.message);
+        else {
+          // A bug, not an answer: logged with what it was, answered without the object.
+          log({ level: 'error', msg: 'review failed', detail: (e as Error).message });
+          send(res, 500, JSON.stringify({ error: `pmc webhook could not answer this review: ${(e as Error).message}` }));
+        }
       }
+      done();
     });
     req.on('error', () => {
-      // a client that went away: nothing to answer
+      // A client that went away: nothing to answer.
       clearTimeout(slow);
+      done();
     });
+    req.resume();
   };
 
-  const server = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, mutate);
+  const ciphers = flags.tlsCipherSuites ? flags.tlsCipherSuites.split(/[,:]/).map((c) => c.trim()).filter(Boolean) : DEFAULT_TLS12_CIPHERS;
+  const tlsOptions: ServerOptions = {
+    cert: certificates.current.cert,
+    key: certificates.current.key,
+    minVersion: flags.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
+    ciphers: [...TLS13_CIPHERS, ...ciphers].join(':'),
+    honorCipherOrder: true,
+    ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+    // Slow headers are cut within a second of --request-timeout, not at Node's 30 s sweep.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(flags.requestTimeout / 4))),
+  };
+  let server;
+  try {
+    server = createHttpsServer(tlsOptions, mutate);
+  } catch (e) {
+    throw new PmcError('PMC_TLS', `the TLS settings are refused: ${(e as Error).message} (check --tls-cipher-suites: OpenSSL names such as ${DEFAULT_TLS12_CIPHERS[0]})`, { location: { source: '--tls-cipher-suites' } });
+  }
   server.requestTimeout = flags.requestTimeout;
-  server.headersTimeout = Math.min(flags.requestTimeout, 60_000);
+  server.headersTimeout = flags.requestTimeout;
   server.keepAliveTimeout = 5_000;
+  // Plain HTTP sent to the TLS port gets an answer that says so, not a silent close.
+  // The answer goes on the raw TCP socket under the TLS one (Node keeps it as _parent): TLS
+  // never started, so the client reads plain text.
+  server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: Socket) => {
+    const raw = (socket as unknown as { _parent?: Socket })._parent;
+    if (e.code === 'ERR_SSL_HTTP_REQUEST' && raw && !raw.destroyed) {
+      const body = 'this port speaks HTTPS: POST the AdmissionReview to https://.../mutate\n';
+      raw.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    } else socket.destroy();
+  });
 
-  // cert-manager renews the Secret in place: load the new pair when both files changed and parse.
+  // cert-manager renews the Secret in place: load the new pair when the files change and pass their checks.
   const reload = () => {
-    try {
-      const next = readTls(flags, io);
-      if (next.cert.equals(tls.cert) && next.key.equals(tls.key)) return;
-      server.setSecureContext({ cert: next.cert, key: next.key });
-      tls = next;
-      metrics.tlsReloads++;
-      log({ level: 'info', msg: 'tls reloaded' });
-    } catch (e) {
-      log({ level: 'warning', msg: 'tls reload failed, keeping the current certificate', detail: (e as Error).message });
+    const { outcome, detail } = certificates.reload();
+    if (outcome === 'reloaded' || outcome === 'recovered') {
+      server.setSecureContext({ ...tlsOptions, cert: certificates.current.cert, key: certificates.current.key });
+      log({ level: 'info', msg: outcome === 'reloaded' ? 'tls reloaded' : 'tls files good again', notAfter: certificates.current.notAfter.toISOString() });
+    } else if (outcome === 'failed') {
+      log({ level: 'warning', msg: 'tls reload failed, keeping the last good certificate (not ready until the files are good)', detail });
     }
   };
-  const watched = [resolve(io.cwd, flags.tlsCertFile!), resolve(io.cwd, flags.tlsKeyFile!)];
+  const watched = certificates.files;
   for (const f of watched) watchFile(f, { interval: flags.tlsReloadInterval, persistent: false }, reload);
 
   const health: Server = createHttpServer((req, res) => {
     const path = req.url?.split('?')[0];
     if (path === '/healthz') return send(res, 200, 'ok\n', 'text/plain');
-    if (path === '/readyz') return draining ? send(res, 503, 'draining\n', 'text/plain') : send(res, 200, 'ok\n', 'text/plain');
-    if (path === '/metrics') return send(res, 200, metrics.text(), 'text/plain; version=0.0.4');
+    if (path === '/readyz') {
+      const why = draining ? 'draining' : certificates.notReady();
+      return why ? send(res, 503, `${why}\n`, 'text/plain') : send(res, 200, 'ok\n', 'text/plain');
+    }
+    if (path === '/metrics') return send(res, 200, metrics.text({ inFlight, queued: queue.length, certificate: { reloads: certificates.reloads, reloadFailures: certificates.reloadFailures, notAfter: certificates.current.notAfter } }), 'text/plain; version=0.0.4');
     send(res, 404, 'not found\n', 'text/plain');
   });
 
-  const listen = (s: Server, port: number) =>
+  const listen = (s: Server, port: number, what: string) =>
     new Promise<number>((ok, fail) => {
-      s.once('error', (e) => fail(new PmcError('PMC_USAGE', `cannot listen on ${flags.host}:${port}: ${(e as Error).message}`)));
+      s.once('error', (e) => fail(listenError(what, flags.host, port, e as NodeJS.ErrnoException)));
       s.listen(port, flags.host, () => ok((s.address() as AddressInfo).port));
     });
-  const port = await listen(server, flags.port);
-  const healthPort = await listen(health, flags.healthPort);
-  log({ level: 'info', msg: 'listening', port, healthPort, mode: flags.mode, customizer: base.customizer, version: VERSION });
+  // Both listeners or none: a webhook without its health port would never turn ready, nor be restarted.
+  const bound = await Promise.allSettled([listen(server, flags.port, 'the webhook (HTTPS)'), listen(health, flags.healthPort, 'the health port')]);
+  const failed = bound.find((b): b is PromiseRejectedResult => b.status === 'rejected');
+  if (failed) {
+    for (const f of watched) unwatchFile(f, reload);
+    await Promise.all([server, health].map((s) => new Promise<void>((ok) => (s.listening ? s.close(() => ok()) : ok()))));
+    throw failed.reason;
+  }
+  const [port, healthPort] = bound.map((b) => (b as PromiseFulfilledResult<number>).value);
+  log({ level: 'info', msg: 'listening', port, healthPort, mode: flags.mode, customizer: base.customizer, version: VERSION, certificateNotAfter: certificates.current.notAfter.toISOString() });
 
   await new Promise<void>((done) => {
-    onStop(() => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
       draining = true;
-      log({ level: 'info', msg: 'stopping: draining open requests' });
-      for (const f of watched) unwatchFile(f, reload);
-      // Stop accepting; answer what is in flight; then close the health port.
-      const timer = setTimeout(() => server.closeAllConnections(), 10_000);
-      server.close(() => {
-        clearTimeout(timer);
-        health.close(() => done());
-        health.closeAllConnections();
-      });
-      server.closeIdleConnections();
+      log({ level: 'info', msg: `stopping: not ready, still serving for ${flags.shutdownDelay} ms while the endpoints change` });
+      setTimeout(() => {
+        log({ level: 'info', msg: 'stopping: no new connections; answering those in flight' });
+        for (const f of watched) unwatchFile(f, reload);
+        const timer = setTimeout(() => server.closeAllConnections(), 10_000);
+        server.close(() => {
+          clearTimeout(timer);
+          health.close(() => done());
+          health.closeAllConnections();
+        });
+        server.closeIdleConnections();
+      }, flags.shutdownDelay);
+    };
+    signals(stop, () => {
+      log({ level: 'info', msg: 'SIGHUP: reloading the certificate' });
+      reload();
     });
   });
   log({ level: 'info', msg: 'stopped' });

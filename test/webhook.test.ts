@@ -299,6 +299,34 @@ describe('pmc webhook: the review contract', () => {
     expect(r.review.response.status.code).toBe(403);
   });
 
+  it("deploy/'s worker (restricted, enforce): a function's options that loosen it are refused in the review with the reason; tightening passes", async () => {
+    const s = await settingsFor({ workerConfig: join(root, 'deploy', 'functions_worker.yml') }, cwd, 'hybrid');
+    const withOptions = (options: object) => {
+      const object = structuredClone(sts!);
+      const command: string[] = object.spec.template.spec.containers[0].command;
+      const details = /--function_details '([^']*)'/.exec(command[2]!)![1]!;
+      command[2] = command[2]!.replace(details, JSON.stringify({ ...JSON.parse(details), customRuntimeOptions: JSON.stringify(options) }));
+      return reviewAdmission(review(object), s, '0.1.0');
+    };
+    for (const [field, value, why] of [
+      ['privileged', true, 'privileged true'],
+      ['runAsUser', 0, 'runAsUser 0 (root)'],
+      ['addCapabilities', ['SYS_ADMIN'], 'adding SYS_ADMIN (the worker allows NET_BIND_SERVICE)'],
+      ['allowPrivilegeEscalation', true, 'allowPrivilegeEscalation true'],
+      ['runAsNonRoot', false, 'runAsNonRoot false'],
+      ['seccompProfile', { type: 'Unconfined' }, 'seccompProfile Unconfined'],
+      ['dropCapabilities', ['NET_RAW'], 'dropping NET_RAW where the worker drops ALL'],
+    ] as const) {
+      const r = withOptions({ securityContext: { [field]: value } });
+      expect(r.summary.outcome, field).toBe('refused');
+      expect(r.summary.reason).toBe('PMC_SECURITY_FLOOR');
+      expect(r.review.response.status.message).toContain(`customRuntimeOptions.securityContext.${field}: ${why} loosens the worker's security context, which it enforces`);
+    }
+    const tighter = withOptions({ securityContext: { readOnlyRootFilesystem: true, runAsUser: 20000, addCapabilities: ['NET_BIND_SERVICE'] } });
+    expect(tighter.summary.outcome).toBe('patched');
+    expect(withOptions({ securityContext: { enforce: false } }).review.response.status.message).toContain("enforce is the worker's setting");
+  });
+
   it.each(['DELETE', 'UPDATE', 'CONNECT'])('%s passes without a patch', async (operation) => {
     const r = reviewAdmission(review(sts!, operation), await webhookOnly(), '0.1.0');
     expect(r.review.response).toEqual({ uid: 'uid-1', allowed: true });

@@ -41,6 +41,8 @@ export interface SeccompProfile {
 export interface SecurityContextOpts {
   /** Settings that pass a Pod Security Standards level; the fields beside it override it. */
   preset?: 'restricted' | 'baseline';
+  /** The worker's only: its security context is a floor a function may tighten, never loosen. */
+  enforce?: boolean;
   // pod level
   runAsUser?: number;
   runAsGroup?: number;

@@ -25,6 +25,7 @@ import {
   checkNamespace,
   checkSelectorKept,
   checkTolerations,
+  refuseLoosening,
   seedClassIgnores,
   warnIgnoredResources,
   warnSeedClassIgnores,
@@ -91,6 +92,8 @@ export interface OptionEntry<T> {
   check?: (value: T, ctx: CheckContext) => void;
   /** What one level (the worker's or the function's options) gives that Pulsar would not apply. */
   checkLevel?: (value: T, ctx: CheckContext) => void;
+  /** What the worker's level forbids the function's (a floor it may not loosen): errors, in every mode. */
+  guard?: (worker: T | undefined, fn: T | undefined, ctx: LevelsContext) => void;
   /** What a real worker does with the two levels that pmc, on purpose, does not: a warning. */
   levels?: (worker: T | undefined, fn: T | undefined, ctx: LevelsContext) => void;
   /** explain: the worker's customizer as published would not apply the part at `path` (pmc does). */
@@ -126,6 +129,7 @@ export const SECURITY_CONTEXT_SPEC: Spec = {
   t: 'object',
   fields: {
     preset: { t: 'enum', values: ['restricted', 'baseline'] },
+    enforce: bool,
     runAsUser: uint,
     runAsGroup: uint,
     fsGroup: uint,
@@ -261,6 +265,7 @@ export const OPTIONS = {
       checkReadOnlyRoot(value, ctx);
     },
     provenance: (path, worker, fn) => ({ worker: presetAware('worker', path, worker), function: presetAware('function', path, fn) }),
+    guard: refuseLoosening,
     levels: warnSeedClassIgnores,
     ignoredAsPublished: seedClassIgnores,
     unread: {

@@ -155,6 +155,23 @@ export function checkLevels(worker: RuntimeOpts, fn: RuntimeOpts, customizer: Cu
   }
 }
 
+/**
+ * What the worker's level forbids the function's (the registry's `guard` of each option): in
+ * every mode, with or without --no-validate, since a floor is a boundary, not a check.
+ */
+export function guardLevels(worker: RuntimeOpts, fn: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, workerAt: Location, fnAt: Location): void {
+  for (const key of OPTION_KEYS) {
+    const { guard } = entryOf(key);
+    if (!guard || (worker[key] === undefined && fn[key] === undefined)) continue;
+    guard(worker[key], fn[key], {
+      customizer,
+      sink,
+      workerAt: (sub) => ({ ...workerAt, path: jsonPath('runtimeCustomizerConfig', [key, ...sub]) }),
+      fnAt: (sub) => ({ ...fnAt, path: jsonPath('customRuntimeOptions', [key, ...sub]) }),
+    });
+  }
+}
+
 /** The options of one StatefulSet and its Services; undefined when an error stops it (in the sink). */
 export function resolveWorkload(
   sts: Extract<Candidate, { kind: 'StatefulSet' }>,
@@ -175,6 +192,7 @@ export function resolveWorkload(
   // pmc applies these itself in admission; only a worker running the published class ignores them.
   // In admission pmc applies the options itself: nothing of a worker's customizer is at stake.
   if (!settings.admission) checkLevels(settings.worker, functionOptions, settings.customizer, sink, { source: settings.workerSource }, where);
+  guardLevels(settings.worker, functionOptions, settings.customizer, sink, { source: settings.workerSource }, where);
 
   const { identity, used } = resolveIdentity([
     ...(settings.identity ?? []),

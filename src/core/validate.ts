@@ -8,7 +8,7 @@ import type { CheckContext, LevelsContext } from './registry.js';
 import type { CustomizerKind } from './config.js';
 import type { OptionPath } from './edit.js';
 import { checkPodTemplate } from './pod-rules.js';
-import { writablePaths } from './presets.js';
+import { expandPreset, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
 import { asArray, isObject, type Obj } from './values.js';
 
@@ -334,4 +334,50 @@ export function pointerToPath(pointer: string): string {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce((out, s) => (/^\d+$/.test(s) ? `${out}[${s}]` : out ? `${out}.${s}` : s), '');
+}
+
+/**
+ * The capabilities each Pod Security level lets a container add: restricted only
+ * NET_BIND_SERVICE, baseline the container runtime's defaults.
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+const PSS_ADDABLE: Record<'restricted' | 'baseline', readonly string[]> = {
+  restricted: ['NET_BIND_SERVICE'],
+  baseline: ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'],
+};
+
+/** The SELinux types Pod Security's baseline allows (and so a floor lets a function pick). */
+const BASELINE_SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t'];
+
+/**
+ * The worker's `securityContext.enforce: true` makes its security context (with its preset) a
+ * floor: a function's options may tighten it, never loosen it. Without it, a function's
+ * `privileged: true` or `runAsUser: 0` overrides the worker's restricted preset field by field,
+ * and the result reads as enforcement while it is not. `enforce` is the worker's alone.
+ */
+export function refuseLoosening(worker: SecurityContextOpts | undefined, fn: SecurityContextOpts | undefined, { sink, fnAt }: LevelsContext): void {
+  if (fn?.enforce !== undefined) {
+    sink.error('PMC_SECURITY_FLOOR', "enforce is the worker's setting (runtimeCustomizerConfig.securityContext.enforce): a function's options cannot set or lift the floor", fnAt(['enforce']));
+  }
+  if (!worker?.enforce || !fn) return;
+  const floor = expandPreset(worker)!;
+  const own = expandPreset(fn)!;
+  const refuse = (field: string, what: string) =>
+    sink.error('PMC_SECURITY_FLOOR', `${what} loosens the worker's security context, which it enforces (runtimeCustomizerConfig.securityContext.enforce): a function may tighten it, not loosen it`, fnAt([field]));
+  if (floor.runAsNonRoot === true && own.runAsNonRoot === false) refuse('runAsNonRoot', 'runAsNonRoot false');
+  if ((floor.runAsNonRoot === true || (floor.runAsUser !== undefined && floor.runAsUser !== 0)) && own.runAsUser === 0) refuse('runAsUser', 'runAsUser 0 (root)');
+  if (floor.privileged !== true && own.privileged === true) refuse('privileged', 'privileged true');
+  if (floor.allowPrivilegeEscalation === false && own.allowPrivilegeEscalation === true) refuse('allowPrivilegeEscalation', 'allowPrivilegeEscalation true');
+  if (floor.readOnlyRootFilesystem === true && own.readOnlyRootFilesystem === false) refuse('readOnlyRootFilesystem', 'readOnlyRootFilesystem false');
+  // What the preset's Pod Security level itself lets a container add stays open to the function.
+  const allowed = [...(floor.addCapabilities ?? []), ...(worker.preset ? PSS_ADDABLE[worker.preset] : [])];
+  const added = (own.addCapabilities ?? []).filter((c) => !allowed.includes(c));
+  if (added.length) refuse('addCapabilities', `adding ${added.join(', ')} (the worker allows ${allowed.length ? allowed.join(', ') : 'none'})`);
+  const kept = own.dropCapabilities && (floor.dropCapabilities ?? []).filter((c) => !own.dropCapabilities!.includes(c) && !own.dropCapabilities!.includes('ALL'));
+  if (kept?.length) refuse('dropCapabilities', `dropping ${own.dropCapabilities!.length ? own.dropCapabilities!.join(', ') : 'nothing'} where the worker drops ${kept.join(', ')}`);
+  if (floor.seccompProfile && floor.seccompProfile.type !== 'Unconfined' && own.seccompProfile?.type === 'Unconfined') refuse('seccompProfile', 'seccompProfile Unconfined');
+  if (own.seLinuxType !== undefined && own.seLinuxType !== floor.seLinuxType && !BASELINE_SELINUX_TYPES.includes(own.seLinuxType)) refuse('seLinuxType', `seLinuxType ${own.seLinuxType}`);
+  for (const field of ['seLinuxUser', 'seLinuxRole'] as const) {
+    if (own[field] !== undefined && own[field] !== floor[field]) refuse(field, `${field} ${own[field]}`);
+  }
 }

@@ -224,6 +224,9 @@ export const STRICTER_CODES: readonly string[] = [
   'PMC_SELECTOR_MISMATCH',
   'PMC_SCHEMA',
   'PMC_CAPABILITY_NAME',
+  // pmc's own boundaries: its webhook's annotation prefix, and the worker's enforced floor.
+  'PMC_RESERVED_KEY',
+  'PMC_SECURITY_FLOOR',
 ];
 
 /** Judges one case, trying the deliberate rules where the two differ. */
@@ -298,7 +301,7 @@ const workerClass = (worker: string | undefined): string | undefined => {
 };
 
 /** The fields pmc's securityContext has beyond the seed's SecurityContextOpts (its published class skips them). */
-export const BEYOND_SEED_FIELDS = ['seccompProfile', 'supplementalGroups', 'fsGroupChangePolicy', 'preset'];
+export const BEYOND_SEED_FIELDS = ['seccompProfile', 'supplementalGroups', 'fsGroupChangePolicy', 'preset', 'enforce'];
 
 const dropBeyondSeed = (o: Obj): boolean => {
   const sc = o.securityContext;

@@ -4,12 +4,12 @@
 //
 //   node bench/run.mjs            the full run (10,000-function streams; a few minutes)
 //   node bench/run.mjs --quick    fewer repetitions, 1,000-function streams only
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pulsarFunctionManifests } from '../test/support/pulsar-generated.mjs';
+import { benchWebhook, largeStatefulSet } from './webhook.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('..', import.meta.url).pathname;
@@ -162,62 +162,6 @@ function target(what, value, limit, better) {
   verdicts.push(`${ok ? 'met    ' : 'NOT met'}  ${what}: ${value.toFixed(2)} (target ${better === 'lower' ? '<=' : '>='} ${limit})`);
 }
 
-/** Starts pmc webhook with a throwaway CA and sends `n` reviews; undefined without openssl. */
-async function benchWebhook(worker, renderedStream, n) {
-  const tls = join(work, 'tls');
-  mkdirSync(tls);
-  const ssl = (args) => spawnSync('openssl', args, { cwd: tls, encoding: 'utf8' }).status === 0;
-  writeFileSync(join(tls, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  const ok =
-    ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=bench CA']) &&
-    ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=pmc']) &&
-    ssl(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'san.ext']);
-  if (!ok) return undefined;
-  const statefulSets = renderedStream
-    .split(/^---\n/m)
-    .filter((d) => d.includes('kind: StatefulSet'))
-    .map((d) => d);
-  const { parse } = await import('yaml');
-  const reviews = statefulSets.map((d, i) => JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: `b-${i}`, kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: parse(d) } }));
-  const child = spawn(process.execPath, [pmc, 'webhook', '-w', worker, '--tls-cert-file', join(tls, 'tls.crt'), '--tls-key-file', join(tls, 'tls.key'), '--port', '0', '--health-port', '0', '--host', '127.0.0.1', '--mode', 'webhook-only'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolvePort, fail) => {
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = /"msg":"listening","port":(\d+)/.exec(log);
-      if (m) resolvePort(Number(m[1]));
-    });
-    child.on('exit', () => fail(new Error(`pmc webhook exited: ${log}`)));
-  });
-  const ca = readFileSync(join(tls, 'ca.crt'));
-  const agent = new (await import('node:https')).Agent({ keepAlive: true, maxSockets: 8, ca });
-  const send = (body) =>
-    new Promise((done, fail) => {
-      const started = process.hrtime.bigint();
-      const req = httpsRequest({ host: '127.0.0.1', port, path: '/mutate', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? done(Number(process.hrtime.bigint() - started) / 1e6) : fail(new Error(`status ${res.statusCode}`))));
-      });
-      req.on('error', fail);
-      req.end(body);
-    });
-  for (let i = 0; i < 50; i++) await send(reviews[i % reviews.length]); // warm-up
-  const latencies = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < n) latencies.push(await send(reviews[next++ % reviews.length]));
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  child.kill('SIGTERM');
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { n, perSecond: n / seconds, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
-}
-
 try {
   writeFileSync(join(work, 'worker.yml'), WORKER);
   const pmcArgs = (file) => [pmc, 'customize', file, '-w', join(work, 'worker.yml')];
@@ -292,8 +236,11 @@ try {
   ]);
   record('render start-up', one, 'node -e 0');
 
-  // 6. pmc webhook on loopback: reviews per second and latency percentiles, 8 at a time.
-  const webhook = await benchWebhook(join(renderDir, 'worker.yml'), plain.stdout, quick ? 500 : 2000);
+  // 6. pmc webhook on loopback beside a bare HTTPS server, and under four large reviews at once.
+  const { parse } = await import('yaml');
+  const renderedSets = plain.stdout.split(/^---\n/m).filter((d) => d.includes('kind: StatefulSet')).slice(0, 200).map((d) => parse(d));
+  const webhook = await benchWebhook({ work, worker: join(renderDir, 'worker.yml'), statefulSets: renderedSets, big: largeStatefulSet(renderedSets[0], 1.4 * 1048576), quick });
+  for (const [what, value, limit, better] of webhook.verdicts) target(what, value, limit, better);
 
   const fmt = (x, d = 0) => (x === undefined ? '-' : x.toFixed(d));
   console.log(`\npmc benchmarks: node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}; medians of interleaved runs\n`);
@@ -303,9 +250,8 @@ try {
     const over = r.stopped ? '> ' : '';
     console.log(`| ${r.case} | ${r.command} | ${r.n} | ${over}${fmt(r.ms)}${r.stopped ? ' (stopped)' : ''} | ${over}${fmt(r.ratio, 2)} | ${fmt(r.rss && r.rss / 1024, 0)} | ${fmt(r.rssRatio, 2)} |`);
   }
-  if (webhook) {
-    console.log(`\npmc webhook on loopback (HTTPS, webhook-only, ${webhook.n} reviews of rendered StatefulSets, 8 at a time): ${fmt(webhook.perSecond)} reviews/s, latency p50 ${fmt(webhook.p50, 1)} ms, p99 ${fmt(webhook.p99, 1)} ms, max ${fmt(webhook.max, 1)} ms`);
-  }
+  console.log('');
+  for (const line of webhook.lines) console.log(line);
   console.log('\nTargets:');
   for (const v of verdicts) console.log(`  ${v}`);
 } finally {

@@ -2,7 +2,6 @@
  * The pure core: worker options + function options -> merged options -> customized
  * documents. Text in, text out; no file system, no process, no printing.
  */
-import { Document } from 'yaml';
 import { applyOptions } from './apply.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import { DocumentEditor, type Change } from './edit.js';
@@ -10,7 +9,7 @@ import type { FunctionIdentity } from './naming.js';
 import type { CustomizeSettings } from './settings.js';
 import type { RuntimeOpts } from './registry.js';
 import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.js';
-import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ParsedChunk } from './stream.js';
+import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ObjectChunk, type ParsedChunk, type WorkChunk } from './stream.js';
 import { checkWorkload } from './validate.js';
 import { isObject } from './values.js';
 import { refuseDuplicates, selectWorkloads } from './select.js';
@@ -111,7 +110,7 @@ export function customizeObjects(objects: readonly object[], input: CustomizeSet
       throw new PmcError('PMC_YAML_TOO_DEEP', `the object is nested more than ${MAX_OBJECT_DEPTH} levels deep, which no Kubernetes object is: refusing to read it`, { location: { source: input.source, document: { index } } });
     }
   });
-  const documents: ParsedChunk[] = objects.map((object, index) => ({ index, text: '', line: 1, doc: new Document(object) }));
+  const documents: ObjectChunk[] = objects.map((object, index) => ({ index, text: '', line: 1, object }));
   const { result, objects: customized } = customizeParsed(documents, input);
   return { result, objects: objects.map((o, i) => customized.get(i) ?? o) };
 }
@@ -122,7 +121,7 @@ export function customizeObjects(objects: readonly object[], input: CustomizeSet
  * Services. The KRM function calls this on a ResourceList's items.
  */
 export function customizeParsed(
-  documents: ParsedChunk[],
+  documents: WorkChunk[],
   input: CustomizeSettings & { source: string },
 ): { result: CustomizeResult; edited: Set<number>; objects: Map<number, object> } {
   const sink = new DiagnosticSink();

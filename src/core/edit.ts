@@ -39,11 +39,15 @@ export interface Change {
   optionRef: OptionRef;
 }
 
+/**
+ * Edits one document: through its yaml Document and its plain mirror together, or, for an
+ * object (no Document: an AdmissionReview's), through the plain data alone.
+ */
 export class DocumentEditor {
   readonly changes: Change[] = [];
 
   constructor(
-    readonly doc: Document,
+    readonly doc: Document | undefined,
     /** The document as plain data, kept equal to `doc` by every edit (for the checks after). */
     readonly plain: object,
     readonly index: number,
@@ -54,13 +58,17 @@ export class DocumentEditor {
 
   /** Sets a value, creating the maps on the way; records a change when it differs. */
   set(path: FieldPath, value: unknown, option: OptionRef): void {
-    const key = path[path.length - 1];
+    const key = path[path.length - 1]!;
     const { node: parent, plain } = this.descend(path.slice(0, -1));
-    const existing: unknown = (parent as YAMLMap).get(key, true);
-    const before = isScalar(existing) ? existing.value : isCollection(existing) ? existing.toJSON() : existing;
+    let before: unknown;
+    if (parent) {
+      const existing: unknown = parent.get(key, true);
+      before = isScalar(existing) ? existing.value : isCollection(existing) ? existing.toJSON() : existing;
+    } else before = ownValue(plain, key);
     if (sameValue(before, value)) return;
     const isObject = typeof value === 'object' && value !== null;
-    (parent as YAMLMap).set(key, isObject ? this.doc.createNode(value) : value);
+    if (parent) parent.set(key, isObject ? this.doc!.createNode(value) : value);
+    if (!parent && isObject && before !== undefined) before = structuredClone(before);
     (plain as Record<string | number, unknown>)[key] = isObject ? structuredClone(value) : value;
     this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: value, option: formatOption(option.path), optionRef: option });
   }
@@ -68,14 +76,13 @@ export class DocumentEditor {
   /** Appends to a list, creating it when absent. */
   append(path: FieldPath, value: unknown, option: OptionRef): void {
     const { node, plain } = this.descend(path, 'seq');
-    const seq = node as YAMLSeq;
-    seq.items.push(this.doc.createNode(value));
+    if (node) (node as YAMLSeq).items.push(this.doc!.createNode(value));
     (plain as unknown[]).push(structuredClone(value));
     this.changes.push({
       document: this.index,
       kind: this.kind,
       name: this.name,
-      path: [...path, seq.items.length - 1],
+      path: [...path, (plain as unknown[]).length - 1],
       before: undefined,
       after: value,
       option: formatOption(option.path),
@@ -85,19 +92,30 @@ export class DocumentEditor {
 
   /** Removes the value at `path`, if there is one; recorded like any edit. */
   delete(path: FieldPath, option: OptionRef): void {
-    const parent = this.doc.getIn(path.slice(0, -1), true);
     const key = path[path.length - 1]!;
-    if (!isMap(parent) || !parent.has(key)) return;
-    const before = (parent.get(key, true) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? parent.get(key);
-    parent.delete(key);
     let plain: unknown = this.plain;
-    for (const p of path.slice(0, -1)) plain = (plain as Record<string | number, unknown>)?.[p];
+    for (const p of path.slice(0, -1)) plain = ownValue(plain, p);
+    let before: unknown;
+    if (this.doc) {
+      const parent = this.doc.getIn(path.slice(0, -1), true);
+      if (!isMap(parent) || !parent.has(key)) return;
+      before = (parent.get(key, true) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? parent.get(key);
+      parent.delete(key);
+    } else {
+      if (!plain || typeof plain !== 'object' || Array.isArray(plain) || !Object.hasOwn(plain, key)) return;
+      before = (plain as Record<string | number, unknown>)[key];
+    }
     if (plain && typeof plain === 'object') delete (plain as Record<string | number, unknown>)[key];
     this.changes.push({ document: this.index, kind: this.kind, name: this.name, path, before, after: undefined, option: formatOption(option.path), optionRef: option });
   }
 
   /** How many items the list at `path` has (0 when absent). */
   length(path: FieldPath): number {
+    if (!this.doc) {
+      let plain: unknown = this.plain;
+      for (const p of path) plain = ownValue(plain, p);
+      return Array.isArray(plain) ? plain.length : 0;
+    }
     const node = this.doc.getIn(path, true);
     return isSeq(node) ? node.items.length : 0;
   }
@@ -107,7 +125,8 @@ export class DocumentEditor {
    * what is missing: a list where the next step is an index (or where `last` says), else
    * a map. Returns the collection at the end of the path.
    */
-  private descend(path: FieldPath, last: 'map' | 'seq' = 'map'): { node: YAMLMap | YAMLSeq; plain: unknown } {
+  private descend(path: FieldPath, last: 'map' | 'seq' = 'map'): { node?: YAMLMap | YAMLSeq; plain: unknown } {
+    if (!this.doc) return { plain: this.descendPlain(path, last) };
     let node = this.doc.contents as unknown;
     let plain: unknown = this.plain;
     if (!isMap(node)) throw this.shapeError([], 'map');
@@ -139,6 +158,24 @@ export class DocumentEditor {
     return { node: node as YAMLMap | YAMLSeq, plain };
   }
 
+  /** The same walk on plain data alone (an object has no anchors to keep apart). */
+  private descendPlain(path: FieldPath, last: 'map' | 'seq'): unknown {
+    let plain: unknown = this.plain;
+    if (!isPlainMap(plain)) throw this.shapeError([], 'map');
+    for (let i = 0; i < path.length; i++) {
+      const type = i + 1 < path.length ? (typeof path[i + 1] === 'number' ? 'seq' : 'map') : last;
+      const parent = plain as Record<string | number, unknown>;
+      let child = ownValue(parent, path[i]!);
+      if (!(type === 'map' ? isPlainMap(child) : Array.isArray(child))) {
+        if (child !== undefined && child !== null) throw this.shapeError(path.slice(0, i + 1), type);
+        child = type === 'map' ? {} : [];
+        parent[path[i]!] = child;
+      }
+      plain = child;
+    }
+    return plain;
+  }
+
   /**
    * A node about to change that carries an anchor: every alias of it elsewhere first gets a
    * copy of the node as it is, so that those places keep their value.
@@ -147,7 +184,7 @@ export class DocumentEditor {
     const anchor = (node as { anchor?: string }).anchor;
     if (!anchor) return;
     const copies: { parent: YAMLMap | YAMLSeq; key: unknown }[] = [];
-    visit(this.doc, {
+    visit(this.doc!, {
       Alias: (_key, alias, parents) => {
         if (alias.source !== anchor) return;
         const parent = parents[parents.length - 1];
@@ -177,6 +214,15 @@ export class DocumentEditor {
       location: { source: this.source, document: { index: this.index, kind: this.kind, name: this.name }, path: path.join('.') },
     });
   }
+}
+
+/** A key's own value (never one Object.prototype lends: `toString` is a valid label key). */
+function ownValue(v: unknown, key: string | number): unknown {
+  return v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string | number, unknown>)[key] : undefined;
+}
+
+function isPlainMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -98,6 +98,16 @@ export interface ParsedChunk extends DocumentChunk {
   at?: { document: number; item: number };
 }
 
+/** A document given as an object (an AdmissionReview's): customized as plain data, never printed. */
+export interface ObjectChunk extends DocumentChunk {
+  doc?: undefined;
+  object: unknown;
+  at?: undefined;
+}
+
+/** What the customization works on: a parsed document, or an object. */
+export type WorkChunk = ParsedChunk | ObjectChunk;
+
 /**
  * The items of a `kind: List` (kubectl's `get -o yaml|json` of several objects, `v1` List or
  * any `*List`) as documents of their own: each shares its node with the List, so editing an
@@ -185,7 +195,9 @@ export function plainOf(doc: Document, where: Location, what = 'document'): unkn
 }
 
 /** A manifest document as plain data. */
-export function toPlain(chunk: ParsedChunk, source: string): unknown {
+export function toPlain(chunk: WorkChunk, source: string): unknown {
+  // An object is copied, so that the one given stays as it was (the webhook diffs against it).
+  if (!chunk.doc) return structuredClone((chunk as ObjectChunk).object);
   return plainOf(chunk.doc, { source, line: chunk.line, document: chunk.at ? { index: chunk.at.document, item: chunk.at.item } : { index: chunk.index } });
 }
 

@@ -55,9 +55,15 @@ export interface ReviewResult {
 
 /** The hash stamped on what this webhook changed: the settings it applied with. */
 export function settingsStamp(settings: WebhookSettings, version: string): string {
+  // The settings of a running webhook never change: hashed once, not at every review.
+  const known = STAMPS.get(settings);
+  if (known?.version === version) return known.stamp;
   const seen = JSON.stringify({ mode: settings.mode, worker: settings.worker, strict: settings.strict, validate: settings.validate, version });
-  return createHash('sha256').update(seen).digest('hex').slice(0, 16);
+  const stamp = createHash('sha256').update(seen).digest('hex').slice(0, 16);
+  STAMPS.set(settings, { version, stamp });
+  return stamp;
 }
+const STAMPS = new WeakMap<WebhookSettings, { version: string; stamp: string }>();
 
 /** Warnings as the API server passes them on to the client: short, one line each. */
 function warningText(d: Diagnostic): string {

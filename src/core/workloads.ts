@@ -9,7 +9,7 @@
 import type { Location } from './diagnostics.js';
 import type { IService, IStatefulSet } from './k8s.js';
 import type { FunctionIdentity } from './naming.js';
-import type { ParsedChunk } from './stream.js';
+import type { WorkChunk } from './stream.js';
 import { asArray, isObject } from './values.js';
 
 export const FUNCTION_LABELS = ['component', 'tenant', 'namespace', 'name'] as const;
@@ -17,8 +17,8 @@ export const PULSAR_CONTAINER = 'pulsarfunction';
 
 /** A StatefulSet or Service of the stream, parsed, with its plain data (kept equal to the document by every edit). */
 export type Candidate =
-  | { chunk: ParsedChunk; kind: 'StatefulSet'; plain: IStatefulSet; name: string }
-  | { chunk: ParsedChunk; kind: 'Service'; plain: IService; name: string };
+  | { chunk: WorkChunk; kind: 'StatefulSet'; plain: IStatefulSet; name: string }
+  | { chunk: WorkChunk; kind: 'Service'; plain: IService; name: string };
 
 export function isPulsarStatefulSet(sts: IStatefulSet): boolean {
   const labels = sts.metadata?.labels;

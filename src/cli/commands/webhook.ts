@@ -90,7 +90,10 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
   }
   if (flags.clientAllowedNames && !flags.clientCaFile) throw new PmcError('PMC_USAGE', '--client-allowed-names needs --client-ca-file (the CA the API server\'s client certificate is checked against)');
   const { settings: base, warnings } = await loadSettings({ workerConfig: flags.workerConfig, strict: flags.strict }, io);
-  const settings: WebhookSettings = { ...base, mode: flags.mode };
+  // The API server validates the object against its schema after admission, whatever the
+  // webhook did: pmc's own checks (the options, the selector, the pod rules) stay, the OpenAPI
+  // schema check (a tenth of a review's time) is the CLI's.
+  const settings: WebhookSettings = { ...base, mode: flags.mode, schema: undefined };
   const log = (fields: Record<string, unknown>) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
   for (const w of warnings) log({ level: 'warning', msg: 'worker config', code: w.code, detail: w.message });
   // Each mode expects the worker to be set up for it; a mismatch applies options twice or never.

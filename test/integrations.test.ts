@@ -72,6 +72,15 @@ describe('kustomize exec transformer plugin, through the real kubectl kustomize'
     );
   });
 
+  it('a worker config of keys no worker has is said, not taken for an empty worker without a word', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-plugin-unknown-'));
+    writeFileSync(join(dir, 'pmc.yaml'), 'apiVersion: pmc.pulsar/v1alpha1\nkind: PulsarManifestCustomizer\nmetadata:\n  name: pulsar-functions\nspec:\n  workerConfig:\n    replicas: 3\n    image: apachepulsar/pulsar:4.0.8\n');
+    const r = await runPmc([join(dir, 'pmc.yaml')], { stdin: read('kustomize', 'good', 'pulsar-function.yaml') });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('none of its keys (replicas, image) is a functions worker setting, so it reads as a worker with no customizer');
+  });
+
   it('an accepted warning lets the build through', () => {
     const r = kustomize('accepted');
     expect(r.stderr).toBe('');

@@ -40,6 +40,7 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
   const locate = yamlLocator(doc, text, source);
   if (typeof kind !== 'string') {
     if (at.length === 0) refuseHelmValues(node, (p, o) => locate(p, o) ?? { source });
+    warnNoWorkerKeys(node, source, sink);
     return { ...readWorkerConfig(text, source, sink, strict, at), form: 'functions_worker.yml' };
   }
   const data = isMap(node) ? node.get('data', true) : undefined;
@@ -120,6 +121,37 @@ function refuseHelmValues(node: unknown, locate: (path: string[], opts?: { key?:
     `this is the Pulsar Helm chart's values.yaml (${chart.slice(0, 4).join(', ')}), not a worker file: the worker reads the PF_ keys of the broker ConfigMap the chart makes of it, with the chart's own keys beside them; give that ConfigMap as kubectl prints it (kubectl get configmap <release>-broker -n <namespace> -o yaml > broker.yaml; pmc ... -w broker.yaml)`,
     { location: locate([first], { key: true }) },
   );
+}
+
+/**
+ * Keys of the worker's WorkerConfig, those Pulsar's shipped conf/functions_worker.yml sets: a
+ * worker file has some of them. (The worker ignores keys it does not know.)
+ * https://github.com/apache/pulsar/blob/master/conf/functions_worker.yml
+ */
+const WORKER_CONFIG_KEYS = new Set([
+  ...WORKER_KEYS,
+  'workerId', 'workerHostname', 'workerPort', 'workerPortTls', 'configurationMetadataStoreUrl', 'metadataStoreUrl', 'pulsarFunctionsNamespace',
+  'numFunctionPackageReplicas', 'downloadDirectory', 'pulsarServiceUrl', 'pulsarWebServiceUrl', 'functionMetadataTopicName', 'functionAssignmentTopicName',
+  'clusterCoordinationTopicName', 'schedulerClassName', 'failureCheckFreqMs', 'rescheduleTimeoutMs', 'rebalanceCheckFreqSec', 'initialBrokerReconnectMaxRetries',
+  'assignmentWriteMaxRetries', 'instanceLivenessCheckFreqMs', 'authenticationEnabled', 'authorizationEnabled', 'authenticationProviders', 'authorizationProvider',
+  'superUserRoles', 'proxyRoles', 'tlsEnabled', 'tlsCertificateFilePath', 'tlsKeyFilePath', 'tlsTrustCertsFilePath', 'tlsAllowInsecureConnection',
+  'tlsEnableHostnameVerification', 'useTls', 'exposeAdminClientEnabled', 'functionsWorkerEnablePackageManagement', 'kubernetesContainerFactory',
+  'processContainerFactory', 'threadContainerFactory', 'connectorsDirectory', 'functionsDirectory', 'narExtractionDirectory', 'secretsProviderConfiguratorClassName',
+  'stateStorageServiceUrl', 'functionInstanceMinResources', 'functionInstanceMaxResources', 'functionInstanceResourceGranularities', 'maxPendingAsyncRequests',
+  'additionalJavaRuntimeArguments', 'brokerClientAuthenticationPlugin', 'brokerClientAuthenticationParameters', 'clientAuthenticationPlugin', 'clientAuthenticationParameters',
+]);
+
+/**
+ * A map without a single worker setting reads as a worker with no customizer: said, naming
+ * what it holds, so that a wrong file (another component's config, a kustomize file of
+ * unknown keys) is not taken for an empty worker without a word.
+ */
+function warnNoWorkerKeys(node: unknown, source: string, sink: DiagnosticSink): void {
+  if (!isMap(node) || node.items.length === 0) return;
+  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  if (keys.some((k) => WORKER_CONFIG_KEYS.has(k))) return;
+  const shown = keys.length > 5 ? `${keys.slice(0, 5).join(', ')}, ...` : keys.join(', ');
+  sink.warn('PMC_WORKER_CONFIG', `none of its keys (${shown}) is a functions worker setting, so it reads as a worker with no customizer: give the worker's functions_worker.yml (runtimeCustomizerClassName, runtimeCustomizerConfig, ...)`, { source });
 }
 
 /** A data value that is a worker file: YAML naming one of the worker's own keys. */

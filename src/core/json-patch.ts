@@ -17,20 +17,16 @@ export function escapePointer(segment: string): string {
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
-  }
-  return false;
-}
-
 export function jsonPatch(from: unknown, to: unknown, path = ''): PatchOperation[] {
-  if (equal(from, to)) return [];
-  if (Array.isArray(from) && Array.isArray(to) && from.length <= to.length && (from.length === to.length || from.every((item, i) => equal(item, to[i])))) {
-    return [...from.flatMap((item, i) => jsonPatch(item, to[i], `${path}/${i}`)), ...to.slice(from.length).map((value, i) => ({ op: 'add' as const, path: `${path}/${from.length + i}`, value }))];
+  // One walk: each subtree is compared once, where it is (no deep equality first at every level).
+  if (from === to) return [];
+  if (Array.isArray(from) && Array.isArray(to)) {
+    if (from.length <= to.length) {
+      const items = from.flatMap((item, i) => jsonPatch(item, to[i], `${path}/${i}`));
+      if (from.length === to.length) return items;
+      if (items.length === 0) return to.slice(from.length).map((value, i) => ({ op: 'add' as const, path: `${path}/${from.length + i}`, value }));
+    }
+    return [{ op: 'replace', path, value: to }];
   }
   if (!isMap(from) || !isMap(to)) return [{ op: 'replace', path, value: to }];
   const ops: PatchOperation[] = [];

@@ -5,7 +5,7 @@
  * map. JSON.parse loses both: numbers become doubles and the last duplicate wins. Here
  * numbers stay as their text (JsonNumber) and every duplicate key is reported.
  */
-import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 
 /** A number as it was written. Readers decide what it means for their field. */
 export class JsonNumber {
@@ -38,18 +38,17 @@ export function parseSourcedJson(text: string, errors: ParseError[]): SourcedJso
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
   if (errors.length > 0 || !root) return undefined;
   const duplicates: DuplicateKey[] = [];
-  const offsets = new Map<string, number>();
-  const value = convert(root, [], text, duplicates, offsets);
-  return { value, duplicates, offsetOf: (path) => offsets.get(JSON.stringify(path)) };
+  const value = convert(root, [], text, duplicates);
+  // Offsets are asked for only by messages: found in the tree then, not recorded for every node.
+  return { value, duplicates, offsetOf: (path) => findNodeAtLocation(root, path)?.offset };
 }
 
-function convert(node: JsonNode, path: (string | number)[], text: string, duplicates: DuplicateKey[], offsets: Map<string, number>): unknown {
-  offsets.set(JSON.stringify(path), node.offset);
+function convert(node: JsonNode, path: (string | number)[], text: string, duplicates: DuplicateKey[]): unknown {
   switch (node.type) {
     case 'number':
       return new JsonNumber(text.slice(node.offset, node.offset + node.length));
     case 'array':
-      return (node.children ?? []).map((child, i) => convert(child, [...path, i], text, duplicates, offsets));
+      return (node.children ?? []).map((child, i) => convert(child, [...path, i], text, duplicates));
     case 'object': {
       // A null prototype: a "__proto__" key is data here, refused later by the options reader.
       const out: Record<string, unknown> = Object.create(null);
@@ -58,7 +57,7 @@ function convert(node: JsonNode, path: (string | number)[], text: string, duplic
         if (!keyNode || !valueNode) continue;
         const key = keyNode.value as string;
         if (Object.prototype.hasOwnProperty.call(out, key)) duplicates.push({ path, key, offset: keyNode.offset, afterNull: out[key] === null });
-        out[key] = convert(valueNode, [...path, key], text, duplicates, offsets);
+        out[key] = convert(valueNode, [...path, key], text, duplicates);
       }
       return out;
     }

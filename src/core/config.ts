@@ -7,7 +7,7 @@ import { distance } from 'fastest-levenshtein';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
 import { isMap, isScalar, parseDocument, visit, type Document, type Node, type ScalarTag } from 'yaml';
-import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
+import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from './diagnostics.js';
 import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext } from './options.js';
 import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from './registry.js';
 import { isObject } from './values.js';
@@ -153,6 +153,7 @@ export function parseYamlFile(text: string, source: string, opts: { intAsBigInt?
  * `{ key: true }` its key (for a key that is itself the problem).
  */
 export function yamlLocator(doc: Document, text: string, source: string) {
+  let lineOf: ReturnType<typeof lineIndex> | undefined;
   return (path: (string | number)[], opts: { key?: boolean } = {}): Location | undefined => {
     let node: unknown;
     if (opts.key && path.length > 0) {
@@ -162,7 +163,9 @@ export function yamlLocator(doc: Document, text: string, source: string) {
     for (let n = path.length; n >= 0 && !node; n--) node = doc.getIn(path.slice(0, n), true);
     const range = (node as Node | undefined)?.range;
     if (!range) return { source };
-    const { line, col } = lineColAt(text, range[0]);
+    // The line index is built at the first location asked for, then shared by the rest.
+    lineOf ??= lineIndex(text);
+    const { line, col } = lineOf(range[0]);
     return { source, line, col };
   };
 }

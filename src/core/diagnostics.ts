@@ -224,6 +224,27 @@ export function caretExcerpt(text: string, line: number, col: number): string {
 }
 
 /** Converts a 0-based character offset into 1-based line and column. */
+/**
+ * Line and column of many offsets in one text: the line starts found once, each offset then
+ * a binary search (lineColAt scans from the start, which at every item of a large List made
+ * reading it quadratic).
+ */
+export function lineIndex(text: string): (offset: number) => { line: number; col: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    const at = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: at - starts[lo]! + 1 };
+  };
+}
+
 export function lineColAt(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   let lineStart = 0;

@@ -6,7 +6,7 @@
  * documents that may be Pulsar's are parsed; the rest are copied as text.
  */
 import { Document, isMap, isSeq, parseDocument, visit, type Node, type ToStringOptions, type YAMLError } from 'yaml';
-import { PmcError, caretExcerpt, lineColAt, type Location } from './diagnostics.js';
+import { PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from './diagnostics.js';
 
 export interface DocumentChunk {
   /** 0-based position in the stream. */
@@ -119,9 +119,10 @@ export function listItems(chunk: ParsedChunk, nextIndex: number): ParsedChunk[] 
   const kind = contents.get('kind');
   const items = contents.get('items', true);
   if (typeof kind !== 'string' || !kind.endsWith('List') || !isSeq(items)) return undefined;
+  const lineOf = lineIndex(chunk.text);
   return items.items.map((node, item) => {
     const offset = (node as Node).range?.[0] ?? 0;
-    return { index: nextIndex + item, text: '', line: chunk.line + lineColAt(chunk.text, offset).line - 1, doc: new Document(node), at: { document: chunk.index, item } };
+    return { index: nextIndex + item, text: '', line: chunk.line + lineOf(offset).line - 1, doc: new Document(node), at: { document: chunk.index, item } };
   });
 }
 
@@ -294,7 +295,12 @@ export function printChunk(chunk: ParsedChunk): string {
   }
   // Line endings as the source has them: a CRLF file stays CRLF.
   if (chunk.text.includes('\r\n')) body = body.replace(/\r?\n/g, '\r\n');
-  for (const k of kept) body = body.replace(k.placeholder, () => k.source);
+  // One pass for every kept scalar: a replace per scalar scanned the whole document each time,
+  // which in a large List (thousands of folded commands) was quadratic.
+  if (kept.length > 0) {
+    const sources = new Map(kept.map((k) => [k.placeholder, k.source]));
+    body = body.replace(/pmc-kept-scalar-\d+-\d+-x/g, (p) => sources.get(p) ?? p);
+  }
   if (chunk.doc.comment) body = trailingCommentAsWritten(body, chunk.text);
   return body.slice(0, trimmedEnd(body, '\r\n')) + chunk.text.slice(trimmedEnd(chunk.text));
 }

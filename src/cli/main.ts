@@ -40,6 +40,7 @@ function addInputOptions(cmd: Command): Command {
     .addOption(
       new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName').choices(CUSTOMIZER_KINDS as string[]),
     )
+    .option('--customizer-profile <FILE>', "a CustomizerProfile: what the options of the worker's own customizer class do")
     .option('--strict', 'every warning is an error (unknown keys included)')
     .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'")
     .option('--select <STATEFULSET>', 'customize this StatefulSet only (by name), passing the other functions through')
@@ -111,6 +112,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--source-type <TYPE>', "a built-in source: its archive is builtin://TYPE")
     .option('--sink-type <TYPE>', "a built-in sink: its archive is builtin://TYPE")
     .addOption(new Option('--customizer <KIND>', 'overrides runtimeCustomizerClassName; none prints what Pulsar renders, untouched').choices(CUSTOMIZER_KINDS as string[]))
+    .option('--customizer-profile <FILE>', "a CustomizerProfile: what the options of the worker's own customizer class do")
     .option('--function-auth-secret-id <ID>', 'the function has a stored auth token in the Secret pf-secret-ID (KubernetesSecretsTokenAuthProvider)')
     .option('--worker-ca', "the worker's tlsTrustCertsFilePath file exists, so a stored token's Secret also holds the CA (trust path /etc/auth/ca.pem)")
     .option('--function-id <UUID>', 'the --function_id to render (the worker draws a random one)')

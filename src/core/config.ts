@@ -8,7 +8,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
 import { isMap, isScalar, parseDocument, visit, type Document, type Node, type ScalarTag } from 'yaml';
 import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from './diagnostics.js';
-import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext } from './options.js';
+import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext, type Spec } from './options.js';
 import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from './registry.js';
 import { isObject } from './values.js';
 import { plainOf, yamlError } from './stream.js';
@@ -30,6 +30,14 @@ export const EXTENSION_CLASS_NAME = 'SecurityContextKubernetesManifestCustomizer
  * a misspelt name or a name without its package stop it; pmc refuses them with the fix.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
  */
+/** What reading options needs of the worker's customizer class. */
+export interface OptionsReading {
+  /** The class, when pmc does not know its options (foreignCustomizer). */
+  foreignClass?: string;
+  /** The options a customizer profile declares for it. */
+  extra?: Record<string, Spec>;
+}
+
 export function customizerForClassName(className: string | undefined, sink: DiagnosticSink, where: Location): CustomizerKind {
   const { kind, problem, name } = classify(className);
   const at = { ...where, path: 'runtimeCustomizerClassName' };
@@ -37,7 +45,7 @@ export function customizerForClassName(className: string | undefined, sink: Diag
   if (kind !== 'unknown') return kind;
   sink.warn(
     'PMC_CUSTOMIZER_UNKNOWN',
-    `pmc does not know ${name}, so it previews none of the options (a customizer of your own reads options of its own): if it extends BasicKubernetesManifestCustomizer, say so with --customizer basic (security-context if it also reads the SecurityContext extension's securityContext)`,
+    `pmc does not know ${name}, so it previews none of the options (a customizer of your own reads options of its own): if it extends BasicKubernetesManifestCustomizer, say so with --customizer basic (security-context if it also reads the SecurityContext extension's securityContext), and describe its own options in a profile (--customizer-profile FILE)`,
     at,
   );
   return 'none';
@@ -179,6 +187,8 @@ export function readWorkerConfig(
   at: string[] = [],
   /** Where a line and column of the text are in its file, when it is a value inside another (a ConfigMap's data). */
   place?: (at: { line: number; col: number }) => { line: number; col: number },
+  /** The options a customizer profile declares (read beside Pulsar's, not warned of). */
+  extra?: Record<string, Spec>,
 ): WorkerConfig {
   // Integers exact, so that a message quotes 9223372036854775807 as written.
   const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
@@ -215,7 +225,8 @@ export function readWorkerConfig(
   for (const k of at) raw = (raw as Record<string, unknown> | undefined)?.[k];
   const options = readRuntimeOpts((raw as Record<string, unknown>).runtimeCustomizerConfig, {
     root: at.length ? `${at.join('.')}.runtimeCustomizerConfig` : 'runtimeCustomizerConfig',
-    foreignClass: foreignCustomizer(className),
+    foreignClass: extra ? undefined : foreignCustomizer(className),
+    extra,
     locate: (p, opts) => locate(['runtimeCustomizerConfig', ...p], opts),
     strict,
     workerFile: true,
@@ -257,8 +268,8 @@ export function readCustomRuntimeOptions(
   origin: OptionsOrigin,
   sink: DiagnosticSink,
   strict = false,
-  /** The worker's customizer class, when pmc does not know its options (foreignCustomizer). */
-  foreignClass?: string,
+  /** The worker's customizer: its class when pmc does not know its options, and a profile's options. */
+  reading: OptionsReading = {},
 ): RuntimeOpts {
   if (json.trim() === '' || json.trim() === 'null') return {};
   const where = { source: origin.source, line: origin.line, col: origin.col, document: origin.document };
@@ -287,7 +298,8 @@ export function readCustomRuntimeOptions(
     strict,
     sink,
     gson: true,
-    foreignClass,
+    foreignClass: reading.foreignClass,
+    extra: reading.extra,
   });
 }
 

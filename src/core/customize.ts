@@ -3,6 +3,7 @@
  * documents. Text in, text out; no file system, no process, no printing.
  */
 import { applyOptions } from './apply.js';
+import { applyProfile } from './profile.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import { DocumentEditor, type Change } from './edit.js';
 import type { FunctionIdentity } from './naming.js';
@@ -127,7 +128,7 @@ export function customizeParsed(
   const sink = new DiagnosticSink();
   const result: CustomizeResult = { documents: [], changes: [], warnings: [], merged: new Map(), workloads: 0 };
   const edited = new Set<number>();
-  if (input.customizer === 'none') {
+  if (input.customizer === 'none' && !input.profile) {
     // A class pmc does not know has had its own warning (PMC_CUSTOMIZER_UNKNOWN).
     if (input.optionsGiven && !(input.foreignClass && !input.customizerChosenBy)) {
       sink.warn(
@@ -203,13 +204,14 @@ function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, ser
   }
   const resolved = resolveWorkload(sts, services.length > 0, input, sink);
   if (!resolved) return;
-  const { options, functionOptions, identity, workloadName } = resolved;
+  const { options, functionOptions, identity, workloadName, profiled } = resolved;
   const where = docLocation(sts, input.source);
   for (const doc of [sts, ...services]) {
     result.merged.set(doc.chunk.index, { options, functionOptions, identity });
     const live = doc.plain.metadata?.uid ?? doc.plain.metadata?.resourceVersion;
     const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
     applyOptions(editor, doc.kind, options, { workloadName, sink, where, admission: input.admission !== undefined });
+    if (input.profile && profiled) applyProfile(editor, doc.kind, input.profile, profiled, sink, where);
     result.changes.push(...editor.changes);
     const moved = editor.changes.find((c) => c.path.length === 2 && c.path[0] === 'metadata' && (c.path[1] === 'name' || c.path[1] === 'namespace'));
     if (live !== undefined && moved) {

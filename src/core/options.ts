@@ -92,6 +92,8 @@ export interface ReadContext {
   strict?: boolean;
   /** The worker runs a customizer class pmc does not know: an unknown key may be its own, not one Pulsar ignores. */
   foreignClass?: string;
+  /** Top-level options a customizer profile declares (profile.ts), read beside Pulsar's. */
+  extra?: Record<string, Spec>;
   /** Read by Pulsar with Gson (customRuntimeOptions), not Jackson (the worker's YAML). */
   gson?: boolean;
   /** The worker file's own YAML, which Jackson maps onto RuntimeOpts when the worker starts. */
@@ -139,6 +141,16 @@ function describe(value: unknown): string {
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
 }
 
+/** A value read as it is, exact numbers made plain all the way down. */
+function plainAny(v: unknown): unknown {
+  if (v instanceof JsonNumber) return v.value;
+  // The worker file's integers are read exactly (bigint): a plain number where it is one exactly.
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(plainAny);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainAny(x)]));
+  return v;
+}
+
 function pathName(ctx: ReadContext, path: (string | number)[]): string {
   return ctx.name ? ctx.name(path) : jsonPath(ctx.root, path);
 }
@@ -158,7 +170,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
 
   switch (spec.t) {
     case 'any':
-      return value instanceof JsonNumber ? value.value : value;
+      return plainAny(value);
 
     case 'string':
       if (typeof value === 'string') return value;
@@ -270,7 +282,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (refuseForbidden(k, [...path, k], ctx)) continue;
-        const fieldSpec = spec.fields[k];
+        const fieldSpec = spec.fields[k] ?? (path.length === 0 ? ctx.extra?.[k] : undefined);
         if (!fieldSpec) {
           const suggestion = closest(k, known);
           const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';

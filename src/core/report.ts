@@ -91,13 +91,14 @@ function lookup(o: unknown, path: OptionPath): unknown {
 function sourceOf(change: Change, worker: RuntimeOpts, fn: RuntimeOpts): string {
   const { path, sources } = change.optionRef;
   const key = path[0] as OptionKey;
-  // Not an option: a flag such as --clean did it.
-  if (!(OPTION_KEYS as string[]).includes(key)) return `pmc (${key})`;
-  const entry = entryOf(key);
+  const registered = (OPTION_KEYS as string[]).includes(key);
+  // Not an option: a flag such as --clean did it. (A profile's option is in the options, as Pulsar's are.)
+  if (!registered && lookup(worker, [key]) === undefined && lookup(fn, [key]) === undefined) return `pmc (${key})`;
+  const entry = registered ? entryOf(key) : undefined;
   let w: string | undefined;
   let f: string | undefined;
   for (const p of sources ?? [path]) {
-    const by: Provenance = entry.provenance
+    const by: Provenance = entry?.provenance
       ? entry.provenance(p, worker[key], fn[key])
       : { worker: lookup(worker, p) !== undefined ? 'worker' : undefined, function: lookup(fn, p) !== undefined ? 'function' : undefined };
     w ??= by.worker;

@@ -12,6 +12,7 @@ import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.j
 import { jsonPath } from './options.js';
 import { entryOf, OPTION_KEYS, type CheckContext, type RuntimeOpts } from './registry.js';
 import { serviceNameProblem } from './validate.js';
+import { mergeProfileOption, profileFields, type CustomizerProfile } from './profile.js';
 import { containerCommandParts, docLocation, labelsIdentity, type Candidate } from './workloads.js';
 
 /** What resolving needs of the run: the customizer, the worker's options, and what was given for every function. */
@@ -23,6 +24,8 @@ export interface ResolveSettings {
   worker: RuntimeOpts;
   /** The worker's customizer class when pmc does not know its options. */
   foreignClass?: string;
+  /** The worker's customizer described by a profile. */
+  profile?: CustomizerProfile;
   /** Where the worker's settings came from. */
   workerSource?: string;
   functionOptions?: RuntimeOpts;
@@ -45,6 +48,8 @@ export interface ResolvedOptions {
   identity: Partial<FunctionIdentity>;
   /** The name Pulsar gives the StatefulSet and its Service for the job name option. */
   workloadName?: string;
+  /** A profile's options, merged worker then function by each one's rule. */
+  profiled?: Record<string, unknown>;
 }
 
 /** Pulsar's mergeRuntimeOpts: each field by its own rule, the worker's first. */
@@ -183,7 +188,7 @@ export function resolveWorkload(
   const details = embeddedFunctionDetails(containerCommandParts(sts.plain));
   let functionOptions: RuntimeOpts = settings.functionOptions ?? {};
   if (!settings.functionOptions && details?.customRuntimeOptions) {
-    functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict, settings.foreignClass);
+    functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict, { foreignClass: settings.foreignClass, extra: profileFields(settings.profile) });
   }
   const merged = mergeRuntimeOpts(settings.worker, functionOptions);
   const options = settings.admission ? admissionOptions(merged, settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
@@ -201,13 +206,24 @@ export function resolveWorkload(
   ]);
   refuseReservedKeys(merged, functionOptions, identity, where, sink);
   if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
-  const resolved: ResolvedOptions = { options, functionOptions, identity };
+  const resolved: ResolvedOptions = { options, functionOptions, identity, profiled: profiledOptions(settings.profile, settings.worker, functionOptions) };
   if (!options.jobName) return resolved;
   const workloadName = resolveJobName(options.jobName, identity, used, hasServices && settings.validate, sink, {
     ...where,
     path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']),
   });
   return workloadName === undefined ? undefined : { ...resolved, workloadName };
+}
+
+/** A profile's options, the worker's then the function's by each option's merge rule. */
+function profiledOptions(profile: CustomizerProfile | undefined, worker: RuntimeOpts, fn: RuntimeOpts): Record<string, unknown> | undefined {
+  if (!profile) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, option] of Object.entries(profile.options)) {
+    const value = mergeProfileOption(option, (worker as Record<string, unknown>)[key], (fn as Record<string, unknown>)[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 /** The options whose keys become label or annotation keys: those the registry writes to metadata.labels or .annotations. */

@@ -6,6 +6,7 @@
 import type { AdmissionMode } from './resolve.js';
 import { customizerForClassName, foreignCustomizer, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from './config.js';
 import { readWorker } from './worker.js';
+import { profileFields, readProfile, type CustomizerProfile } from './profile.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import type { IdentitySource } from './identity.js';
 import type { FunctionIdentity } from './naming.js';
@@ -39,6 +40,8 @@ export interface GivenConfig {
   rename?: boolean;
   /** Drop what the cluster added to live objects (status, managedFields, uid, ...). */
   clean?: boolean;
+  /** A customizer profile (profile.ts): the options of the worker's own customizer class. */
+  profile?: GivenText;
 }
 
 /** Everything customizing needs besides the manifests. */
@@ -50,6 +53,8 @@ export interface CustomizeSettings {
   worker: RuntimeOpts;
   /** The worker's customizer class when pmc does not know its options (it then previews none). */
   foreignClass?: string;
+  /** The worker's customizer described by a profile: its own options, previewed. */
+  profile?: CustomizerProfile;
   /** Where the worker's settings came from, for messages about them. */
   workerSource?: string;
   /**
@@ -80,36 +85,45 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
   const sink = new DiagnosticSink();
   const strict = !!given.strict;
 
+  const profile = given.profile ? readProfile(given.profile.text, given.profile.source) : undefined;
+  const extra = profileFields(profile);
   let className: string | undefined;
   let worker: RuntimeOpts = {};
   let classLine: { line?: number; col?: number } | undefined;
   if (given.worker) {
     let form: string;
     let mapName: string | undefined;
-    ({ className, classLine, options: worker, form, mapName } = readWorker(given.worker.text, given.worker.source, sink, strict, given.worker.at));
+    ({ className, classLine, options: worker, form, mapName } = readWorker(given.worker.text, given.worker.source, sink, strict, given.worker.at, extra));
     if (form !== 'functions_worker.yml') sink.note('PMC_WORKER_FORM', `read the worker's settings from a ${form}${mapName ? ` (${mapName})` : ''}`, { source: given.worker.source });
+    // A profile is for one class: given for another, it would preview what the worker never runs.
+    if (profile && className?.trim() !== profile.className) {
+      sink.error('PMC_PROFILE', `the profile ${profile.name} describes ${profile.className}, and the worker runs ${className?.trim() || 'no customizer'}: give the profile of the worker's class, or the worker file that runs it`, { source: profile.source, path: 'spec.className' });
+    }
   }
 
-  const foreignClass = given.worker ? foreignCustomizer(className) : undefined;
+  const foreignClass = given.worker && !profile ? foreignCustomizer(className) : undefined;
+  const reading = { foreignClass, extra };
   const identity: CustomizeSettings['identity'] = [{ from: 'flags', value: given.identity ?? {} }];
   let functionOptions: RuntimeOpts | undefined;
   if (given.functionConfig) {
     const fc = readFunctionConfig(given.functionConfig.text, given.functionConfig.source, sink);
     identity.push({ from: 'function config', value: fc.identity });
-    if (fc.customRuntimeOptions !== undefined && fc.optionsOrigin) functionOptions = readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, strict, foreignClass);
+    if (fc.customRuntimeOptions !== undefined && fc.optionsOrigin) functionOptions = readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, strict, reading);
   }
   // The command line wins over the config file, as pulsar-admin's flags do.
-  if (given.options) functionOptions = readCustomRuntimeOptions(given.options.text, { source: given.options.source }, sink, strict, foreignClass);
+  if (given.options) functionOptions = readCustomRuntimeOptions(given.options.text, { source: given.options.source }, sink, strict, reading);
   sink.throwIfErrors();
 
   // No worker file, no class name to follow: assume the deployment the seed describes.
-  const customizer = given.customizer ?? (given.worker ? customizerForClassName(className, sink, { source: given.worker.source, ...classLine }) : 'security-context');
+  // A profile says what its class is built on: Basic, Basic with the extension, or neither.
+  const customizer = given.customizer ?? (profile ? (profile.extends ?? 'none') : given.worker ? customizerForClassName(className, sink, { source: given.worker.source, ...classLine }) : 'security-context');
   sink.throwIfErrors();
   const validate = given.validate !== false;
   return {
     settings: {
       customizer,
       foreignClass,
+      profile,
       customizerChosenBy: given.customizer ? (given.customizerChosenBy ?? `--customizer ${given.customizer}`) : undefined,
       worker,
       workerSource: given.worker?.source,

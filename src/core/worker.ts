@@ -9,7 +9,7 @@ import { isMap, isScalar, type Document, type Scalar } from 'yaml';
 import { foreignCustomizer, parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
 import { PmcError, lineColAt, type Diagnostic, type DiagnosticSink, type Location } from './diagnostics.js';
 import { flowScalarOffsets } from './scalar-offsets.js';
-import { jsonPath, specAt } from './options.js';
+import { jsonPath, specAt, type Spec } from './options.js';
 import { RUNTIME_OPTS_SPEC } from './registry.js';
 import { isObject, type Obj } from './values.js';
 import { javaDouble } from './render/java.js';
@@ -26,7 +26,7 @@ const LIST_KEYS = new Set(['brokerInterceptors', 'messagingProtocols', 'tlsProto
 const WORKER_KEYS = ['runtimeCustomizerClassName', 'runtimeCustomizerConfig', 'functionRuntimeFactoryClassName', 'functionRuntimeFactoryConfigs', 'pulsarFunctionsCluster'];
 
 /** The worker's customizer settings, and which form they were read from. */
-export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = []): WorkerConfig & { form: WorkerForm; mapName?: string } {
+export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = [], extra?: Record<string, Spec>): WorkerConfig & { form: WorkerForm; mapName?: string } {
   const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
   if (at.length === 0 && (node === null || node === undefined)) {
@@ -41,7 +41,7 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
   if (typeof kind !== 'string') {
     if (at.length === 0) refuseHelmValues(node, (p, o) => locate(p, o) ?? { source });
     warnNoWorkerKeys(node, source, sink);
-    return { ...readWorkerConfig(text, source, sink, strict, at), form: 'functions_worker.yml' };
+    return { ...readWorkerConfig(text, source, sink, strict, at, undefined, extra), form: 'functions_worker.yml' };
   }
   const data = isMap(node) ? node.get('data', true) : undefined;
   const name = isMap(node) ? (node.getIn(['metadata', 'name']) as unknown) : undefined;
@@ -54,14 +54,14 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
   }
   const keys = data.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
   const mapName = typeof name === 'string' ? name : undefined;
-  if (keys.some((k) => k.startsWith('PF_'))) return { ...readPfKeys(doc, text, source, [...at, 'data'], sink, strict), mapName };
+  if (keys.some((k) => k.startsWith('PF_'))) return { ...readPfKeys(doc, text, source, [...at, 'data'], sink, strict, extra), mapName };
   for (const key of keys) {
     const value = data.get(key, true);
     if (!isScalar(value) || typeof value.value !== 'string' || !holdsWorkerFile(value.value)) continue;
     // The file inside the ConfigMap: its messages point into the ConfigMap's own lines.
     const place = innerPlacement(text, value as Scalar<string>);
     try {
-      return { ...readWorkerConfig(value.value, source, sink, strict, [], place), form: 'ConfigMap holding functions_worker.yml', mapName };
+      return { ...readWorkerConfig(value.value, source, sink, strict, [], place, extra), form: 'ConfigMap holding functions_worker.yml', mapName };
     } catch (e) {
       // The inner file's own YAML errors, located in its text: moved to the ConfigMap's lines.
       if (!(e instanceof PmcError)) throw e;
@@ -165,7 +165,7 @@ function holdsWorkerFile(text: string): boolean {
  * few known keys an integer or a comma-separated list). An option that needs a list or a
  * key with `_` cannot be set this way: say so, naming the PF_ key.
  */
-function readPfKeys(doc: Document, text: string, source: string, at: string[], sink: DiagnosticSink, strict: boolean): WorkerConfig & { form: WorkerForm } {
+function readPfKeys(doc: Document, text: string, source: string, at: string[], sink: DiagnosticSink, strict: boolean, extra?: Record<string, Spec>): WorkerConfig & { form: WorkerForm } {
   const locate = yamlLocator(doc, text, source);
   const { config, keyOf, where } = pfConfig(doc, at, locate, source);
   // A list cannot come from PF_ keys: the indexed form users write
@@ -200,7 +200,8 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
   const classAt = where(['runtimeCustomizerClassName']);
   const options = readRuntimeOpts(config.runtimeCustomizerConfig, {
     root: 'runtimeCustomizerConfig',
-    foreignClass: foreignCustomizer(className),
+    foreignClass: extra ? undefined : foreignCustomizer(className),
+    extra,
     locate: (p) => where(['runtimeCustomizerConfig', ...p]),
     // Named as the user wrote it: the PF_ key, with the option path it sets.
     name: (p) => {

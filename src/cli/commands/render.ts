@@ -13,7 +13,7 @@ import { readGiven, settingsOf, type InputFlags } from '../inputs.js';
 import { reportWarnings, type Io } from '../io.js';
 import { checkPss } from './customize.js';
 
-export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
+export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'customizerProfile' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
   kind?: ComponentKind;
   pulsarVersion: PulsarVersion;
   functionAuthSecretId?: string;

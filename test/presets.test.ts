@@ -131,6 +131,20 @@ describe('relative paths in the instance command resolve against the working dir
     expect(writablePaths('--logging_directory ../var/log').map((w) => w.path)).toEqual(['/var/log', '/tmp']);
   });
 
+  it('a custom image with another WORKDIR: imageWorkingDir moves the mounts and the check (a relative one is refused)', async () => {
+    const options = '{"securityContext": {"preset": "restricted", "readOnlyRootFilesystem": true, "imageWorkingDir": "/opt/pulsar"}}';
+    const r = await runPmc(['render', '-c', join(render, 'exclamation-python.yaml'), '-w', join(render, 'functions_worker.yml'), '--customizer', 'security-context', '-r', options]);
+    expect(r.status).toBe(0);
+    const mounts = sts(r.stdout).spec.template.spec.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath);
+    expect(mounts).toContain('/opt/pulsar/logs/functions');
+    expect(mounts).not.toContain('/pulsar/logs/functions');
+    const check = await runPmc(['render', '-c', join(render, 'exclamation-python.yaml'), '-w', join(render, 'functions_worker.yml'), '--customizer', 'security-context', '-r', '{"securityContext": {"readOnlyRootFilesystem": true, "imageWorkingDir": "/opt/pulsar"}}']);
+    expect(check.stderr).toMatch(/writes to \/opt\/pulsar\/logs\/functions, /);
+    const relative = await runPmc(['render', '-c', join(render, 'exclamation-python.yaml'), '-w', join(render, 'functions_worker.yml'), '--customizer', 'security-context', '-r', '{"securityContext": {"imageWorkingDir": "opt/pulsar"}}']);
+    expect(relative.status).toBe(1);
+    expect(relative.stderr).toContain('imageWorkingDir must be an absolute path');
+  });
+
   it('the read-only-root check names the absolute log directory', async () => {
     const r = await runPmc([
       'render', '-c', join(render, 'exclamation-python.yaml'), '-w', join(render, 'functions_worker.yml'), '--customizer', 'security-context',

@@ -43,6 +43,8 @@ export interface SecurityContextOpts {
   preset?: 'restricted' | 'baseline';
   /** The worker's only: its security context is a floor a function may tighten, never loosen. */
   enforce?: boolean;
+  /** The image's working directory, where it is not Pulsar's /pulsar (for a preset's writable directories). */
+  imageWorkingDir?: string;
   // pod level
   runAsUser?: number;
   runAsGroup?: number;

@@ -74,6 +74,11 @@ function absolute(path: string, workdir: string): string {
   return `/${parts.join('/')}`;
 }
 
+/** The directory a container resolves relative paths against: its own workingDir, else the image's (given, or Pulsar's). */
+export function workingDirOf(container: { workingDir?: unknown }, imageWorkingDir?: string): string {
+  return typeof container.workingDir === 'string' && container.workingDir ? container.workingDir : (imageWorkingDir ?? PULSAR_IMAGE_WORKDIR);
+}
+
 export function writablePaths(command: string, workdir: string = PULSAR_IMAGE_WORKDIR): WritablePath[] {
   const found: WritablePath[] = [];
   const first = (re: RegExp) => re.exec(command)?.[1];

@@ -130,6 +130,7 @@ export const SECURITY_CONTEXT_SPEC: Spec = {
   fields: {
     preset: { t: 'enum', values: ['restricted', 'baseline'] },
     enforce: bool,
+    imageWorkingDir: str,
     runAsUser: uint,
     runAsGroup: uint,
     fsGroup: uint,

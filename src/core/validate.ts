@@ -8,7 +8,7 @@ import type { CheckContext, LevelsContext } from './registry.js';
 import type { CustomizerKind } from './config.js';
 import type { OptionPath } from './edit.js';
 import { checkPodTemplate } from './pod-rules.js';
-import { expandPreset, writablePaths } from './presets.js';
+import { expandPreset, workingDirOf, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
 import { asArray, isObject, type Obj } from './values.js';
 
@@ -130,13 +130,16 @@ export function checkCapabilityNames(sc: SecurityContextOpts, { at, sink }: Chec
  * unless a volume is mounted there. The presets mount an emptyDir at each.
  */
 export function checkReadOnlyRoot(sc: SecurityContextOpts, { at, sink, workload }: CheckContext): void {
+  if (sc.imageWorkingDir !== undefined && !sc.imageWorkingDir.startsWith('/')) {
+    sink.error('PMC_OPTIONS_VALUE', `imageWorkingDir must be an absolute path (the image's WORKDIR), got ${JSON.stringify(sc.imageWorkingDir)}`, at(['imageWorkingDir']));
+  }
   if (sc.readOnlyRootFilesystem !== true || sc.preset) return;
   for (const c of asArray(workload?.spec?.template?.spec?.containers)) {
     if (!isObject(c)) continue;
     const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
     const mounted = asArray(c.volumeMounts).map((m: { mountPath?: string }) => m?.mountPath).filter((p): p is string => typeof p === 'string');
     const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
-    const needed = writablePaths(command, typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined).filter((w) => !mounted.some((m) => within(w.path, m)));
+    const needed = writablePaths(command, workingDirOf(c, sc.imageWorkingDir)).filter((w) => !mounted.some((m) => within(w.path, m)));
     // /tmp/pulsar-nar is named by /tmp.
     const unwritable = needed.filter((w) => !needed.some((o) => o.path !== w.path && within(w.path, o.path)));
     if (unwritable.length === 0) continue;

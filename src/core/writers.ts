@@ -8,7 +8,7 @@ import type { IContainer, IPodSpec } from './k8s.js';
 import type { DiagnosticSink, Location } from './diagnostics.js';
 import type { DocumentEditor, FieldPath, OptionPath } from './edit.js';
 import type { SecurityContextOpts, StringMap, ResourceRequirements } from './options.js';
-import { planMounts, writablePaths } from './presets.js';
+import { planMounts, workingDirOf, writablePaths } from './presets.js';
 import { asArray, isObject } from './values.js';
 
 export interface WriteContext {
@@ -142,7 +142,7 @@ export const addWritableDirectories: Writer<SecurityContextOpts> = (sc, { editor
   asArray(podSpec?.containers).forEach((c: IContainer, i: number) => {
     if (!isObject(c)) return;
     const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
-    const { mounts, refused } = planMounts(writablePaths(command, typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined));
+    const { mounts, refused } = planMounts(writablePaths(command, workingDirOf(c, sc.imageWorkingDir)));
     for (const r of refused) {
       sink.warn(
         'PMC_PRESET_PATH',

@@ -301,7 +301,7 @@ const workerClass = (worker: string | undefined): string | undefined => {
 };
 
 /** The fields pmc's securityContext has beyond the seed's SecurityContextOpts (its published class skips them). */
-export const BEYOND_SEED_FIELDS = ['seccompProfile', 'supplementalGroups', 'fsGroupChangePolicy', 'preset', 'enforce'];
+export const BEYOND_SEED_FIELDS = ['seccompProfile', 'supplementalGroups', 'fsGroupChangePolicy', 'preset', 'enforce', 'imageWorkingDir'];
 
 const dropBeyondSeed = (o: Obj): boolean => {
   const sc = o.securityContext;

@@ -207,7 +207,7 @@ describe('bad input: exit status, nothing on stdout, and where', () => {
 describe("the API server's rules: the passing side of each limit", () => {
   it.each([
     ['runAsUser 2147483647', { securityContext: { runAsUser: 2147483647, runAsGroup: 2147483647, fsGroup: 2147483647, supplementalGroups: [0, 2147483647] } }],
-    ['a request equal to its limit', { resourceRequirements: { requests: { cpu: '1000m', memory: '1Gi' }, limits: { cpu: '1', memory: '1024Mi' } } }],
+    ['a request equal to its limit', { resourceRequirements: { requests: { cpu: '1000m', memory: '2Gi' }, limits: { cpu: '1', memory: '2048Mi' } } }],
     ['an AppArmor annotation for Pulsar\'s container', { extraAnnotations: { 'container.apparmor.security.beta.kubernetes.io/pulsarfunction': 'localhost/fn' } }],
     ['seccomp Localhost with its profile', { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/fn.json' } } }],
     ['a toleration key and a 63-character value', { tolerations: [{ key: 'example.com/dedicated', operator: 'Equal', value: 'x'.repeat(63), effect: 'NoSchedule' }] }],

@@ -908,3 +908,27 @@ describe('config fields pulsar-admin does not know', () => {
     expect(read(source, 'source', '4.2')).toEqual([]);
   });
 });
+
+describe("lint: a Java instance's memory limit at or below its heap (apache/pulsar#3616)", () => {
+  const cwd = join(import.meta.dirname, '..', 'fixtures', 'render');
+  const base = ['render', '-c', 'word-count-java.yaml', '--function-id', 'a', '--function-version', 'b'];
+  it('fires on Pulsar\'s default padding, stays quiet with padding, for Python, and with a limit above the heap', async () => {
+    const fires = await runPmc([...base, '-w', 'functions_worker.yml'], { cwd });
+    expect(fires.status).toBe(0);
+    expect(fires.stderr).toContain('its memory limit (536870912 bytes) is at or below the JVM heap (-Xmx536870912)');
+    expect(fires.stderr).toContain('[PMC_JVM_MEMORY]');
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-lint-'));
+    writeFileSync(join(dir, 'worker.yml'), readFileSync(join(cwd, 'functions_worker.yml'), 'utf8').replace('functionRuntimeFactoryConfigs:\n', 'functionRuntimeFactoryConfigs:\n  percentMemoryPadding: 25\n'));
+    const padded = await runPmc([...base, '-w', join(dir, 'worker.yml')], { cwd });
+    expect(padded.status).toBe(0);
+    expect(padded.stdout).toMatch(/memory: "671088640"/);
+    expect(padded.stderr).not.toContain('PMC_JVM_MEMORY');
+    const python = await runPmc(['render', '-c', 'exclamation-python.yaml', '-w', 'functions_worker.yml', '--function-id', 'a', '--function-version', 'b'], { cwd });
+    expect(python.stderr).not.toContain('PMC_JVM_MEMORY');
+    const above = await runPmc([...base, '-w', 'worker-security-context.yml', '-r', '{"resourceRequirements": {"limits": {"memory": "1Gi"}, "requests": {"memory": "512Mi"}}}'], { cwd });
+    expect(above.stderr).not.toContain('PMC_JVM_MEMORY');
+    // customize on a captured StatefulSet: a limit brought below the heap fires.
+    const below = await runPmc(['customize', join(import.meta.dirname, '..', 'fixtures', 'pulsar-function.yaml'), '-r', '{"resourceRequirements": {"limits": {"memory": "512Mi"}, "requests": {"memory": "512Mi"}}}'], {});
+    expect(below.stderr).toContain('its memory limit (536870912 bytes) is at or below the JVM heap (-Xmx1073741824)');
+  });
+});

@@ -188,7 +188,7 @@ export function customizeParsed(
     for (const c of candidates) {
       if (!edited.has(c.chunk.index)) continue;
       // c.plain has followed every edit (DocumentEditor mirrors them): no second toJS.
-      checkWorkload(c.kind, c.plain, docLocation(c, input.source), sink, { schema: input.schema, nameSet: named.has(c.chunk.index) });
+      checkWorkload(c.kind, c.plain, docLocation(c, input.source), sink, { schema: input.schema, nameSet: named.has(c.chunk.index), lint: input.admission === undefined });
     }
     sink.throwIfErrors();
   }

@@ -7,7 +7,7 @@ import { type ResourceRequirements, type SecurityContextOpts, type StringMap, ty
 import type { CheckContext, LevelsContext } from './registry.js';
 import type { CustomizerKind } from './config.js';
 import type { OptionPath } from './edit.js';
-import { checkPodTemplate } from './pod-rules.js';
+import { checkPodTemplate, quantityValue } from './pod-rules.js';
 import { expandPreset, workingDirOf, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
 import { asArray, isObject, type Obj } from './values.js';
@@ -260,7 +260,8 @@ export function checkWorkload(
   object: Obj,
   where: Location,
   sink: DiagnosticSink,
-  opts: { schema?: SchemaValidator; nameSet?: boolean } = {},
+  /** lint: Pulsar's traps (PMC_JVM_MEMORY) too; not in admission, where a warning reaches every function's create. */
+  opts: { schema?: SchemaValidator; nameSet?: boolean; lint?: boolean } = {},
 ): void {
   const at = (path: string): Location => ({ ...where, path });
   const schema = opts.schema;
@@ -295,6 +296,7 @@ export function checkWorkload(
   const pod = template?.spec;
   if (!isObject(pod)) return;
   checkPodTemplate(template, at, sink);
+  if (opts.lint !== false) lintInstances(object, where, sink);
   const podSc = isObject(pod.securityContext) ? pod.securityContext : {};
   const containers = asArray(pod.containers);
   containers.forEach((c: unknown, i: number) => {
@@ -318,6 +320,33 @@ export function checkWorkload(
       );
     }
   });
+}
+
+/**
+ * A Java instance's memory limit at or below its heap: Pulsar gives the JVM `-Xmx` of the
+ * function's ram and the container a limit of ram plus percentMemoryPadding (0 unless set),
+ * and the JVM needs memory beyond its heap (metaspace, threads, direct buffers), so the
+ * kernel kills the instance as its heap fills (apache/pulsar#3616).
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntime.java
+ */
+export function lintInstances(object: Obj, where: Location, sink: DiagnosticSink): void {
+  asArray(object.spec?.template?.spec?.containers).forEach((c: unknown, i: number) => {
+    if (isObject(c)) warnHeapAtLimit(c, `spec.template.spec.containers[${i}].resources.limits.memory`, (path) => ({ ...where, path }), sink);
+  });
+}
+
+function warnHeapAtLimit(c: Obj, path: string, at: (path: string) => Location, sink: DiagnosticSink): void {
+  const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
+  const xmx = /(?:^|\s)-Xmx(\d+)([kKmMgG]?)(?=\s|$)/.exec(command);
+  if (!xmx || !/JavaInstanceMain/.test(command)) return;
+  const heap = Number(xmx[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[xmx[2]!.toLowerCase()]!;
+  const limit = quantityValue((c.resources as Obj | undefined)?.limits && ((c.resources as Obj).limits as Obj).memory);
+  if (limit === undefined || limit > heap) return;
+  sink.warn(
+    'PMC_JVM_MEMORY',
+    `container "${c.name}": its memory limit (${limit} bytes) is at or below the JVM heap (-Xmx${xmx[1]}${xmx[2]}), and the JVM needs memory beyond its heap, so the kernel kills the instance as the heap fills: set percentMemoryPadding (e.g. 25) in the worker's functionRuntimeFactoryConfigs, or a memory limit above the function's ram in resourceRequirements`,
+    at(path),
+  );
 }
 
 /** Keeps the most telling message per place: ajv reports each branch of a oneOf. */

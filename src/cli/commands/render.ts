@@ -12,6 +12,9 @@ import { EXIT_OK } from '../exit.js';
 import { readGiven, settingsOf, type InputFlags } from '../inputs.js';
 import { reportWarnings, type Io } from '../io.js';
 import { checkPss } from './customize.js';
+import { DiagnosticSink } from '../../core/diagnostics.js';
+import { lintInstances } from '../../core/validate.js';
+import type { Obj } from '../../core/values.js';
 
 export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'customizerProfile' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
   kind?: ComponentKind;
@@ -63,9 +66,12 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
   const input = { ...settings, manifest, source: RENDERED };
   const result = customize(input);
   checkPss(result, flags.checkPss, RENDERED);
+  // What customize did not check (it checks what it changes): Pulsar's own objects, linted.
+  const lint = new DiagnosticSink();
+  if (settings.validate && !result.changes.some((c) => c.kind === 'StatefulSet')) lintInstances(rendered.objects[1] as Obj, { source: RENDERED, document: { index: 1, kind: 'StatefulSet', name: rendered.jobName } }, lint);
   // Built whole before anything is written: a failure leaves stdout empty.
   const text = formatOutput(result, input, flags.output);
-  await reportWarnings([...warnings, ...rendered.diagnostics, ...result.warnings], io, settings.strict);
+  await reportWarnings([...warnings, ...rendered.diagnostics, ...result.warnings, ...lint.warnings], io, settings.strict);
   io.stdout.write(text);
   return EXIT_OK;
 }

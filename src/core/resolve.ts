@@ -148,16 +148,7 @@ export function checkLevel(options: RuntimeOpts, root: string, sink: DiagnosticS
  * each option): said as warnings, at the option in the worker's file or the function's options.
  */
 export function checkLevels(worker: RuntimeOpts, fn: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, workerAt: Location, fnAt: Location): void {
-  for (const key of OPTION_KEYS) {
-    const { levels } = entryOf(key);
-    if (!levels || (worker[key] === undefined && fn[key] === undefined)) continue;
-    levels(worker[key], fn[key], {
-      customizer,
-      sink,
-      workerAt: (sub) => ({ ...workerAt, path: jsonPath('runtimeCustomizerConfig', [key, ...sub]) }),
-      fnAt: (sub) => ({ ...fnAt, path: jsonPath('customRuntimeOptions', [key, ...sub]) }),
-    });
-  }
+  eachLevelsRule('levels', worker, fn, customizer, sink, workerAt, fnAt);
 }
 
 /**
@@ -165,10 +156,15 @@ export function checkLevels(worker: RuntimeOpts, fn: RuntimeOpts, customizer: Cu
  * every mode, with or without --no-validate, since a floor is a boundary, not a check.
  */
 export function guardLevels(worker: RuntimeOpts, fn: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, workerAt: Location, fnAt: Location): void {
+  eachLevelsRule('guard', worker, fn, customizer, sink, workerAt, fnAt);
+}
+
+/** Runs one of the registry's rules between the two levels for every option that has it. */
+function eachLevelsRule(rule: 'levels' | 'guard', worker: RuntimeOpts, fn: RuntimeOpts, customizer: CustomizerKind, sink: DiagnosticSink, workerAt: Location, fnAt: Location): void {
   for (const key of OPTION_KEYS) {
-    const { guard } = entryOf(key);
-    if (!guard || (worker[key] === undefined && fn[key] === undefined)) continue;
-    guard(worker[key], fn[key], {
+    const run = entryOf(key)[rule];
+    if (!run || (worker[key] === undefined && fn[key] === undefined)) continue;
+    run(worker[key], fn[key], {
       customizer,
       sink,
       workerAt: (sub) => ({ ...workerAt, path: jsonPath('runtimeCustomizerConfig', [key, ...sub]) }),

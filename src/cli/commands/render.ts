@@ -5,6 +5,7 @@
 import { customize } from '../../core/customize.js';
 import { formatOutput, type OutputFormat } from '../../core/output.js';
 import type { PssPolicy } from '../../core/pss.js';
+import type { CodeFlags } from '../../core/render/code.js';
 import type { ComponentKind } from '../../core/render/details.js';
 import { render, renderYaml } from '../../core/render/render.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
@@ -16,7 +17,7 @@ import { DiagnosticSink } from '../../core/diagnostics.js';
 import { lintInstances } from '../../core/validate.js';
 import type { Obj } from '../../core/values.js';
 
-export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'customizerProfile' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
+export interface RenderFlags extends CodeFlags, Pick<InputFlags, 'customizer' | 'customizerProfile' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
   kind?: ComponentKind;
   pulsarVersion: PulsarVersion;
   functionAuthSecretId?: string;
@@ -27,13 +28,6 @@ export interface RenderFlags extends Pick<InputFlags, 'customizer' | 'customizer
   workerCa?: boolean;
   output?: OutputFormat;
   checkPss?: PssPolicy;
-  jar?: string;
-  py?: string;
-  go?: string;
-  functionType?: string;
-  archive?: string;
-  sourceType?: string;
-  sinkType?: string;
 }
 
 /** The rendered stream's name in messages about it. */

@@ -79,3 +79,22 @@ describe('securityContext.seccompProfile merges as one setting', () => {
     expect(merged.securityContext?.seccompProfile).toEqual({ type: 'RuntimeDefault' });
   });
 });
+
+describe('lint: the same toleration at both levels', () => {
+  it('is a warning at the function\'s item (Pulsar appends both), and a toleration on one level only is not', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runPmc } = await import('./support/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-tol-'));
+    writeFileSync(join(dir, 'w.yml'), 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\nruntimeCustomizerConfig:\n  tolerations:\n  - {key: dedicated, operator: Equal, value: pulsar, effect: NoSchedule}\n');
+    const fn = join(import.meta.dirname, '..', 'fixtures', 'pulsar-function.yaml');
+    const both = await runPmc(['customize', fn, '-w', join(dir, 'w.yml'), '-r', '{"tolerations": [{"key": "other", "operator": "Exists"}, {"key": "dedicated", "operator": "Equal", "value": "pulsar", "effect": "NoSchedule"}]}']);
+    expect(both.status).toBe(0);
+    expect(both.stderr).toContain("customRuntimeOptions.tolerations[1]: this toleration is also in the worker's runtimeCustomizerConfig.tolerations");
+    expect(both.stderr).not.toContain('tolerations[0]: this toleration');
+    expect(both.stdout.match(/key: dedicated/g)).toHaveLength(2);
+    const once = await runPmc(['customize', fn, '-w', join(dir, 'w.yml'), '-r', '{"tolerations": [{"key": "other", "operator": "Exists"}]}']);
+    expect(once.stderr).not.toContain('PMC_TOLERATION_REPEATED');
+  });
+});

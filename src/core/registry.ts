@@ -30,6 +30,7 @@ import {
   warnIgnoredResources,
   warnSeedClassIgnores,
   warnSharedResources,
+  warnTolerationsOnBothLevels,
 } from './validate.js';
 import {
   addWritableDirectories,
@@ -246,6 +247,7 @@ export const OPTIONS = {
     targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.tolerations` }],
     write: appendItems,
     check: checkTolerations,
+    levels: warnTolerationsOnBothLevels,
     // The worker's come first in the merged list, then the function's.
     provenance: ([, i], worker) => (typeof i === 'number' && i < (worker?.length ?? 0) ? { worker: 'worker' } : { function: 'function' }),
   }),

@@ -413,3 +413,17 @@ export function refuseLoosening(worker: SecurityContextOpts | undefined, fn: Sec
     if (own[field] !== undefined && own[field] !== floor[field]) refuse(field, `${field} ${own[field]}`);
   }
 }
+
+/**
+ * The same toleration in the worker's options and the function's: Pulsar's merge appends the
+ * function's list to the worker's without de-duplication, so every pod carries it twice.
+ */
+export function warnTolerationsOnBothLevels(worker: Toleration[] | undefined, fn: Toleration[] | undefined, { sink, fnAt }: LevelsContext): void {
+  if (!worker?.length || !fn?.length) return;
+  const key = (t: Toleration) => JSON.stringify([t.key ?? '', t.operator ?? '', t.value ?? '', t.effect ?? '', t.tolerationSeconds ?? null]);
+  const theWorkers = new Set(worker.map(key));
+  fn.forEach((t, i) => {
+    if (!theWorkers.has(key(t))) return;
+    sink.warn('PMC_TOLERATION_REPEATED', "this toleration is also in the worker's runtimeCustomizerConfig.tolerations, and Pulsar appends the function's to the worker's without removing repeats, so every pod carries it twice: drop it from the function's options", fnAt([i]));
+  });
+}

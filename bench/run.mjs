@@ -198,6 +198,31 @@ try {
     if (kubectl) target(`${n} functions, kubectl kustomize / pmc${res[2].stopped ? ' (kubectl stopped: at least)' : ''}`, res[2].ms / res[1].ms, 5, 'higher');
   }
 
+  // 3b. kubectl's own shape: one `kind: List` of every StatefulSet and Service, as YAML and as
+  // JSON (`kubectl get sts,svc -o yaml|json`), against the YAML floor and JSON.parse+stringify.
+  {
+    const n = quick ? 1000 : 2000;
+    const { parseAllDocuments, stringify } = await import('yaml');
+    const items = parseAllDocuments(pulsarStream(n)).map((d) => d.toJS()).filter(Boolean);
+    const list = { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+    const yamlList = join(work, `list-${n}.yaml`);
+    const jsonList = join(work, `list-${n}.json`);
+    writeFileSync(yamlList, stringify(list));
+    writeFileSync(jsonList, JSON.stringify(list, null, 4));
+    const jsonFloor = join(work, 'json-floor.mjs');
+    writeFileSync(jsonFloor, "import { readFileSync } from 'node:fs';\nprocess.stdout.write(JSON.stringify(JSON.parse(readFileSync(process.argv[2], 'utf8')), null, 4));\n");
+    const yamlRes = compare(quick ? 3 : 5, [
+      { name: 'yaml floor (parseAllDocuments + toString)', cmd: process.execPath, args: [floor, yamlList] },
+      { name: 'pmc customize', cmd: process.execPath, args: pmcArgs(yamlList) },
+    ]);
+    record(`YAML kind: List, ${n} functions`, yamlRes, yamlRes[0].name);
+    const jsonRes = compare(quick ? 3 : 5, [
+      { name: 'JSON.parse + JSON.stringify', cmd: process.execPath, args: [jsonFloor, jsonList] },
+      { name: 'pmc customize', cmd: process.execPath, args: pmcArgs(jsonList) },
+    ]);
+    record(`JSON kind: List, ${n} functions`, jsonRes, jsonRes[0].name);
+  }
+
   // 4. Pass-through: a stream with no Pulsar workload.
   const n = quick ? 2000 : 10000;
   const file = join(work, `passthrough-${n}.yaml`);

@@ -33,6 +33,9 @@ describe('a customizer profile', () => {
     expect(out.metadata.labels.team).toBe('data');
     expect(out.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 20000 });
     expect(out.spec.template.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false });
+    // A key neither Pulsar's nor the profile's is said so, not blamed on Pulsar.
+    const other = await runPmc(['customize', fn, '-w', worker, '--customizer-profile', profile, '-r', '{"podSecurityContex": {}}']);
+    expect(other.stderr).toContain('customRuntimeOptions.podSecurityContex: unknown key "podSecurityContex" (neither one of Pulsar\'s options nor one the customizer profile declares, so pmc does not preview it); did you mean "podSecurityContext"?');
     // The worker's value alone, when the function sets none.
     const workerOnly = sts((await runPmc(['customize', fn, '-w', worker, '--customizer-profile', profile])).stdout);
     expect(workerOnly.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10000 });

@@ -280,7 +280,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
 
     case 'object': {
       if (!isObject(value) || value instanceof JsonNumber) return wrongType('an object');
-      const known = Object.keys(spec.fields);
+      const known = [...Object.keys(spec.fields), ...(path.length === 0 ? Object.keys(ctx.extra ?? {}) : [])];
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (refuseForbidden(k, [...path, k], ctx)) continue;
@@ -289,7 +289,11 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
           const suggestion = closest(k, known);
           const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';
           const simple = ctx.foreignClass?.slice(ctx.foreignClass.lastIndexOf('.') + 1);
-          const why = simple ? `not an option of Pulsar's BasicKubernetesManifestCustomizer or the SecurityContext extension; pmc does not know ${simple}'s own` : 'Pulsar ignores it silently';
+          const why = simple
+            ? `not an option of Pulsar's BasicKubernetesManifestCustomizer or the SecurityContext extension; pmc does not know ${simple}'s own`
+            : ctx.extra && path.length === 0
+              ? "neither one of Pulsar's options nor one the customizer profile declares, so pmc does not preview it"
+              : 'Pulsar ignores it silently';
           const message = `unknown key "${k}" (${why})${hint}`;
           const loc = { ...ctx.locate?.([...path, k], { key: true }), path: pathName(ctx, [...path, k]) };
           if (ctx.strict) ctx.sink.error('PMC_OPTIONS_UNKNOWN_KEY', message, loc);

@@ -19,6 +19,7 @@ const commands = {
   explain: () => import('./commands/explain.js'),
   render: () => import('./commands/render.js'),
   webhook: () => import('./commands/webhook.js'),
+  rbac: () => import('./commands/rbac.js'),
 };
 import type { InputFlags } from './inputs.js';
 import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
@@ -153,6 +154,14 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--client-ca-file <FILE>', "verify the API server's client certificate against this CA (PEM)")
     .option('--client-allowed-names <LIST>', 'with --client-ca-file: the client certificate CN or DNS names allowed, comma-separated')
     .action((flags: import('./commands/webhook.js').WebhookFlags) => run(commands.webhook().then((m) => m.runWebhook(flags, io))));
+
+  program
+    .command('rbac')
+    .description("the Role and RoleBinding the functions worker's service account needs in every namespace it deploys functions to")
+    .requiredOption('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's ConfigMap with PF_ keys")
+    .option('-c, --function-config <FILE...>', "the functions' pulsar-admin configs, whose customRuntimeOptions may name the namespace each runs in")
+    .option('--service-account <NAMESPACE:NAME>', "the worker's service account (default: the Helm chart's broker account, pulsar:pulsar-broker-acct)")
+    .action((flags: import('./commands/rbac.js').RbacFlags) => run(commands.rbac().then((m) => m.runRbac(flags, io))));
 
   program
     .command('check-pss')

@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'PMC_RESERVED_KEY',
   'PMC_PROFILE',
   'PMC_JVM_MEMORY',
+  'PMC_RBAC',
   'PMC_SECURITY_FLOOR',
   'PMC_TLS',
   'PMC_LISTEN',

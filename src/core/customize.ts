@@ -2,7 +2,9 @@
  * The pure core: worker options + function options -> merged options -> customized
  * documents. Text in, text out; no file system, no process, no printing.
  */
+import { visit } from 'jsonc-parser';
 import { applyOptions } from './apply.js';
+import { kubectlJson } from './kubectl-json.js';
 import { applyProfile } from './profile.js';
 import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
 import { DocumentEditor, type Change } from './edit.js';
@@ -114,6 +116,59 @@ export function customizeObjects(objects: readonly object[], input: CustomizeSet
   const documents: ObjectChunk[] = objects.map((object, index) => ({ index, text: '', line: 1, object }));
   const { result, objects: customized } = customizeParsed(documents, input);
   return { result, objects: objects.map((o, i) => customized.get(i) ?? o) };
+}
+
+/**
+ * kubectl's `-o json` (one object, or a `kind: List`) read at JSON's speed: JSON.parse, a
+ * duplicate-key scan, and the items customized as objects, where the YAML parser took twenty
+ * times as long on the same text. Only for a run with nothing to say: undefined when the input
+ * is not such JSON, has a repeated key, or its run gives an error or a warning about the
+ * manifest, so that the YAML path then says it, with lines and columns.
+ */
+export function customizeJson(input: CustomizeInput): CustomizeResult | undefined {
+  if (!/^\s*\{/.test(input.manifest)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(input.manifest);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || hasRepeatedKey(input.manifest)) return undefined;
+  const isList = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+  const items: unknown[] = isList ? (value.items as unknown[]) : [value];
+  const chunks: ObjectChunk[] = items.map((object, i) => ({ index: isList ? i + 1 : 0, text: '', line: 1, object, ...(isList ? { at: { document: 0, item: i } } : {}) }));
+  let out: ReturnType<typeof customizeParsed>;
+  try {
+    out = customizeParsed(chunks, input);
+  } catch (e) {
+    if (e instanceof PmcError || e instanceof RangeError) return undefined;
+    throw e;
+  }
+  // A warning about a document is said the YAML way, at its line; one about the worker file or
+  // the options (located there) reads the same either way.
+  if (out.result.warnings.some((w) => w.location?.document !== undefined || w.location?.source === input.source)) return undefined;
+  const customized = items.map((o, i) => out.objects.get(chunks[i]!.index) ?? o);
+  const object = isList ? { ...value, items: customized } : customized[0]!;
+  const edited = out.result.changes.length > 0;
+  out.result.documents = [{ index: 0, line: 1, text: edited ? kubectlJson(object) : input.manifest, edited, object }];
+  out.result.places = isList ? new Map(chunks.map((c) => [c.index, c.at!])) : new Map();
+  return out.result;
+}
+
+/** Whether any JSON object in the text has a key twice (JSON.parse would keep the last without a word). */
+function hasRepeatedKey(text: string): boolean {
+  const open: Set<string>[] = [];
+  let repeated = false;
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key) => {
+      const keys = open[open.length - 1]!;
+      if (keys.has(key)) repeated = true;
+      keys.add(key);
+    },
+  });
+  return repeated;
 }
 
 /**

@@ -4,21 +4,15 @@
  */
 import { stringify } from 'yaml';
 import { outputObjects, outputYaml, type CustomizeResult } from './customize.js';
+import { kubectlJson } from './kubectl-json.js';
+
+export { kubectlJson };
 
 export type OutputFormat = 'yaml' | 'json';
 
 /** `kubectl get -o json` output (or any JSON): the first thing after blanks and a BOM is `{` or `[`. */
 export function formatOf(text: string): OutputFormat {
   return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'yaml';
-}
-
-/**
- * JSON as kubectl prints it (Go's json.MarshalIndent with four spaces): keys in their order,
- * and `<`, `>`, `&`, U+2028 and U+2029 escaped as Go escapes them.
- */
-export function kubectlJson(value: unknown): string {
-  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-  return `${JSON.stringify(value, null, 4).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]!)}\n`;
 }
 
 /** The output's objects, one document each, dropping empty documents. */

@@ -102,7 +102,8 @@ export interface ParsedChunk extends DocumentChunk {
 export interface ObjectChunk extends DocumentChunk {
   doc?: undefined;
   object: unknown;
-  at?: undefined;
+  /** For an item of a `kind: List`: the List's document and the item's position in it. */
+  at?: { document: number; item: number };
 }
 
 /** What the customization works on: a parsed document, or an object. */

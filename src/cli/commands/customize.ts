@@ -1,7 +1,7 @@
 /**
  * `pmc customize`: the transformed stream on stdout, or nothing at all.
  */
-import { customize, type CustomizeResult } from '../../core/customize.js';
+import { customize, customizeJson, type CustomizeResult } from '../../core/customize.js';
 import { outputObjects } from '../../core/customize.js';
 import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
 import { PmcError } from '../../core/diagnostics.js';
@@ -27,7 +27,8 @@ export async function runCustomize(manifest: string | undefined, flags: Customiz
   if (flags.inPlace && flags.output && flags.output !== formatOf(input.manifest)) {
     throw new PmcError('PMC_USAGE', `--in-place with -o ${flags.output} would replace the ${formatOf(input.manifest).toUpperCase()} file with ${flags.output.toUpperCase()}: leave out -o (the file keeps its own format), or write to stdout`);
   }
-  const result = customize(input);
+  // kubectl's JSON, when it needs nothing said, at JSON's speed; otherwise (or then) the YAML path.
+  const result = customizeJson(input) ?? customize(input);
   checkPss(result, flags.checkPss, input.source);
   // Built whole before anything is written: a failure leaves stdout empty.
   const text = (bom ? '\uFEFF' : '') + formatOutput(result, input, flags.output);

@@ -71,3 +71,48 @@ describe('pmc rbac', () => {
     expect(process.stderr).toContain('KubernetesRuntimeFactory');
   });
 });
+
+describe('pmc rbac --check: the RBAC authorizer rules', async () => {
+  const { missingRights, rbacObjects } = await import('../src/core/rbac-check.js');
+  const sa = { namespace: 'pulsar', name: 'worker' };
+  const get = { namespace: 'fn', apiGroup: 'apps', resource: 'statefulsets', verb: 'get', why: '' };
+  const listPods = { namespace: 'fn', apiGroup: '', resource: 'pods', verb: 'list', why: '' };
+  const getCm = { namespace: 'fn', apiGroup: '', resource: 'configmaps', verb: 'get', resourceName: 'worker-config', why: '' };
+  const rb = (ns: string, roleKind: string, role: string, subject: object) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: role }, subjects: [subject] });
+  const crb = (role: string, subject: object) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [subject] });
+  const role = (ns: string, name: string, rules: object[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns }, rules });
+  const cr = (name: string, rules: object[], extra: object = {}) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, ...extra }, rules });
+  const saSubject = { kind: 'ServiceAccount', name: 'worker', namespace: 'pulsar' };
+  it.each([
+    ['a Role in the namespace, bound to the account', [role('fn', 'r', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), rb('fn', 'Role', 'r', saSubject)], get, true],
+    ['the same Role in another namespace', [role('other', 'r', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), rb('other', 'Role', 'r', saSubject)], get, false],
+    ['wildcards for group, resource and verb', [role('fn', 'r', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), rb('fn', 'Role', 'r', saSubject)], get, true],
+    ['the core group is not apps', [role('fn', 'r', [{ apiGroups: [''], resources: ['statefulsets'], verbs: ['get'] }]), rb('fn', 'Role', 'r', saSubject)], get, false],
+    ['resourceNames: the named ConfigMap', [role('fn', 'r', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['worker-config'] }]), rb('fn', 'Role', 'r', saSubject)], getCm, true],
+    ['resourceNames never grant a list', [role('fn', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['list'], resourceNames: ['p'] }]), rb('fn', 'Role', 'r', saSubject)], listPods, false],
+    ['a RoleBinding to a ClusterRole grants it in its namespace', [cr('c', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] }]), rb('fn', 'ClusterRole', 'c', saSubject)], get, true],
+    ['a ClusterRoleBinding grants everywhere', [cr('c', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), crb('c', saSubject)], get, true],
+    ['an aggregated ClusterRole has its selected roles\' rules', [cr('agg', [], { labels: {} }), cr('part', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }], { labels: { 'pulsar.apache.org/aggregate-to-worker': 'true' } }), crb('agg', saSubject)].map((o, i) => (i === 0 ? { ...o, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'pulsar.apache.org/aggregate-to-worker': 'true' } }] } } : o)), get, true],
+    ['the group of every service account of its namespace', [role('fn', 'r', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), rb('fn', 'Role', 'r', { kind: 'Group', name: 'system:serviceaccounts:pulsar' })], get, true],
+    ["another namespace's group", [role('fn', 'r', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), rb('fn', 'Role', 'r', { kind: 'Group', name: 'system:serviceaccounts:other' })], get, false],
+    ['the account as a user name', [role('fn', 'r', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), rb('fn', 'Role', 'r', { kind: 'User', name: 'system:serviceaccount:pulsar:worker' })], get, true],
+    ['another account', [role('fn', 'r', [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] }]), rb('fn', 'Role', 'r', { kind: 'ServiceAccount', name: 'other', namespace: 'pulsar' })], get, false],
+    ['a binding to a Role that does not exist', [rb('fn', 'Role', 'missing', saSubject)], get, false],
+  ])('%s', (_name, objects, right, allowed) => {
+    expect(missingRights([right], rbacObjects([{ apiVersion: 'v1', kind: 'List', items: objects }]), sa)).toEqual(allowed ? [] : [right]);
+  });
+
+  it("through the CLI: what pmc writes passes; a cluster with less names each missing right, exit status 3", async () => {
+    const gen = await runPmc(['rbac', '-w', join(render, 'worker-auth-token.yml'), '--service-account', 'pulsar:w']);
+    writeFileSync(join(dir, 'gen.yaml'), gen.stdout);
+    const ok = await runPmc(['rbac', '-w', join(render, 'worker-auth-token.yml'), '--service-account', 'pulsar:w', '--check', join(dir, 'gen.yaml')]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe('the service account pulsar:w has all 11 rights the worker needs, in pulsar\n');
+    // The Helm chart's standalone worker Role leaves out Secrets while token auth is on.
+    writeFileSync(join(dir, 'no-secrets.yaml'), gen.stdout.replace(/# KubernetesSecretsTokenAuthProvider[^\n]*\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - create\n  - delete\n  - get\n  - update\n/, ''));
+    const short = await runPmc(['rbac', '-w', join(render, 'worker-auth-token.yml'), '--service-account', 'pulsar:w', '--check', join(dir, 'no-secrets.yaml')]);
+    expect(short.status).toBe(3);
+    expect(short.stdout.split('\n').filter((l) => l.startsWith('missing in pulsar: '))).toHaveLength(4);
+    expect(short.stdout).toContain('missing in pulsar: create secrets, for KubernetesSecretsTokenAuthProvider');
+  });
+});

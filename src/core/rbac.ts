@@ -57,6 +57,8 @@ export interface RbacResult {
   /** The objects, as a YAML stream with each rule's reason as a comment. */
   yaml: string;
   objects: object[];
+  /** Every right those objects grant, one verb on one resource each. */
+  rights: Right[];
   diagnostics: Diagnostic[];
 }
 
@@ -105,8 +107,29 @@ export function workerRbac(input: RbacInput): RbacResult {
     }
   }
   sink.throwIfErrors();
-  return { yaml: docs.map((d) => `---\n${d.toString({ lineWidth: 0, indentSeq: false })}`).join(''), objects, diagnostics: [...warnings, ...sink.items] };
+  const rights: Right[] = [];
+  for (const o of objects as { kind: string; metadata: { namespace: string }; rules?: (Omit<Rule, 'why'>)[] }[]) {
+    if (o.kind !== 'Role') continue;
+    (o.rules ?? []).forEach((r, i) => {
+      const why = (docsWhy.get(o) ?? [])[i] ?? '';
+      for (const resource of r.resources) for (const verb of r.verbs) rights.push({ namespace: o.metadata.namespace, apiGroup: r.apiGroups[0]!, resource, verb, resourceName: r.resourceNames?.[0], why });
+    });
+  }
+  return { yaml: docs.map((d) => `---\n${d.toString({ lineWidth: 0, indentSeq: false })}`).join(''), objects, rights, diagnostics: [...warnings, ...sink.items] };
 }
+
+/** One right the worker needs: a verb on a resource in a namespace, and the Pulsar call behind it. */
+export interface Right {
+  namespace: string;
+  apiGroup: string;
+  resource: string;
+  verb: string;
+  resourceName?: string;
+  why: string;
+}
+
+/** Each generated Role's rules' reasons, for the rights the check reports. */
+const docsWhy = new WeakMap<object, string[]>();
 
 function role(name: string, namespace: string, rules: Rule[]) {
   return {
@@ -141,6 +164,7 @@ function emit(docs: Document[], objects: object[], made: { object: object; whys:
   if (isSeq(rules)) rules.items.forEach((item, i) => ((item as { commentBefore?: string }).commentBefore = ` ${made.whys[i]}`));
   docs.push(doc);
   objects.push(made.object);
+  docsWhy.set(made.object, made.whys);
 }
 
 /** `NAMESPACE:NAME` of a service account. */

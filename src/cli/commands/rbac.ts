@@ -4,13 +4,17 @@
  * for `kubectl apply -f -`.
  */
 import { parseServiceAccount, workerRbac } from '../../core/rbac.js';
-import { EXIT_OK } from '../exit.js';
+import { missingRights, rbacObjects } from '../../core/rbac-check.js';
+import { streamObjects } from '../../core/stream.js';
+import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import { readTextFile, report, type Io } from '../io.js';
 
 export interface RbacFlags {
   workerConfig: string;
   functionConfig?: string[];
   serviceAccount?: string;
+  /** `kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml`: check instead of write. */
+  check?: string;
 }
 
 /** The Apache Pulsar Helm chart's broker service account (the worker runs in the broker). */
@@ -26,6 +30,19 @@ export async function runRbac(flags: RbacFlags, io: Io): Promise<number> {
     ? []
     : [{ severity: 'info' as const, code: 'PMC_RBAC' as const, message: `bound to the Apache Pulsar Helm chart's broker service account ${HELM_CHART_ACCOUNT} (the worker runs in the broker there); give --service-account NAMESPACE:NAME for yours` }];
   await report([...said, ...result.diagnostics], io);
-  io.stdout.write(result.yaml);
-  return EXIT_OK;
+  if (flags.check === undefined) {
+    io.stdout.write(result.yaml);
+    return EXIT_OK;
+  }
+  const text = await readTextFile(flags.check, io, 'RBAC objects');
+  const missing = missingRights(result.rights, rbacObjects(streamObjects(text, flags.check).map((d) => d.object)), serviceAccount);
+  const account = `${serviceAccount.namespace}:${serviceAccount.name}`;
+  const namespaces = [...new Set(result.rights.map((r) => r.namespace))].sort();
+  if (missing.length === 0) {
+    io.stdout.write(`the service account ${account} has all ${result.rights.length} rights the worker needs, in ${namespaces.join(', ')}\n`);
+    return EXIT_OK;
+  }
+  const line = (r: (typeof missing)[number]) => `missing in ${r.namespace}: ${r.verb} ${r.resource}${r.apiGroup ? ` (${r.apiGroup})` : ''}${r.resourceName ? ` ${r.resourceName}` : ''}, for ${r.why}\n`;
+  io.stdout.write(`the service account ${account} lacks ${missing.length} of the ${result.rights.length} rights the worker needs:\n${missing.map(line).join('')}`);
+  return EXIT_DIFFERS;
 }

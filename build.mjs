@@ -21,6 +21,8 @@ const result = await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  // The version, from package.json (src/cli/version.ts).
+  define: { __PMC_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   outfile: 'dist/pmc.cjs',
   // Dependencies' ESM builds: esbuild can follow them (jsonc-parser's UMD hides its requires).
   mainFields: ['module', 'main'],

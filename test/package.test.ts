@@ -79,6 +79,15 @@ describe('the installed commands', () => {
     expect(ok(installedCmd('pmc', ['--version']))).toBe(`${pkg.version}\n`);
   });
 
+  it("deploy/ names the package's version: the image tag and the tarball the Dockerfile installs", () => {
+    expect(readFileSync(join(root, 'deploy', 'kustomization.yaml'), 'utf8')).toContain(`  newTag: ${pkg.version}\n`);
+    const dockerfile = readFileSync(join(root, 'deploy', 'Dockerfile'), 'utf8');
+    const tarballs = [...dockerfile.matchAll(/pulsar-manifest-customizer-([\d.]+[^\s]*?)\.tgz/g)].map((m) => m[1]);
+    expect(tarballs.length).toBeGreaterThan(0);
+    expect(new Set(tarballs)).toEqual(new Set([pkg.version]));
+    expect(dockerfile).toContain(`pulsar-manifest-customizer:${pkg.version}`);
+  });
+
   it('pmc customize prints what `npm start` prints', () => {
     const r = installedCmd('pmc', ['customize', 'pulsar-function.yaml', '-w', 'functions_worker.yml', '-c', 'function-config.yaml'], { cwd: fixtures });
     expect(r.status).toBe(0);

@@ -26,7 +26,9 @@ import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 function addInputOptions(cmd: Command): Command {
   return cmd

@@ -24,7 +24,7 @@ import { BadReview, reviewAdmission, type WebhookSettings } from '../../core/web
 import { EXIT_OK } from '../exit.js';
 import { loadSettings } from '../inputs.js';
 import type { Io } from '../io.js';
-import { VERSION } from '../main.js';
+import { VERSION } from '../version.js';
 import { CertificateSource } from '../webhook/certificates.js';
 import { Metrics } from '../webhook/metrics.js';
 

@@ -20,6 +20,7 @@ const commands = {
   render: () => import('./commands/render.js'),
   webhook: () => import('./commands/webhook.js'),
   rbac: () => import('./commands/rbac.js'),
+  audit: () => import('./commands/audit.js'),
 };
 import type { InputFlags } from './inputs.js';
 import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
@@ -165,6 +166,16 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .option('--service-account <NAMESPACE:NAME>', "the worker's service account (default: the Helm chart's broker account, pulsar:pulsar-broker-acct)")
     .option('--check <FILE>', 'check these RBAC objects (kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml) instead: each missing right named, exit status 3')
     .action((flags: import('./commands/rbac.js').RbacFlags) => run(commands.rbac().then((m) => m.runRbac(flags, io))));
+
+  program
+    .command('audit')
+    .description('live functions against what the worker would create now: drift field by field, functions not running, StatefulSets without a config, duplicates')
+    .requiredOption('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's ConfigMap with PF_ keys")
+    .requiredOption('--live <FILE>', 'the live StatefulSets: kubectl get sts,svc -l component -A -o yaml (a file, or - for stdin)')
+    .requiredOption('--functions <PATH...>', "the functions' configs (pulsar-admin functions|sources|sinks get), files or folders of them")
+    .addOption(new Option('--pulsar-version <VERSION>', 'the Pulsar release of the worker').choices(PULSAR_VERSIONS).default('4.0'))
+    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
+    .action((flags: import('./commands/audit.js').AuditFlags) => run(commands.audit().then((m) => m.runAudit(flags, io))));
 
   program
     .command('check-pss')

@@ -39,6 +39,8 @@ export interface RenderResult {
   kind: ComponentKind;
   jobName: string;
   workerForm: WorkerForm;
+  /** Where the worker downloads a function's code (audit masks the uploaded file's name there). */
+  downloadDirectory: string;
   diagnostics: Diagnostic[];
 }
 
@@ -141,7 +143,7 @@ export function render(input: RenderInput): RenderResult {
     sink.error('PMC_JOB_NAME', `the job name ${rendered.jobName} is refused: ${problem}`, { ...field });
   }
   sink.throwIfErrors();
-  return { objects: [rendered.service, rendered.statefulSet], kind: config.kind, jobName: rendered.jobName, workerForm: ws.form, diagnostics: sink.items };
+  return { objects: [rendered.service, rendered.statefulSet], kind: config.kind, jobName: rendered.jobName, workerForm: ws.form, downloadDirectory: worker.factory.downloadDirectory, diagnostics: sink.items };
 }
 
 /**

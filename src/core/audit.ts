@@ -1,0 +1,160 @@
+/**
+ * `pmc audit`: what runs against what the worker would create now. The worker only ever
+ * creates: on a restart or an upgrade its CREATE meets "already exists", counts that as
+ * success and keeps the old object, so a changed worker config, image, JVM flags or customizer
+ * never reaches running functions (apache/pulsar#6880, #19583, #12504). For each function's
+ * config, pmc renders and customizes it as `pmc render` does and compares the result with the
+ * live StatefulSet field by field; it also names live functions no config was given for, two
+ * StatefulSets for one function (after a job name or namespace change), and replicas that
+ * differ from parallelism. Everything comes from files or pipes; pmc fetches nothing.
+ */
+import { customize, outputObjects } from './customize.js';
+import { render, renderYaml } from './render/render.js';
+import type { PulsarVersion } from './render/runtime.js';
+import type { CustomizeSettings, GivenText } from './settings.js';
+import { streamObjects } from './stream.js';
+import { isObject, type Obj } from './values.js';
+import { isPulsarStatefulSet } from './workloads.js';
+
+export type FindingKind = 'drift' | 'not-running' | 'no-config' | 'duplicate' | 'replicas';
+
+export interface Finding {
+  kind: FindingKind;
+  /** tenant/namespace/name of the function. */
+  function: string;
+  /** namespace/name of the StatefulSet. */
+  statefulSet: string;
+  field?: string;
+  running?: unknown;
+  expected?: unknown;
+}
+
+export interface AuditInput {
+  worker: GivenText;
+  live: GivenText;
+  functions: GivenText[];
+  settings: CustomizeSettings;
+  pulsarVersion: PulsarVersion;
+}
+
+const FUNCTION_LABELS = ['tenant', 'namespace', 'name'] as const;
+const CONTAINER = 'pulsarfunction';
+
+export function audit(input: AuditInput): Finding[] {
+  const findings: Finding[] = [];
+  const live = liveStatefulSets(input.live);
+  const matched = new Set<Obj>();
+  for (const config of input.functions) {
+    const rendered = render({ config, worker: input.worker, identity: {}, pulsarVersion: input.pulsarVersion });
+    const result = customize({ ...input.settings, manifest: renderYaml(rendered.objects), source: config.source });
+    const expected = outputObjects(result, config.source)
+      .map((d) => d.object)
+      .find((o): o is Obj => isObject(o) && o.kind === 'StatefulSet');
+    if (!expected) continue;
+    const where = `${expected.metadata?.namespace}/${expected.metadata?.name}`;
+    const fn = functionOf(expected);
+    const running = live.find((o) => `${o.metadata?.namespace}/${o.metadata?.name}` === where);
+    if (!running) {
+      findings.push({ kind: 'not-running', function: fn, statefulSet: where });
+      continue;
+    }
+    matched.add(running);
+    const download = rendered.downloadDirectory;
+    for (const [field, get] of FIELDS) {
+      const a = normalise(get(running), download);
+      const b = normalise(get(expected), download);
+      if (JSON.stringify(a) !== JSON.stringify(b)) findings.push({ kind: field === 'spec.replicas' ? 'replicas' : 'drift', function: fn, statefulSet: where, field, running: get(running), expected: get(expected) });
+    }
+  }
+  for (const o of live) {
+    if (!matched.has(o)) findings.push({ kind: 'no-config', function: functionOf(o), statefulSet: `${o.metadata?.namespace}/${o.metadata?.name}` });
+  }
+  const byFunction = new Map<string, Obj[]>();
+  for (const o of live) byFunction.set(functionOf(o), [...(byFunction.get(functionOf(o)) ?? []), o]);
+  for (const [fn, sets] of byFunction) {
+    if (sets.length > 1) findings.push({ kind: 'duplicate', function: fn, statefulSet: sets.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`).join(', ') });
+  }
+  return findings;
+}
+
+/** The live Pulsar StatefulSets of `kubectl get sts,svc -A -o yaml|json` (Lists included). */
+function liveStatefulSets(live: GivenText): Obj[] {
+  const out: Obj[] = [];
+  const take = (o: unknown) => {
+    if (!isObject(o)) return;
+    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return o.items.forEach(take);
+    if (o.kind === 'StatefulSet' && isPulsarStatefulSet(o as never)) out.push(o);
+  };
+  streamObjects(live.text, live.source).forEach((d) => take(d.object));
+  return out;
+}
+
+function functionOf(o: Obj): string {
+  const labels = (o.metadata?.labels ?? {}) as Record<string, string>;
+  return FUNCTION_LABELS.map((k) => labels[k] ?? '?').join('/');
+}
+
+const container = (o: Obj): Obj => (o.spec?.template?.spec?.containers ?? []).find((c: Obj) => c?.name === CONTAINER) ?? {};
+const podSpec = (o: Obj): Obj => o.spec?.template?.spec ?? {};
+
+/** What is compared, field by field: what a worker's settings, its image or its customizer decide. */
+const FIELDS: [string, (o: Obj) => unknown][] = [
+  ['spec.replicas', (o) => o.spec?.replicas],
+  ['containers[].image', (o) => container(o).image],
+  ['containers[].imagePullPolicy', (o) => container(o).imagePullPolicy],
+  ['containers[].command', (o) => container(o).command],
+  ['containers[].resources', (o) => container(o).resources],
+  ['containers[].env', (o) => container(o).env],
+  ['containers[].securityContext', (o) => container(o).securityContext],
+  ['metadata.labels', (o) => o.metadata?.labels],
+  ['spec.template.metadata.labels', (o) => o.spec?.template?.metadata?.labels],
+  ['spec.template.metadata.annotations', (o) => withoutOwn(o.spec?.template?.metadata?.annotations)],
+  ['spec.template.spec.nodeSelector', (o) => podSpec(o).nodeSelector],
+  ['spec.template.spec.tolerations', (o) => podSpec(o).tolerations],
+  ['spec.template.spec.securityContext', (o) => podSpec(o).securityContext],
+  ['spec.template.spec.serviceAccountName', (o) => podSpec(o).serviceAccountName],
+  ['spec.template.spec.volumes', (o) => podSpec(o).volumes],
+];
+
+/** Annotations the cluster or kubectl adds (kubectl.kubernetes.io/restartedAt) are not the worker's. */
+function withoutOwn(annotations: unknown): unknown {
+  if (!isObject(annotations)) return annotations;
+  return Object.fromEntries(Object.entries(annotations).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/')));
+}
+
+/**
+ * What only the running worker knows is masked on both sides: the function's id and version
+ * (random at each start) and the uploaded file's name under the download directory.
+ */
+function normalise(value: unknown, downloadDirectory: string): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? maskCommand(v, downloadDirectory) : normalise(v, downloadDirectory)));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, normalise(v, downloadDirectory)]));
+  return value;
+}
+
+function maskCommand(text: string, downloadDirectory: string): string {
+  const dir = downloadDirectory.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text
+    .replace(/(--function_(?:id|version) )\S+/g, '$1<id>')
+    .replace(/("func(?:ID|Version)":)"[^"]*"/g, '$1"<id>"')
+    .replace(new RegExp(`${dir}/[^\\s'"]+`, 'g'), `${downloadDirectory}/<file>`);
+}
+
+/** A finding as one line of the table. */
+export function findingLine(f: Finding): string {
+  const what: Record<FindingKind, string> = {
+    drift: `${f.field} differs from what the worker would create now`,
+    replicas: 'replicas differ from the function\'s parallelism',
+    'not-running': 'no StatefulSet runs for it',
+    'no-config': 'runs, but no config was given for it (an orphan, or a config left out)',
+    duplicate: 'two StatefulSets run for one function (after a job name or namespace change)',
+  };
+  const values = f.kind === 'drift' || f.kind === 'replicas' ? `: running ${short(f.running)}, expected ${short(f.expected)}` : '';
+  return `${f.function} (${f.statefulSet}): ${what[f.kind]}${values}`;
+}
+
+function short(v: unknown): string {
+  const s = v === undefined ? 'none' : JSON.stringify(v);
+  return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+}

@@ -1,0 +1,55 @@
+// pmc audit on captured-shape inputs: live StatefulSets as the worker made them (rendered with
+// real-looking ids and an uploaded file name), against each function's config with the
+// worker settings of now. Each finding on the input that shows it; a clean cluster reports nothing.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runPmc } from './support/run.js';
+
+const cwd = join(import.meta.dirname, '..', 'fixtures', 'render');
+const dir = mkdtempSync(join(tmpdir(), 'pmc-audit-'));
+const ids = ['--function-id', '7c1e0002-3b2a-4d6f-9e11-0a5c2b8d4002', '--function-version', '9d2f0003-4c3b-4e70-8f22-1b6d3c9e5003'];
+async function live(config: string, extra: string[] = []): Promise<string> {
+  const r = await runPmc(['render', '-c', config, '-w', 'functions_worker.yml', ...ids, '--original-file-name', 'uploaded-code', ...extra], { cwd });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout;
+}
+const audit = (liveFile: string, functions: string[], extra: string[] = []) => runPmc(['audit', '-w', 'functions_worker.yml', '--live', liveFile, '--functions', ...functions, ...extra], { cwd });
+
+describe('pmc audit', () => {
+  it('a clean cluster: nothing found (the ids and the uploaded file name the worker chose are not drift), exit 0', async () => {
+    writeFileSync(join(dir, 'clean.yaml'), (await live('word-count-java.yaml')) + (await live('exclamation-python.yaml')));
+    const r = await audit(join(dir, 'clean.yaml'), ['word-count-java.yaml', 'exclamation-python.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('2 functions, as the worker would create them now\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('drift per field: the image, the JVM flags of another release, the replicas', async () => {
+    const old = (await live('word-count-java.yaml', ['--pulsar-version', '3.0'])).replace('apachepulsar/pulsar-all:4.0.12', 'apachepulsar/pulsar-all:3.0.0').replace('replicas: 2', 'replicas: 1');
+    writeFileSync(join(dir, 'old.yaml'), old);
+    const r = await audit(join(dir, 'old.yaml'), ['word-count-java.yaml']);
+    expect(r.status).toBe(3);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toContain('public/default/word-count (pulsar/pf-public-default-word-count): containers[].image differs from what the worker would create now: running "apachepulsar/pulsar-all:3.0.0", expected "apachepulsar/pulsar-all:4.0.12"');
+    expect(lines.some((l) => l.startsWith('public/default/word-count (pulsar/pf-public-default-word-count): containers[].command differs'))).toBe(true);
+    expect(lines).toContain("public/default/word-count (pulsar/pf-public-default-word-count): replicas differ from the function's parallelism: running 1, expected 2");
+  });
+
+  it('a function not running, a StatefulSet without a config, two StatefulSets for one function; JSON out; a folder of configs; stdin', async () => {
+    const one = await live('word-count-java.yaml');
+    const sts = parseAllDocuments(one).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    const second = { ...structuredClone(sts), metadata: { ...sts.metadata, name: 'word-count-custom-name' } };
+    const orphan = parseAllDocuments(await live('window-java.yaml')).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    const list = stringify({ apiVersion: 'v1', kind: 'List', items: [sts, second, orphan] });
+    mkdirSync(join(dir, 'configs'), { recursive: true });
+    writeFileSync(join(dir, 'configs', 'word-count.yaml'), readFileSync(join(cwd, 'word-count-java.yaml'), 'utf8'));
+    writeFileSync(join(dir, 'configs', 'exclamation.yaml'), readFileSync(join(cwd, 'exclamation-python.yaml'), 'utf8'));
+    const r = await runPmc(['audit', '-w', 'functions_worker.yml', '--live', '-', '--functions', join(dir, 'configs'), '-o', 'json'], { cwd, stdin: list });
+    expect(r.status).toBe(3);
+    const kinds = JSON.parse(r.stdout).findings.map((f: { kind: string; function: string }) => `${f.kind} ${f.function}`).sort();
+    expect(kinds).toEqual(['duplicate public/default/word-count', 'no-config public/default/window-example', 'no-config public/default/word-count', 'not-running public/default/exclamation'].sort());
+  });
+});

@@ -53,3 +53,35 @@ describe('pmc audit', () => {
     expect(kinds).toEqual(['duplicate public/default/word-count', 'no-config public/default/window-example', 'no-config public/default/word-count', 'not-running public/default/exclamation'].sort());
   });
 });
+
+describe('pmc audit --webhook-mode: what pmc webhook applies is expected, and its stamp', () => {
+  it('a StatefulSet the webhook patched is clean; one it never saw is unstamped; one stamped under other settings is stale', async () => {
+    const { applyPatch } = await import('fast-json-patch');
+    const { loadSettings } = await import('../src/cli/inputs.js');
+    const { reviewAdmission, APPLIED_ANNOTATION } = await import('../src/core/webhook.js');
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    const worker = 'worker-security-context.yml';
+    const rendered = await runPmc(['render', '-c', 'hardened-function.yaml', '-w', worker, ...ids, '--original-file-name', 'uploaded-code', '--customizer', 'basic', '-o', 'json'], { cwd });
+    const sts = JSON.parse(rendered.stdout).items[1];
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd };
+    const { settings } = await loadSettings({ workerConfig: worker }, io as never);
+    const review = reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', operation: 'CREATE', kind: { kind: 'StatefulSet' }, object: sts } }, { ...settings, mode: 'hybrid' }, pkg.version);
+    const patched = applyPatch(structuredClone(sts), review.patch as never).newDocument;
+    const run = (object: object) => {
+      writeFileSync(join(dir, 'webhooked.json'), JSON.stringify(object));
+      return runPmc(['audit', '-w', worker, '--live', join(dir, 'webhooked.json'), '--functions', 'hardened-function.yaml', '--webhook-mode', 'hybrid'], { cwd });
+    };
+    const clean = await run(patched);
+    expect(clean.stdout).toBe('1 functions, as the worker would create them now\n');
+    expect(clean.status).toBe(0);
+    const never = await run(sts);
+    expect(never.status).toBe(3);
+    expect(never.stdout).toContain('pmc webhook never customized it');
+    expect(never.stdout).toContain('spec.template.spec.securityContext differs');
+    const stale = structuredClone(patched);
+    stale.metadata.annotations[APPLIED_ANNOTATION] = '0123456789abcdef';
+    const other = await run(stale);
+    expect(other.status).toBe(3);
+    expect(other.stdout).toContain('pmc webhook customized it under other settings: recreate it to apply those of now: running "0123456789abcdef"');
+  });
+});

@@ -175,6 +175,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .requiredOption('--functions <PATH...>', "the functions' configs (pulsar-admin functions|sources|sinks get), files or folders of them")
     .addOption(new Option('--pulsar-version <VERSION>', 'the Pulsar release of the worker').choices(PULSAR_VERSIONS).default('4.0'))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--webhook-mode <MODE>', 'pmc webhook runs in this mode: what it applies is expected too, and its stamp on every function').choices(['hybrid', 'webhook-only']))
     .action((flags: import('./commands/audit.js').AuditFlags) => run(commands.audit().then((m) => m.runAudit(flags, io))));
 
   program

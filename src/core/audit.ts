@@ -8,7 +8,9 @@
  * StatefulSets for one function (after a job name or namespace change), and replicas that
  * differ from parallelism. Everything comes from files or pipes; pmc fetches nothing.
  */
-import { customize, outputObjects } from './customize.js';
+import { customize, customizeObjects, outputObjects } from './customize.js';
+import type { AdmissionMode } from './resolve.js';
+import { APPLIED_ANNOTATION, settingsStamp } from './webhook.js';
 import { render, renderYaml } from './render/render.js';
 import type { PulsarVersion } from './render/runtime.js';
 import type { CustomizeSettings, GivenText } from './settings.js';
@@ -16,7 +18,7 @@ import { streamObjects } from './stream.js';
 import { isObject, type Obj } from './values.js';
 import { isPulsarStatefulSet } from './workloads.js';
 
-export type FindingKind = 'drift' | 'not-running' | 'no-config' | 'duplicate' | 'replicas';
+export type FindingKind = 'drift' | 'not-running' | 'no-config' | 'duplicate' | 'replicas' | 'unstamped' | 'stale-stamp';
 
 export interface Finding {
   kind: FindingKind;
@@ -35,6 +37,8 @@ export interface AuditInput {
   functions: GivenText[];
   settings: CustomizeSettings;
   pulsarVersion: PulsarVersion;
+  /** pmc webhook runs in this mode: what it applies is expected too, and its stamp on every function. */
+  webhook?: { mode: AdmissionMode; version: string };
 }
 
 const FUNCTION_LABELS = ['tenant', 'namespace', 'name'] as const;
@@ -47,10 +51,13 @@ export function audit(input: AuditInput): Finding[] {
   for (const config of input.functions) {
     const rendered = render({ config, worker: input.worker, identity: {}, pulsarVersion: input.pulsarVersion });
     const result = customize({ ...input.settings, manifest: renderYaml(rendered.objects), source: config.source });
-    const expected = outputObjects(result, config.source)
+    let expected = outputObjects(result, config.source)
       .map((d) => d.object)
       .find((o): o is Obj => isObject(o) && o.kind === 'StatefulSet');
     if (!expected) continue;
+    // With pmc webhook, what it applies in admission after the worker's customizer.
+    const stamp = input.webhook ? settingsStamp({ ...input.settings, mode: input.webhook.mode }, input.webhook.version) : undefined;
+    if (input.webhook) expected = customizeObjects([expected], { ...input.settings, customizer: 'security-context', admission: input.webhook.mode, source: config.source }).objects[0] as Obj;
     const where = `${expected.metadata?.namespace}/${expected.metadata?.name}`;
     const fn = functionOf(expected);
     const running = live.find((o) => `${o.metadata?.namespace}/${o.metadata?.name}` === where);
@@ -59,6 +66,11 @@ export function audit(input: AuditInput): Finding[] {
       continue;
     }
     matched.add(running);
+    if (stamp !== undefined) {
+      const has = (running.metadata?.annotations ?? {})[APPLIED_ANNOTATION];
+      if (has === undefined) findings.push({ kind: 'unstamped', function: fn, statefulSet: where });
+      else if (has !== stamp) findings.push({ kind: 'stale-stamp', function: fn, statefulSet: where, running: has, expected: stamp });
+    }
     const download = rendered.downloadDirectory;
     for (const [field, get] of FIELDS) {
       const a = normalise(get(running), download);
@@ -149,8 +161,10 @@ export function findingLine(f: Finding): string {
     'not-running': 'no StatefulSet runs for it',
     'no-config': 'runs, but no config was given for it (an orphan, or a config left out)',
     duplicate: 'two StatefulSets run for one function (after a job name or namespace change)',
+    unstamped: 'pmc webhook never customized it (admitted while the webhook was down, or before it was installed): recreate it',
+    'stale-stamp': 'pmc webhook customized it under other settings: recreate it to apply those of now',
   };
-  const values = f.kind === 'drift' || f.kind === 'replicas' ? `: running ${short(f.running)}, expected ${short(f.expected)}` : '';
+  const values = f.kind === 'drift' || f.kind === 'replicas' || f.kind === 'stale-stamp' ? `: running ${short(f.running)}, expected ${short(f.expected)}` : '';
   return `${f.function} (${f.statefulSet}): ${what[f.kind]}${values}`;
 }
 

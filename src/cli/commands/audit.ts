@@ -8,6 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { audit, findingLine } from '../../core/audit.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
+import type { AdmissionMode } from '../../core/resolve.js';
+import { VERSION } from '../version.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import { readGiven, settingsOf } from '../inputs.js';
 import { readStdin, readTextFile, reportWarnings, type Io } from '../io.js';
@@ -18,6 +20,8 @@ export interface AuditFlags {
   functions: string[];
   pulsarVersion: PulsarVersion;
   output?: 'table' | 'json';
+  /** pmc webhook runs in this mode. */
+  webhookMode?: AdmissionMode;
 }
 
 /** The config files a path names: the file, or every .yaml, .yml and .json in the folder. */
@@ -36,7 +40,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const live = { text: flags.live === '-' ? await readStdin(io) : await readTextFile(flags.live, io, 'live objects'), source: flags.live === '-' ? '<stdin>' : flags.live };
   const functions = [];
   for (const path of flags.functions) for (const f of configFiles(path, io)) functions.push({ text: await readTextFile(f, io, 'function config'), source: f });
-  const findings = audit({ worker: given.worker!, live, functions, settings, pulsarVersion: flags.pulsarVersion });
+  const findings = audit({ worker: given.worker!, live, functions, settings, pulsarVersion: flags.pulsarVersion, webhook: flags.webhookMode ? { mode: flags.webhookMode, version: VERSION } : undefined });
   await reportWarnings(warnings, io, false);
   if (flags.output === 'json') io.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
   else io.stdout.write(findings.length ? findings.map((f) => `${findingLine(f)}\n`).join('') : `${functions.length} functions, as the worker would create them now\n`);

@@ -151,6 +151,16 @@ describe('pmc webhook over HTTPS on loopback', () => {
       setTimeout(() => ok('still open after 8 s'), 8_000);
     });
     expect(closed).not.toBe('still open after 8 s');
+    // Slow headers: cut at the request timeout (1.5 s here), not at Node's 30 s sweep.
+    const started = Date.now();
+    await new Promise<void>((ok) => {
+      const socket = connect({ host: '127.0.0.1', port: server.port, ca: readFileSync(join(dir, 'one-ca.crt')) }, () => socket.write('POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      socket.on('data', () => undefined);
+      socket.on('close', () => ok());
+      socket.on('error', () => ok());
+      setTimeout(() => (socket.destroy(), ok()), 8_000);
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect((await http(server.healthPort, '/healthz')).status).toBe(200);
     expect((await https(server.port, '/mutate', reviewOf('after'))).status).toBe(200);
     expect((await http(server.healthPort, '/metrics')).body).toMatch(/^pmc_webhook_bad_requests_total [4-9]/m);

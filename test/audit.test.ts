@@ -85,3 +85,36 @@ describe('pmc audit --webhook-mode: what pmc webhook applies is expected, and it
     expect(other.stdout).toContain('pmc webhook customized it under other settings: recreate it to apply those of now: running "0123456789abcdef"');
   });
 });
+
+describe('pmc audit -o sarif', () => {
+  it('one result per finding, each naming its rule and the StatefulSet; the rules are the finding kinds', async () => {
+    const r = await runPmc(['audit', '-w', 'fixtures/render/functions_worker.yml', '--live', 'fixtures/audit/live.yaml', '--functions', 'fixtures/render/word-count-java.yaml', 'fixtures/render/exclamation-python.yaml', '-o', 'sarif'], { cwd: join(import.meta.dirname, '..') });
+    expect(r.status).toBe(3);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const [run] = sarif.runs;
+    const rules = run.tool.driver.rules.map((x: { id: string }) => x.id);
+    expect(rules).toEqual(['drift', 'replicas', 'not-running', 'no-config', 'duplicate', 'unstamped', 'stale-stamp']);
+    expect(run.results.map((x: { ruleId: string }) => x.ruleId).sort()).toEqual(['drift', 'not-running']);
+    for (const result of run.results) {
+      expect(rules[result.ruleIndex]).toBe(result.ruleId);
+      expect(result.message.text).toMatch(/^public\/default\//);
+      expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('fixtures/audit/live.yaml');
+      expect(result.locations[0].logicalLocations[0].name).toMatch(/^pulsar\/pf-public-default-/);
+    }
+  });
+});
+
+describe('pmc audit -o json against its schema (schemas/pmc-audit.schema.json)', () => {
+  it('every finding kind the tests make is valid, and a wrong one is not', async () => {
+    const { default: Ajv2020 } = await import('ajv/dist/2020.js');
+    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'schemas', 'pmc-audit.schema.json'), 'utf8'));
+    const validate = new Ajv2020({ allErrors: true }).compile(schema);
+    const r = await runPmc(['audit', '-w', 'fixtures/render/functions_worker.yml', '--live', 'fixtures/audit/live.yaml', '--functions', 'fixtures/render/word-count-java.yaml', 'fixtures/render/exclamation-python.yaml', 'fixtures/render/window-java.yaml', '-o', 'json'], { cwd: join(import.meta.dirname, '..') });
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.length).toBeGreaterThan(1);
+    expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ findings: [{ kind: 'drift', function: 'a/b/c', statefulSet: 'ns/x' }] })).toBe(false);
+    expect(validate({ findings: [{ kind: 'moved', function: 'a/b/c', statefulSet: 'ns/x' }] })).toBe(false);
+  });
+});

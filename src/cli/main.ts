@@ -174,7 +174,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .requiredOption('--live <FILE>', 'the live StatefulSets: kubectl get sts,svc -l component -A -o yaml (a file, or - for stdin)')
     .requiredOption('--functions <PATH...>', "the functions' configs (pulsar-admin functions|sources|sinks get), files or folders of them")
     .addOption(new Option('--pulsar-version <VERSION>', 'the Pulsar release of the worker').choices(PULSAR_VERSIONS).default('4.0'))
-    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-o, --output <FORMAT>', 'output format (sarif: SARIF 2.1.0, for CI)').choices(['table', 'json', 'sarif']).default('table'))
     .addOption(new Option('--webhook-mode <MODE>', 'pmc webhook runs in this mode: what it applies is expected too, and its stamp on every function').choices(['hybrid', 'webhook-only']))
     .action((flags: import('./commands/audit.js').AuditFlags) => run(commands.audit().then((m) => m.runAudit(flags, io))));
 

@@ -172,3 +172,52 @@ function short(v: unknown): string {
   const s = v === undefined ? 'none' : JSON.stringify(v);
   return s.length > 160 ? `${s.slice(0, 157)}...` : s;
 }
+
+/** What each kind of finding is, for SARIF's rules. */
+const RULES: Record<FindingKind, string> = {
+  drift: 'A field of a running function differs from what the worker would create now.',
+  replicas: "A running function's replicas differ from its parallelism.",
+  'not-running': 'No StatefulSet runs for a function whose config was given.',
+  'no-config': 'A Pulsar StatefulSet runs that no given config describes.',
+  duplicate: 'Two StatefulSets run for one function.',
+  unstamped: 'pmc webhook never customized a running function.',
+  'stale-stamp': 'pmc webhook customized a running function under other settings.',
+};
+
+/**
+ * The findings as SARIF 2.1.0, for CI systems that show it (GitHub code scanning and others):
+ * one rule per kind of finding, each result at the live objects' file (when it is a file) and
+ * at the StatefulSet as a logical location.
+ * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+ */
+export function auditSarif(findings: Finding[], live: string, version: string): object {
+  const kinds = Object.keys(RULES) as FindingKind[];
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'pmc audit',
+            version,
+            informationUri: 'https://github.com/pulsar-manifest-customizer/pmc',
+            rules: kinds.map((id) => ({ id, shortDescription: { text: RULES[id] } })),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.kind,
+          ruleIndex: kinds.indexOf(f.kind),
+          level: f.kind === 'no-config' ? 'warning' : 'error',
+          message: { text: findingLine(f) },
+          locations: [
+            {
+              ...(live === '-' || live.startsWith('<') ? {} : { physicalLocation: { artifactLocation: { uri: encodeURI(live) } } }),
+              logicalLocations: [{ name: f.statefulSet, fullyQualifiedName: f.function, kind: 'object' }],
+            },
+          ],
+        })),
+      },
+    ],
+  };
+}

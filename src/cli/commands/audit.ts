@@ -6,7 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { audit, findingLine } from '../../core/audit.js';
+import { audit, auditSarif, findingLine } from '../../core/audit.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
 import type { AdmissionMode } from '../../core/resolve.js';
 import { VERSION } from '../version.js';
@@ -19,7 +19,7 @@ export interface AuditFlags {
   live: string;
   functions: string[];
   pulsarVersion: PulsarVersion;
-  output?: 'table' | 'json';
+  output?: 'table' | 'json' | 'sarif';
   /** pmc webhook runs in this mode. */
   webhookMode?: AdmissionMode;
 }
@@ -43,6 +43,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const findings = audit({ worker: given.worker!, live, functions, settings, pulsarVersion: flags.pulsarVersion, webhook: flags.webhookMode ? { mode: flags.webhookMode, version: VERSION } : undefined });
   await reportWarnings(warnings, io, false);
   if (flags.output === 'json') io.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
+  else if (flags.output === 'sarif') io.stdout.write(`${JSON.stringify(auditSarif(findings, flags.live, VERSION), null, 2)}\n`);
   else io.stdout.write(findings.length ? findings.map((f) => `${findingLine(f)}\n`).join('') : `${functions.length} functions, as the worker would create them now\n`);
   return findings.length ? EXIT_DIFFERS : EXIT_OK;
 }

@@ -57,6 +57,9 @@ describe('pmc rbac', () => {
     const roles = objects(r.stdout).filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace);
     expect(roles).toEqual(['fn-payments', 'functions']);
     expect(r.stdout).toContain("# The functions worker's rights in fn-payments, where it deploys: payments/billing/invoice.");
+    // Options given on the command line reach their namespace too.
+    const r2 = await runPmc(['rbac', '-w', join(dir, 'basic.yml'), '-r', '{"jobNamespace": "fn-ops"}', '--service-account', 'pulsar:w']);
+    expect(objects(r2.stdout).filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace)).toEqual(['fn-ops', 'functions']);
     // Without the configs, pmc says functions may choose their own.
     const alone = await runPmc(['rbac', '-w', join(dir, 'basic.yml'), '--service-account', 'pulsar:w']);
     expect(alone.stderr).toContain("a function's customRuntimeOptions can name the namespace it runs in");

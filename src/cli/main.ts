@@ -163,6 +163,7 @@ export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command
     .description("the Role and RoleBinding the functions worker's service account needs in every namespace it deploys functions to")
     .requiredOption('-w, --worker-config <FILE>', "the worker's functions_worker.yml, or a ConfigMap holding it, or the Helm chart's ConfigMap with PF_ keys")
     .option('-c, --function-config <FILE...>', "the functions' pulsar-admin configs, whose customRuntimeOptions may name the namespace each runs in")
+    .option('-r, --custom-runtime-options <JSON>', "one more function's customRuntimeOptions, a JSON string")
     .option('--service-account <NAMESPACE:NAME>', "the worker's service account (default: the Helm chart's broker account, pulsar:pulsar-broker-acct)")
     .option('--check <FILE>', 'check these RBAC objects (kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml) instead: each missing right named, exit status 3')
     .action((flags: import('./commands/rbac.js').RbacFlags) => run(commands.rbac().then((m) => m.runRbac(flags, io))));

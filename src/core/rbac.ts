@@ -29,6 +29,8 @@ export interface RbacInput {
   worker: GivenText;
   /** pulsar-admin configs of the functions, whose customRuntimeOptions may name their own jobNamespace. */
   configs: GivenText[];
+  /** customRuntimeOptions given on the command line, for one more function. */
+  options?: GivenText;
   serviceAccount: { namespace: string; name: string };
 }
 
@@ -73,15 +75,16 @@ export function workerRbac(input: RbacInput): RbacResult {
   const namespaceOf = (fn: object): string => (applies ? mergeRuntimeOpts(settings.worker, fn).jobNamespace : undefined) || worker.factory.jobNamespace;
   const namespaces = new Map<string, string[]>();
   const add = (ns: string, why: string) => namespaces.set(ns, [...(namespaces.get(ns) ?? []), why]);
-  add(namespaceOf({}), input.configs.length === 0 ? "the worker's" : "the worker's default");
+  add(namespaceOf({}), input.configs.length === 0 && !input.options ? "the worker's" : "the worker's default");
   for (const config of input.configs) {
     const fc = readFunctionConfig(config.text, config.source, sink);
     const options = fc.customRuntimeOptions !== undefined && fc.optionsOrigin ? readCustomRuntimeOptions(fc.customRuntimeOptions, fc.optionsOrigin, sink, false) : {};
     const name = [fc.identity.tenant ?? 'public', fc.identity.namespace ?? 'default', fc.identity.name ?? config.source].join('/');
     add(namespaceOf(options), name);
   }
+  if (input.options) add(namespaceOf(readCustomRuntimeOptions(input.options.text, { source: input.options.source }, sink, false)), input.options.source);
   sink.throwIfErrors();
-  if (applies && input.configs.length === 0) {
+  if (applies && input.configs.length === 0 && !input.options) {
     sink.note('PMC_RBAC', "a function's customRuntimeOptions can name the namespace it runs in: give the functions' configs (-c) to cover theirs", { source: input.worker.source });
   }
 

@@ -13,6 +13,7 @@ export interface RbacFlags {
   workerConfig: string;
   functionConfig?: string[];
   serviceAccount?: string;
+  customRuntimeOptions?: string;
   /** `kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml`: check instead of write. */
   check?: string;
 }
@@ -25,7 +26,8 @@ export async function runRbac(flags: RbacFlags, io: Io): Promise<number> {
   const configs = [];
   for (const c of flags.functionConfig ?? []) configs.push({ text: await readTextFile(c, io, 'function config'), source: c });
   const serviceAccount = parseServiceAccount(flags.serviceAccount ?? HELM_CHART_ACCOUNT);
-  const result = workerRbac({ worker, configs, serviceAccount });
+  const options = flags.customRuntimeOptions !== undefined ? { text: flags.customRuntimeOptions, source: '--custom-runtime-options' } : undefined;
+  const result = workerRbac({ worker, configs, options, serviceAccount });
   const said = flags.serviceAccount
     ? []
     : [{ severity: 'info' as const, code: 'PMC_RBAC' as const, message: `bound to the Apache Pulsar Helm chart's broker service account ${HELM_CHART_ACCOUNT} (the worker runs in the broker there); give --service-account NAMESPACE:NAME for yours` }];

@@ -8,14 +8,14 @@
  * StatefulSets for one function (after a job name or namespace change), and replicas that
  * differ from parallelism. Everything comes from files or pipes; pmc fetches nothing.
  */
-import { customize, customizeObjects, outputObjects } from './customize.js';
+import { customizeObjects } from './customize.js';
 import type { AdmissionMode } from './resolve.js';
 import { APPLIED_ANNOTATION, settingsStamp } from './webhook.js';
-import { render, renderYaml } from './render/render.js';
+import { render } from './render/render.js';
 import type { PulsarVersion } from './render/runtime.js';
 import type { CustomizeSettings, GivenText } from './settings.js';
 import { streamObjects } from './stream.js';
-import { isObject, type Obj } from './values.js';
+import { isObject, listItemsOf, type Obj } from './values.js';
 import { isPulsarStatefulSet } from './workloads.js';
 
 export type FindingKind = 'drift' | 'not-running' | 'no-config' | 'duplicate' | 'replicas' | 'unstamped' | 'stale-stamp';
@@ -48,15 +48,13 @@ export function audit(input: AuditInput): Finding[] {
   const findings: Finding[] = [];
   const live = liveStatefulSets(input.live);
   const matched = new Set<Obj>();
+  // With pmc webhook, what it applies in admission after the worker's customizer, and the stamp it writes.
+  const stamp = input.webhook ? settingsStamp({ ...input.settings, mode: input.webhook.mode }, input.webhook.version) : undefined;
   for (const config of input.functions) {
     const rendered = render({ config, worker: input.worker, identity: {}, pulsarVersion: input.pulsarVersion });
-    const result = customize({ ...input.settings, manifest: renderYaml(rendered.objects), source: config.source });
-    let expected = outputObjects(result, config.source)
-      .map((d) => d.object)
-      .find((o): o is Obj => isObject(o) && o.kind === 'StatefulSet');
+    // Pulsar's objects customized as objects, as the worker's customizer would: no YAML printed and read back.
+    let expected = customizeObjects(rendered.objects, { ...input.settings, source: config.source }).objects.find((o): o is Obj => isObject(o) && o.kind === 'StatefulSet');
     if (!expected) continue;
-    // With pmc webhook, what it applies in admission after the worker's customizer.
-    const stamp = input.webhook ? settingsStamp({ ...input.settings, mode: input.webhook.mode }, input.webhook.version) : undefined;
     if (input.webhook) expected = customizeObjects([expected], { ...input.settings, customizer: 'security-context', admission: input.webhook.mode, source: config.source }).objects[0] as Obj;
     const where = `${expected.metadata?.namespace}/${expected.metadata?.name}`;
     const fn = functionOf(expected);
@@ -82,7 +80,10 @@ export function audit(input: AuditInput): Finding[] {
     if (!matched.has(o)) findings.push({ kind: 'no-config', function: functionOf(o), statefulSet: `${o.metadata?.namespace}/${o.metadata?.name}` });
   }
   const byFunction = new Map<string, Obj[]>();
-  for (const o of live) byFunction.set(functionOf(o), [...(byFunction.get(functionOf(o)) ?? []), o]);
+  for (const o of live) {
+    const fn = functionOf(o);
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), o]);
+  }
   for (const [fn, sets] of byFunction) {
     if (sets.length > 1) findings.push({ kind: 'duplicate', function: fn, statefulSet: sets.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`).join(', ') });
   }
@@ -94,7 +95,8 @@ function liveStatefulSets(live: GivenText): Obj[] {
   const out: Obj[] = [];
   const take = (o: unknown) => {
     if (!isObject(o)) return;
-    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return o.items.forEach(take);
+    const items = listItemsOf(o);
+    if (items) return items.forEach(take);
     if (o.kind === 'StatefulSet' && isPulsarStatefulSet(o as never)) out.push(o);
   };
   streamObjects(live.text, live.source).forEach((d) => take(d.object));

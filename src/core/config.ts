@@ -24,12 +24,6 @@ export const CUSTOMIZER_INTERFACE = `${PULSAR_PACKAGE}.KubernetesManifestCustomi
 /** The SecurityContext extension's class, in whatever package a team builds it. */
 export const EXTENSION_CLASS_NAME = 'SecurityContextKubernetesManifestCustomizer';
 
-/**
- * What `runtimeCustomizerClassName` makes the worker run. The worker loads the class by its
- * fully qualified name and instantiates it (Reflections.createInstance), so the interface,
- * a misspelt name or a name without its package stop it; pmc refuses them with the fix.
- * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
- */
 /** What reading options needs of the worker's customizer class. */
 export interface OptionsReading {
   /** The class, when pmc does not know its options (foreignCustomizer). */
@@ -38,6 +32,12 @@ export interface OptionsReading {
   extra?: Record<string, Spec>;
 }
 
+/**
+ * What `runtimeCustomizerClassName` makes the worker run. The worker loads the class by its
+ * fully qualified name and instantiates it (Reflections.createInstance), so the interface,
+ * a misspelt name or a name without its package stop it; pmc refuses them with the fix.
+ * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
+ */
 export function customizerForClassName(className: string | undefined, sink: DiagnosticSink, where: Location): CustomizerKind {
   const { kind, problem, name } = classify(className);
   const at = { ...where, path: 'runtimeCustomizerClassName' };

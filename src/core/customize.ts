@@ -14,7 +14,7 @@ import type { RuntimeOpts } from './registry.js';
 import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.js';
 import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ObjectChunk, type ParsedChunk, type WorkChunk } from './stream.js';
 import { checkWorkload } from './validate.js';
-import { isObject } from './values.js';
+import { isObject, listItemsOf } from './values.js';
 import { refuseDuplicates, selectWorkloads } from './select.js';
 import { docLocation, indexServices, isPulsarStatefulSet, servicesOf, type Candidate } from './workloads.js';
 
@@ -102,9 +102,10 @@ function depthOf(value: unknown, limit: number): number {
 }
 
 /**
- * Objects customized as objects (an AdmissionReview's): each becomes a yaml Document built from
- * its value, never printed to text and parsed back (that cost the webhook fifty times the
- * object in memory and time), and goes through the same customization as the CLI's text.
+ * Objects customized as objects (an AdmissionReview's, pmc audit's): each is edited as plain
+ * data (the editor's object mode), never printed to text and parsed back (that cost the webhook
+ * fifty times the object in memory and time), and goes through the same customization as the
+ * CLI's text.
  * The objects given are not changed; the customized ones come back in the same order.
  */
 export function customizeObjects(objects: readonly object[], input: CustomizeSettings & { source: string }): { result: CustomizeResult; objects: object[] } {
@@ -134,8 +135,9 @@ export function customizeJson(input: CustomizeInput): CustomizeResult | undefine
     return undefined;
   }
   if (!isObject(value) || hasRepeatedKey(input.manifest)) return undefined;
-  const isList = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
-  const items: unknown[] = isList ? (value.items as unknown[]) : [value];
+  const listed = listItemsOf(value);
+  const isList = listed !== undefined;
+  const items: unknown[] = listed ?? [value];
   const chunks: ObjectChunk[] = items.map((object, i) => ({ index: isList ? i + 1 : 0, text: '', line: 1, object, ...(isList ? { at: { document: 0, item: i } } : {}) }));
   let out: ReturnType<typeof customizeParsed>;
   try {

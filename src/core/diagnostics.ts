@@ -226,7 +226,6 @@ export function caretExcerpt(text: string, line: number, col: number): string {
   return `  ${shown}\n  ${' '.repeat(Math.max(0, caretAt))}^`;
 }
 
-/** Converts a 0-based character offset into 1-based line and column. */
 /**
  * Line and column of many offsets in one text: the line starts found once, each offset then
  * a binary search (lineColAt scans from the start, which at every item of a large List made
@@ -248,6 +247,7 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
   };
 }
 
+/** Converts a 0-based character offset into 1-based line and column. */
 export function lineColAt(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   let lineStart = 0;

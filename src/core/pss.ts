@@ -41,7 +41,7 @@ import {
   windowsHostProcess_1_0,
 } from './pss-checks.js';
 import type { CheckPod } from './pss-helpers.js';
-import { asArray, isObject, type Obj } from './values.js';
+import { asArray, isObject, listItemsOf, type Obj } from './values.js';
 
 export type PssLevel = 'baseline' | 'restricted';
 export const PSS_LEVELS: readonly PssLevel[] = ['baseline', 'restricted'];
@@ -235,9 +235,8 @@ export function podTemplate(object: Obj): { meta: Obj; spec: Obj; path: string }
  * (or any `*List` kubectl prints), with the path to it.
  */
 export function podBearers(object: Obj): { object: Obj; item?: number }[] {
-  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
-    return object.items.flatMap((item: unknown, i: number) => (isObject(item) ? [{ object: item, item: i }] : []));
-  }
+  const items = listItemsOf(object);
+  if (items) return items.flatMap((item: unknown, i: number) => (isObject(item) ? [{ object: item, item: i }] : []));
   return [{ object }];
 }
 

@@ -11,7 +11,7 @@
  * https://github.com/kubernetes/kubernetes/blob/master/plugin/pkg/auth/authorizer/rbac/rbac.go
  */
 import type { Right } from './rbac.js';
-import { isObject, type Obj } from './values.js';
+import { isObject, listItemsOf, type Obj } from './values.js';
 
 export interface RbacObjects {
   roles: Obj[];
@@ -25,7 +25,8 @@ export function rbacObjects(documents: unknown[]): RbacObjects {
   const out: RbacObjects = { roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [] };
   const take = (o: unknown) => {
     if (!isObject(o)) return;
-    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return o.items.forEach(take);
+    const items = listItemsOf(o);
+    if (items) return items.forEach(take);
     if (o.apiVersion !== 'rbac.authorization.k8s.io/v1') return;
     if (o.kind === 'Role') out.roles.push(o);
     else if (o.kind === 'ClusterRole') out.clusterRoles.push(o);

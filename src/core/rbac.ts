@@ -90,12 +90,18 @@ export function workerRbac(input: RbacInput): RbacResult {
 
   const docs: Document[] = [];
   const objects: object[] = [];
+  const rights: Right[] = [];
   const sa = input.serviceAccount;
+  /** One Role and its binding: written as YAML with each rule's reason, and counted as rights. */
+  const grant = (roleName: string, namespace: string, rules: Rule[], comment: string) => {
+    for (const r of rules) for (const resource of r.resources) for (const verb of r.verbs) rights.push({ namespace, apiGroup: r.apiGroups[0]!, resource, verb, resourceName: r.resourceNames?.[0], why: r.why });
+    emit(docs, objects, role(roleName, namespace, rules), rules.map((r) => r.why), comment);
+    emit(docs, objects, binding(roleName, namespace, sa), []);
+  };
   const name = 'pulsar-functions-worker';
   const rules = [...RUNTIME_RULES, ...(worker.authenticationEnabled && worker.authProvider === 'secrets-token' ? [TOKEN_RULE] : [])];
   for (const [ns, who] of [...namespaces].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    emit(docs, objects, role(name, ns, rules), `The functions worker's rights in ${ns}, where it deploys: ${who.join(', ')}.`);
-    emit(docs, objects, binding(name, ns, 'Role', name, sa));
+    grant(name, ns, rules, `The functions worker's rights in ${ns}, where it deploys: ${who.join(', ')}.`);
   }
   const factoryConfigs = isObject(ws.values.functionRuntimeFactoryConfigs) ? ws.values.functionRuntimeFactoryConfigs : {};
   const changeConfigMap = typeof factoryConfigs.changeConfigMap === 'string' && factoryConfigs.changeConfigMap ? factoryConfigs.changeConfigMap : undefined;
@@ -105,19 +111,10 @@ export function workerRbac(input: RbacInput): RbacResult {
       sink.error('PMC_RBAC', 'changeConfigMap is set but changeConfigMapNamespace is not: the worker reads the ConfigMap in no namespace and fails; set functionRuntimeFactoryConfigs.changeConfigMapNamespace', ws.locate(['functionRuntimeFactoryConfigs', 'changeConfigMap']));
     } else {
       const rule: Rule = { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: [changeConfigMap], why: 'KubernetesRuntimeFactory: readNamespacedConfigMap of changeConfigMap, read again at intervals' };
-      emit(docs, objects, role(`${name}-config`, cmNs, [rule]), `The worker re-reads its factory settings from ConfigMap ${cmNs}/${changeConfigMap} (changeConfigMap).`);
-      emit(docs, objects, binding(`${name}-config`, cmNs, 'Role', `${name}-config`, sa));
+      grant(`${name}-config`, cmNs, [rule], `The worker re-reads its factory settings from ConfigMap ${cmNs}/${changeConfigMap} (changeConfigMap).`);
     }
   }
   sink.throwIfErrors();
-  const rights: Right[] = [];
-  for (const o of objects as { kind: string; metadata: { namespace: string }; rules?: (Omit<Rule, 'why'>)[] }[]) {
-    if (o.kind !== 'Role') continue;
-    (o.rules ?? []).forEach((r, i) => {
-      const why = (docsWhy.get(o) ?? [])[i] ?? '';
-      for (const resource of r.resources) for (const verb of r.verbs) rights.push({ namespace: o.metadata.namespace, apiGroup: r.apiGroups[0]!, resource, verb, resourceName: r.resourceNames?.[0], why });
-    });
-  }
   return { yaml: docs.map((d) => `---\n${d.toString({ lineWidth: 0, indentSeq: false })}`).join(''), objects, rights, diagnostics: [...warnings, ...sink.items] };
 }
 
@@ -131,43 +128,34 @@ export interface Right {
   why: string;
 }
 
-/** Each generated Role's rules' reasons, for the rights the check reports. */
-const docsWhy = new WeakMap<object, string[]>();
-
 function role(name: string, namespace: string, rules: Rule[]) {
   return {
-    object: {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'pulsar-manifest-customizer' } },
-      rules: rules.map(({ why: _why, ...r }) => r),
-    },
-    whys: rules.map((r) => r.why),
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'pulsar-manifest-customizer' } },
+    rules: rules.map(({ why: _why, ...r }) => r),
   };
 }
 
-function binding(name: string, namespace: string, kind: 'Role', roleName: string, sa: { namespace: string; name: string }) {
+/** The Role of the same name, bound to the worker's service account. */
+function binding(name: string, namespace: string, sa: { namespace: string; name: string }) {
   return {
-    object: {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'pulsar-manifest-customizer' } },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName },
-      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }],
-    },
-    whys: [],
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'pulsar-manifest-customizer' } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }],
   };
 }
 
 /** One object as a YAML document, each rule preceded by the Pulsar calls that need it. */
-function emit(docs: Document[], objects: object[], made: { object: object; whys: string[] }, comment?: string): void {
-  const doc = new Document(made.object);
+function emit(docs: Document[], objects: object[], object: object, whys: string[], comment?: string): void {
+  const doc = new Document(object);
   if (comment && doc.contents) (doc.contents as YAMLMap).commentBefore = ` ${comment}`;
   const rules = isMap(doc.contents) ? (doc.contents as YAMLMap).get('rules', true) : undefined;
-  if (isSeq(rules)) rules.items.forEach((item, i) => ((item as { commentBefore?: string }).commentBefore = ` ${made.whys[i]}`));
+  if (isSeq(rules)) rules.items.forEach((item, i) => ((item as { commentBefore?: string }).commentBefore = ` ${whys[i]}`));
   docs.push(doc);
-  objects.push(made.object);
-  docsWhy.set(made.object, made.whys);
+  objects.push(object);
 }
 
 /** `NAMESPACE:NAME` of a service account. */

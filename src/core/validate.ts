@@ -11,6 +11,7 @@ import { checkPodTemplate, quantityValue } from './pod-rules.js';
 import { expandPreset, workingDirOf, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
 import { asArray, isObject, type Obj } from './values.js';
+import { containerCommandLine } from './workloads.js';
 
 /** Validates a whole object against the Kubernetes OpenAPI schema of its kind. */
 export type SchemaValidator = (kind: 'StatefulSet' | 'Service', object: unknown) => SchemaProblem[];
@@ -136,7 +137,7 @@ export function checkReadOnlyRoot(sc: SecurityContextOpts, { at, sink, workload 
   if (sc.readOnlyRootFilesystem !== true || sc.preset) return;
   for (const c of asArray(workload?.spec?.template?.spec?.containers)) {
     if (!isObject(c)) continue;
-    const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
+    const command = containerCommandLine(c);
     const mounted = asArray(c.volumeMounts).map((m: { mountPath?: string }) => m?.mountPath).filter((p): p is string => typeof p === 'string');
     const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
     const needed = writablePaths(command, workingDirOf(c, sc.imageWorkingDir)).filter((w) => !mounted.some((m) => within(w.path, m)));
@@ -336,11 +337,11 @@ export function lintInstances(object: Obj, where: Location, sink: DiagnosticSink
 }
 
 function warnHeapAtLimit(c: Obj, path: string, at: (path: string) => Location, sink: DiagnosticSink): void {
-  const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
+  const command = containerCommandLine(c);
   const xmx = /(?:^|\s)-Xmx(\d+)([kKmMgG]?)(?=\s|$)/.exec(command);
   if (!xmx || !/JavaInstanceMain/.test(command)) return;
   const heap = Number(xmx[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[xmx[2]!.toLowerCase()]!;
-  const limit = quantityValue((c.resources as Obj | undefined)?.limits && ((c.resources as Obj).limits as Obj).memory);
+  const limit = quantityValue(c.resources?.limits?.memory);
   if (limit === undefined || limit > heap) return;
   sink.warn(
     'PMC_JVM_MEMORY',

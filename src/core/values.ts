@@ -6,6 +6,11 @@ export function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The items of a `kind: List` as plain data (kubectl's `v1` List, or any `*List`); undefined for anything else. */
+export function listItemsOf(v: unknown): unknown[] | undefined {
+  return isObject(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items) ? v.items : undefined;
+}
+
 /** The array itself, or an empty one in place of anything else. */
 export function asArray(v: unknown): any[] {
   return Array.isArray(v) ? v : [];

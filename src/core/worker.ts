@@ -5,9 +5,9 @@
  * the broker turns into functions_worker.yml at start-up (bin/gen-yml-from-env.py):
  * https://github.com/apache/pulsar/blob/master/docker/pulsar/scripts/gen-yml-from-env.py
  */
-import { isMap, isScalar, type Document, type Scalar } from 'yaml';
+import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import { foreignCustomizer, parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
-import { PmcError, lineColAt, type Diagnostic, type DiagnosticSink, type Location } from './diagnostics.js';
+import { PmcError, lineColAt, lineIndex, type Diagnostic, type DiagnosticSink, type Location } from './diagnostics.js';
 import { flowScalarOffsets } from './scalar-offsets.js';
 import { jsonPath, specAt, type Spec } from './options.js';
 import { RUNTIME_OPTS_SPEC } from './registry.js';
@@ -52,7 +52,7 @@ export function readWorker(text: string, source: string, sink: DiagnosticSink, s
       { location: locate([...at, 'kind']) },
     );
   }
-  const keys = data.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  const keys = keysOf(data);
   const mapName = typeof name === 'string' ? name : undefined;
   if (keys.some((k) => k.startsWith('PF_'))) return { ...readPfKeys(doc, text, source, [...at, 'data'], sink, strict, extra), mapName };
   for (const key of keys) {
@@ -92,9 +92,10 @@ function innerPlacement(text: string, node: Scalar<string>): (at: { line: number
   if (!mapped || mapped.value !== node.value) return () => lineColAt(text, begin);
   const lineStarts = [0];
   for (let i = 0; i < node.value.length; i++) if (node.value.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const lineOf = lineIndex(text);
   return (at) => {
     const inner = (lineStarts[Math.min(at.line, lineStarts.length) - 1] ?? 0) + at.col - 1;
-    return lineColAt(text, mapped.offsets[Math.min(inner, mapped.offsets.length - 1)] ?? begin);
+    return lineOf(mapped.offsets[Math.min(inner, mapped.offsets.length - 1)] ?? begin);
   };
 }
 
@@ -112,7 +113,7 @@ const HELM_VALUES_KEYS = ['components', 'broker', 'zookeeper', 'bookkeeper', 'pr
  */
 function refuseHelmValues(node: unknown, locate: (path: string[], opts?: { key?: boolean }) => Location): void {
   if (!isMap(node)) return;
-  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  const keys = keysOf(node);
   const chart = HELM_VALUES_KEYS.filter((k) => keys.includes(k));
   if (chart.length < 2 || !chart.some((k) => k === 'broker' || k === 'components') || keys.some((k) => WORKER_KEYS.includes(k))) return;
   const first = keys.includes('broker') ? 'broker' : chart[0]!;
@@ -148,10 +149,15 @@ const WORKER_CONFIG_KEYS = new Set([
  */
 function warnNoWorkerKeys(node: unknown, source: string, sink: DiagnosticSink): void {
   if (!isMap(node) || node.items.length === 0) return;
-  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  const keys = keysOf(node);
   if (keys.some((k) => WORKER_CONFIG_KEYS.has(k))) return;
   const shown = keys.length > 5 ? `${keys.slice(0, 5).join(', ')}, ...` : keys.join(', ');
   sink.warn('PMC_WORKER_CONFIG', `none of its keys (${shown}) is a functions worker setting, so it reads as a worker with no customizer: give the worker's functions_worker.yml (runtimeCustomizerClassName, runtimeCustomizerConfig, ...)`, { source });
+}
+
+/** A YAML map's scalar keys, as text. */
+function keysOf(map: YAMLMap): string[] {
+  return map.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
 }
 
 /** A data value that is a worker file: YAML naming one of the worker's own keys. */

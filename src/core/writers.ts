@@ -10,6 +10,7 @@ import type { DocumentEditor, FieldPath, OptionPath } from './edit.js';
 import type { SecurityContextOpts, StringMap, ResourceRequirements } from './options.js';
 import { planMounts, workingDirOf, writablePaths } from './presets.js';
 import { asArray, isObject } from './values.js';
+import { containerCommandLine } from './workloads.js';
 
 export interface WriteContext {
   editor: DocumentEditor;
@@ -141,7 +142,7 @@ export const addWritableDirectories: Writer<SecurityContextOpts> = (sc, { editor
   const volumes = new Set<string>(asArray(podSpec?.volumes).map((v: { name?: string }) => v?.name ?? ''));
   asArray(podSpec?.containers).forEach((c: IContainer, i: number) => {
     if (!isObject(c)) return;
-    const command = [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
+    const command = containerCommandLine(c);
     const { mounts, refused } = planMounts(writablePaths(command, workingDirOf(c, sc.imageWorkingDir)));
     for (const r of refused) {
       sink.warn(

@@ -5,7 +5,7 @@
 import { customize } from '../../core/customize.js';
 import { formatOutput, type OutputFormat } from '../../core/output.js';
 import type { PssPolicy } from '../../core/pss.js';
-import type { CodeFlags } from '../../core/render/code.js';
+import { CODE_FLAG_NAMES, type CodeFlags } from '../../core/render/code.js';
 import type { ComponentKind } from '../../core/render/details.js';
 import { render, renderYaml } from '../../core/render/render.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
@@ -46,7 +46,7 @@ export async function runRender(flags: RenderFlags, io: Io): Promise<number> {
     worker,
     kind: flags.kind,
     identity,
-    code: { jar: flags.jar, py: flags.py, go: flags.go, functionType: flags.functionType, archive: flags.archive, sourceType: flags.sourceType, sinkType: flags.sinkType },
+    code: Object.fromEntries((Object.keys(CODE_FLAG_NAMES) as (keyof CodeFlags)[]).map((k) => [k, flags[k]])),
     customRuntimeOptions: options?.text,
     pulsarVersion: flags.pulsarVersion,
     functionId: flags.functionId,

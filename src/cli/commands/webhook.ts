@@ -128,10 +128,14 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
     log({ level: 'warning', msg: 'bad request', status, detail: message });
     send(res, status, JSON.stringify({ error: message }), 'application/json', headers);
   };
-  /** Refused before the body is read: answered, then the connection closed once the answer is out. */
-  const refuseEarly = (req: IncomingMessage, res: ServerResponse, status: number, message: string) => {
+  /** The connection closed once the answer is out (not before: the client reads its status first); the header that says so. */
+  const closeAfter = (req: IncomingMessage, res: ServerResponse): Record<string, string> => {
     res.on('finish', () => req.socket.end());
-    failure(res, status, message, { connection: 'close' });
+    return { connection: 'close' };
+  };
+  /** Refused before the body is read: answered, then the connection closed. */
+  const refuseEarly = (req: IncomingMessage, res: ServerResponse, status: number, message: string) => {
+    failure(res, status, message, closeAfter(req, res));
     req.resume();
   };
 
@@ -172,8 +176,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
     const admitted = admit(() => readReview(req, res));
     if (!admitted) {
       metrics.rejected++;
-      res.on('finish', () => req.socket.end());
-      send(res, 429, JSON.stringify({ error: `busy: ${flags.maxConcurrentReviews} reviews in flight and ${flags.maxQueuedReviews} waiting` }), 'application/json', { 'retry-after': '1', connection: 'close' });
+      send(res, 429, JSON.stringify({ error: `busy: ${flags.maxConcurrentReviews} reviews in flight and ${flags.maxQueuedReviews} waiting` }), 'application/json', { 'retry-after': '1', ...closeAfter(req, res) });
       req.resume();
     }
   };
@@ -203,8 +206,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
         refused = true;
         clearTimeout(slow);
         chunks.length = 0;
-        res.on('finish', () => req.socket.end());
-        failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`, { connection: 'close' });
+        failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`, closeAfter(req, res));
         done();
         return;
       }

@@ -264,10 +264,11 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   let transform: ReadConfig['transform'];
 
   if (kind === 'function') {
-    functionChecks(r, guarantees, code.jar ? 'JAVA' : code.py ? 'PYTHON' : code.go ? 'GO' : undefined);
-    const window = readWindowConfig(r, guarantees);
     const { jar, py, go } = code;
-    runtime = jar ? 'JAVA' : py ? 'PYTHON' : go ? 'GO' : 'JAVA';
+    const given: Runtime | undefined = jar ? 'JAVA' : py ? 'PYTHON' : go ? 'GO' : undefined;
+    functionChecks(r, guarantees, given);
+    const window = readWindowConfig(r, guarantees);
+    runtime = given ?? 'JAVA';
     file = jar ?? py ?? go;
     // The windowing framework acknowledges, not the function framework.
     const autoAck = window ? false : (r.bool('autoAck') ?? true);

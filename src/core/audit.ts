@@ -16,7 +16,7 @@ import type { PulsarVersion } from './render/runtime.js';
 import type { CustomizeSettings, GivenText } from './settings.js';
 import { streamObjects } from './stream.js';
 import { isObject, listItemsOf, type Obj } from './values.js';
-import { isPulsarStatefulSet } from './workloads.js';
+import { isPulsarStatefulSet, PULSAR_CONTAINER } from './workloads.js';
 
 export type FindingKind = 'drift' | 'not-running' | 'no-config' | 'duplicate' | 'replicas' | 'unstamped' | 'stale-stamp';
 
@@ -42,11 +42,13 @@ export interface AuditInput {
 }
 
 const FUNCTION_LABELS = ['tenant', 'namespace', 'name'] as const;
-const CONTAINER = 'pulsarfunction';
 
 export function audit(input: AuditInput): Finding[] {
   const findings: Finding[] = [];
   const live = liveStatefulSets(input.live);
+  // namespace/name of each live StatefulSet, the first of a name when two share one.
+  const liveAt = new Map<string, Obj>();
+  for (const o of live) if (!liveAt.has(objectAt(o))) liveAt.set(objectAt(o), o);
   const matched = new Set<Obj>();
   // With pmc webhook, what it applies in admission after the worker's customizer, and the stamp it writes.
   const stamp = input.webhook ? settingsStamp({ ...input.settings, mode: input.webhook.mode }, input.webhook.version) : undefined;
@@ -56,9 +58,9 @@ export function audit(input: AuditInput): Finding[] {
     let expected = customizeObjects(rendered.objects, { ...input.settings, source: config.source }).objects.find((o): o is Obj => isObject(o) && o.kind === 'StatefulSet');
     if (!expected) continue;
     if (input.webhook) expected = customizeObjects([expected], { ...input.settings, customizer: 'security-context', admission: input.webhook.mode, source: config.source }).objects[0] as Obj;
-    const where = `${expected.metadata?.namespace}/${expected.metadata?.name}`;
+    const where = objectAt(expected);
     const fn = functionOf(expected);
-    const running = live.find((o) => `${o.metadata?.namespace}/${o.metadata?.name}` === where);
+    const running = liveAt.get(where);
     if (!running) {
       findings.push({ kind: 'not-running', function: fn, statefulSet: where });
       continue;
@@ -77,7 +79,7 @@ export function audit(input: AuditInput): Finding[] {
     }
   }
   for (const o of live) {
-    if (!matched.has(o)) findings.push({ kind: 'no-config', function: functionOf(o), statefulSet: `${o.metadata?.namespace}/${o.metadata?.name}` });
+    if (!matched.has(o)) findings.push({ kind: 'no-config', function: functionOf(o), statefulSet: objectAt(o) });
   }
   const byFunction = new Map<string, Obj[]>();
   for (const o of live) {
@@ -85,7 +87,7 @@ export function audit(input: AuditInput): Finding[] {
     byFunction.set(fn, [...(byFunction.get(fn) ?? []), o]);
   }
   for (const [fn, sets] of byFunction) {
-    if (sets.length > 1) findings.push({ kind: 'duplicate', function: fn, statefulSet: sets.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`).join(', ') });
+    if (sets.length > 1) findings.push({ kind: 'duplicate', function: fn, statefulSet: sets.map(objectAt).join(', ') });
   }
   return findings;
 }
@@ -103,12 +105,17 @@ function liveStatefulSets(live: GivenText): Obj[] {
   return out;
 }
 
+/** namespace/name of an object. */
+function objectAt(o: Obj): string {
+  return `${o.metadata?.namespace}/${o.metadata?.name}`;
+}
+
 function functionOf(o: Obj): string {
   const labels = (o.metadata?.labels ?? {}) as Record<string, string>;
   return FUNCTION_LABELS.map((k) => labels[k] ?? '?').join('/');
 }
 
-const container = (o: Obj): Obj => (o.spec?.template?.spec?.containers ?? []).find((c: Obj) => c?.name === CONTAINER) ?? {};
+const container = (o: Obj): Obj => (o.spec?.template?.spec?.containers ?? []).find((c: Obj) => c?.name === PULSAR_CONTAINER) ?? {};
 const podSpec = (o: Obj): Obj => o.spec?.template?.spec ?? {};
 
 /** What is compared, field by field: what a worker's settings, its image or its customizer decide. */

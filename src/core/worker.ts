@@ -216,7 +216,7 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
       const path = jsonPath('runtimeCustomizerConfig', p);
       if (key) return `${key} (${path})`;
       // Made by keys below it: a name with "_" (a label's cost_center) that the script split.
-      const below = [...keyOf].find(([k]) => k.startsWith(`${dotted}.`))?.[1];
+      const below = firstKeyBelow(keyOf, dotted);
       return below ? `${path} (from ${below}, which gen-yml-from-env.py splits at every "_")` : path;
     },
     strict,
@@ -224,7 +224,6 @@ function readPfKeys(doc: Document, text: string, source: string, at: string[], s
   });
   return { className, classLine: { line: classAt.line, col: classAt.col }, options, form: 'ConfigMap with PF_ keys' };
 }
-
 
 /**
  * The worker settings gen-yml-from-env.py writes from the PF_ keys of the map at `at`, the
@@ -259,12 +258,18 @@ function pfConfig(
       if (key) return { ...locate([...at, key]), path: key };
     }
     // A path set only through keys below it (a map or object): the first of those keys.
-    const below = `${path.join('.')}.`;
-    const first = [...keyOf].find(([p]) => p.startsWith(below))?.[1];
+    const first = firstKeyBelow(keyOf, path.join('.'));
     if (first) return { ...locate([...at, first]), path: first };
     return locate(at) ?? { source };
   };
   return { config, keyOf, where };
+}
+
+/** The first PF_ key (in key order) that sets something below the dotted path: a map made of several keys. */
+function firstKeyBelow(keyOf: Map<string, string>, dotted: string): string | undefined {
+  const below = `${dotted}.`;
+  for (const [path, key] of keyOf) if (path.startsWith(below)) return key;
+  return undefined;
 }
 
 /**

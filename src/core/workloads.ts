@@ -72,12 +72,12 @@ export function docLocation(c: Candidate, source: string, path?: string): Locati
   return { source, line: c.chunk.line, document: { ...place, kind: c.kind, name: c.name }, path };
 }
 
-/** The command and args of every container: where Pulsar embeds the function details. */
 /** One container's command and args as one line, as a shell would see them. */
 export function containerCommandLine(c: { command?: unknown; args?: unknown }): string {
   return [...asArray(c.command), ...asArray(c.args)].filter((x) => typeof x === 'string').join(' ');
 }
 
+/** The command and args of every container: where Pulsar embeds the function details. */
 export function containerCommandParts(sts: IStatefulSet): unknown[] {
   return asArray(sts.spec?.template?.spec?.containers).flatMap((c) => (isObject(c) ? [...asArray(c.command), ...asArray(c.args)] : []));
 }

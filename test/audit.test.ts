@@ -58,7 +58,7 @@ describe('pmc audit --webhook-mode: what pmc webhook applies is expected, and it
   it('a StatefulSet the webhook patched is clean; one it never saw is unstamped; one stamped under other settings is stale', async () => {
     const { applyPatch } = await import('fast-json-patch');
     const { loadSettings } = await import('../src/cli/inputs.js');
-    const { reviewAdmission, APPLIED_ANNOTATION } = await import('../src/core/webhook.js');
+    const { reviewAdmission, APPLIED_ANNOTATION } = await import('../src/core/faces/webhook.js');
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
     const worker = 'worker-security-context.yml';
     const rendered = await runPmc(['render', '-c', 'hardened-function.yaml', '-w', worker, ...ids, '--original-file-name', 'uploaded-code', '--customizer', 'basic', '-o', 'json'], { cwd });

@@ -14,11 +14,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCustomRuntimeOptions } from '../src/core/config.js';
-import { DiagnosticSink, PmcError, type Diagnostic } from '../src/core/diagnostics.js';
-import { customJobName, toValidLabelName, toValidPodName } from '../src/core/naming.js';
-import { specAt } from '../src/core/options.js';
-import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../src/core/registry.js';
+import { readCustomRuntimeOptions } from '../src/core/input/config.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from '../src/core/base/diagnostics.js';
+import { customJobName, toValidLabelName, toValidPodName } from '../src/core/base/naming.js';
+import { specAt } from '../src/core/options/options.js';
+import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../src/core/options/registry.js';
 import { runPmc } from './support/run.js';
 
 const GSON_VERSION = process.env.PMC_GSON_VERSION ?? '2.13.2';

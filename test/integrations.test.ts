@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { splitDocuments } from '../src/core/stream.js';
+import { splitDocuments } from '../src/core/base/stream.js';
 import { runPmc } from './support/run.js';
 
 const root = join(import.meta.dirname, '..');

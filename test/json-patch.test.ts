@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { applyPatch, validate, type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { jsonPatch } from '../src/core/json-patch.js';
+import { jsonPatch } from '../src/core/base/json-patch.js';
 
 const key = fc.oneof(fc.constantFrom('toString', 'valueOf', 'a/b', 'c~d', 'hasOwnProperty', ''), fc.string({ maxLength: 6 }));
 const json = fc.letrec((tie) => ({

@@ -9,8 +9,8 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../src/cli/inputs.js';
 import type { Io } from '../src/cli/io.js';
-import { customize, customizeJson } from '../src/core/customize.js';
-import { formatOutput } from '../src/core/output.js';
+import { customize, customizeJson } from '../src/core/customize/customize.js';
+import { formatOutput } from '../src/core/customize/output.js';
 import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import { runPmc } from './support/run.js';
 

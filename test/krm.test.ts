@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PmcError } from '../src/core/diagnostics.js';
-import { printResourceList, readResourceList, resultOf, transformResourceList } from '../src/core/krm.js';
-import { settingsFrom } from '../src/core/settings.js';
+import { PmcError } from '../src/core/base/diagnostics.js';
+import { printResourceList, readResourceList, resultOf, transformResourceList } from '../src/core/faces/krm.js';
+import { settingsFrom } from '../src/core/customize/settings.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'krm');
 const text = readFileSync(join(fixtures, 'resource-list.yaml'), 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRuntimeOpts } from '../src/core/resolve.js';
-import type { RuntimeOpts } from '../src/core/registry.js';
+import { mergeRuntimeOpts } from '../src/core/customize/resolve.js';
+import type { RuntimeOpts } from '../src/core/options/registry.js';
 
 describe('mergeRuntimeOpts (pulsar-semantics.md section 3)', () => {
   it('jobName and jobNamespace: the function wins when non-empty, else the worker', () => {

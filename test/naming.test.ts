@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { customJobName, defaultJobName, jobNameProblem, toValidLabelName, toValidPodName } from '../src/core/naming.js';
+import { customJobName, defaultJobName, jobNameProblem, toValidLabelName, toValidPodName } from '../src/core/base/naming.js';
 
 // Pulsar's KubernetesRuntimeTest uses tenant "tenant" and namespace "namespace".
 const id = (name: string) => ({ tenant: 'tenant', namespace: 'namespace', name });

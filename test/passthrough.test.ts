@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChunk, printChunk, splitDocuments, styleOf } from '../src/core/stream.js';
+import { parseChunk, printChunk, splitDocuments, styleOf } from '../src/core/base/stream.js';
 import { parseDocument } from 'yaml';
 import { runPmc } from './support/run.js';
 

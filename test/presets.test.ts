@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { planMounts, writablePaths } from '../src/core/presets.js';
+import { planMounts, writablePaths } from '../src/core/options/presets.js';
 import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import { runPmc } from './support/run.js';
 

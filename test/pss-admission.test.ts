@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { CHECKS, PSS_LATEST_MINOR, checkPod, formatViolations, type PssLevel } from '../src/core/pss.js';
+import { CHECKS, PSS_LATEST_MINOR, checkPod, formatViolations, type PssLevel } from '../src/core/checks/pss.js';
 import { runPmc } from './support/run.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'pss-admission');

@@ -2,7 +2,7 @@
 // same pods, and the reason and detail word for word. Each check function is called as the
 // library's tests call it: directly, at the version the test names, without API defaults.
 import { describe, expect, it } from 'vitest';
-import { checkAt } from '../src/core/pss.js';
+import { checkAt } from '../src/core/checks/pss.js';
 
 type Obj = Record<string, any>;
 interface Case {

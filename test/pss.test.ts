@@ -1,7 +1,7 @@
 // Pod Security Standards: every check has a failing and a passing pod template, judged at
 // both levels, with the admission library's own words.
 import { describe, expect, it } from 'vitest';
-import { checkPod, formatViolations, type PssLevel, type PssPolicy } from '../src/core/pss.js';
+import { checkPod, formatViolations, type PssLevel, type PssPolicy } from '../src/core/checks/pss.js';
 import { runPmc } from './support/run.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -76,7 +76,7 @@ describe('pmc rbac', () => {
 });
 
 describe('pmc rbac --check: the RBAC authorizer rules', async () => {
-  const { missingRights, rbacObjects } = await import('../src/core/rbac-check.js');
+  const { missingRights, rbacObjects } = await import('../src/core/faces/rbac-check.js');
   const sa = { namespace: 'pulsar', name: 'worker' };
   const get = { namespace: 'fn', apiGroup: 'apps', resource: 'statefulsets', verb: 'get', why: '' };
   const listPods = { namespace: 'fn', apiGroup: '', resource: 'pods', verb: 'list', why: '' };

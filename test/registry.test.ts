@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { applyOptions, expandTarget } from '../src/core/apply.js';
-import { DiagnosticSink, ERROR_CODES } from '../src/core/diagnostics.js';
-import { DocumentEditor } from '../src/core/edit.js';
-import { entryOf, OPTION_KEYS, OPTIONS, WRITE_ORDER, type RuntimeOpts } from '../src/core/registry.js';
-import { applicableOptions, checkOptions } from '../src/core/resolve.js';
+import { applyOptions, expandTarget } from '../src/core/options/apply.js';
+import { DiagnosticSink, ERROR_CODES } from '../src/core/base/diagnostics.js';
+import { DocumentEditor } from '../src/core/base/edit.js';
+import { entryOf, OPTION_KEYS, OPTIONS, WRITE_ORDER, type RuntimeOpts } from '../src/core/options/registry.js';
+import { applicableOptions, checkOptions } from '../src/core/customize/resolve.js';
 import { loadSchemaValidator } from '../src/cli/schema.js';
 import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import type { Main } from './support/main-type.js';
@@ -94,7 +94,7 @@ describe('registry invariants', () => {
         .filter((f) => named.test(readFileSync(f, 'utf8')))
         .map((f) => f.slice(root.length + 1));
       expect(where.length, `${key}: ${where.join(', ')}`).toBeLessThanOrEqual(2);
-      expect(where).toContain('src/core/registry.ts');
+      expect(where).toContain('src/core/options/registry.ts');
     }
   });
 
@@ -204,7 +204,7 @@ describe('adding an option is one registry entry', () => {
 
   it('serviceAccountName, added to registry.ts alone, is read, merged, applied by the extension only, checked and explained', async () => {
     cpSync(join(root, 'src'), join(work, 'src'), { recursive: true });
-    const registry = join(work, 'src', 'core', 'registry.ts');
+    const registry = join(work, 'src', 'core', 'options', 'registry.ts');
     let text = readFileSync(registry, 'utf8');
     const entry = `
   serviceAccountName: option<string>({

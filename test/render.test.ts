@@ -5,17 +5,17 @@
 // pulsar://localhost:6670, grpc port 4332, metrics port 4331, padding 10.
 // https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/test/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeTest.java
 import { describe, expect, it } from 'vitest';
-import { DiagnosticSink, PmcError } from '../src/core/diagnostics.js';
+import { DiagnosticSink, PmcError } from '../src/core/base/diagnostics.js';
 import type { ReadConfig } from '../src/core/render/details.js';
 import { kindOf, readConfig } from '../src/core/render/details.js';
 import { readWorkerSettings, type Worker } from '../src/core/render/factory.js';
-import { hashMapOrder, javaDouble } from '../src/core/render/java.js';
+import { hashMapOrder, javaDouble } from '../src/core/base/java.js';
 import { printMessage } from '../src/core/render/protojson.js';
 import { canonicalQuantity } from '../src/core/render/quantity.js';
 import { render } from '../src/core/render/render.js';
 import { resourceProblem } from '../src/core/render/admission.js';
 import { instanceCommand, renderJobName, renderLabels, renderObjects, renderResources, sanitizeFileName, splitRuntimeFlags, type InstanceValues, type PulsarVersion } from '../src/core/render/runtime.js';
-import type { Obj } from '../src/core/values.js';
+import type { Obj } from '../src/core/base/values.js';
 import { parse } from 'yaml';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

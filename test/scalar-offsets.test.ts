@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument, Scalar, stringify } from 'yaml';
-import { flowScalarOffsets, type FlowStyle } from '../src/core/scalar-offsets.js';
+import { flowScalarOffsets, type FlowStyle } from '../src/core/base/scalar-offsets.js';
 
 const text = fc.array(fc.oneof(fc.constantFrom(' ', '  ', '\n', '\t', '"', "'", '\\', ':', '#', 'é', '😀', '\r'), fc.string({ maxLength: 12 })), { maxLength: 30 }).map((parts) => parts.join(''));
 

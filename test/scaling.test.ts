@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../src/cli/inputs.js';
 import type { Io } from '../src/cli/io.js';
-import { customize } from '../src/core/customize.js';
+import { customize } from '../src/core/customize/customize.js';
 import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import { join } from 'node:path';
 

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { splitDocuments, mayHoldKind } from '../src/core/stream.js';
+import { splitDocuments, mayHoldKind } from '../src/core/base/stream.js';
 import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
 import { runPmc } from './support/run.js';
 

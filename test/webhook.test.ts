@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings, type InputFlags } from '../src/cli/inputs.js';
 import type { Io } from '../src/cli/io.js';
 import { applyPatch, validate as validatePatch, type Operation } from 'fast-json-patch';
-import { jsonPatch } from '../src/core/json-patch.js';
-import type { AdmissionMode } from '../src/core/resolve.js';
-import { APPLIED_ANNOTATION, NOT_APPLIED_ANNOTATION, reviewAdmission, type WebhookSettings } from '../src/core/webhook.js';
+import { jsonPatch } from '../src/core/base/json-patch.js';
+import type { AdmissionMode } from '../src/core/customize/resolve.js';
+import { APPLIED_ANNOTATION, NOT_APPLIED_ANNOTATION, reviewAdmission, type WebhookSettings } from '../src/core/faces/webhook.js';
 import { runPmc } from './support/run.js';
 
 const root = join(import.meta.dirname, '..');

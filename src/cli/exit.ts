@@ -2,7 +2,7 @@
  * Exit statuses, decided at the edge: the core reports what went wrong, the CLI says what
  * that means for the process.
  */
-import type { ErrorCode } from '../core/diagnostics.js';
+import type { ErrorCode } from '../core/base/diagnostics.js';
 
 export const EXIT_OK = 0;
 /** Bad input, a failed check. */

@@ -2,10 +2,10 @@
  * The inputs every customizing command shares (customize, diff, explain): reads the
  * files the flags name and turns them into the core's CustomizeInput.
  */
-import type { Diagnostic } from '../core/diagnostics.js';
-import type { CustomizeInput } from '../core/customize.js';
-import type { PluginConfig } from '../core/plugin-config.js';
-import { refuseBoth, settingsFrom, type CustomizeSettings, type GivenConfig } from '../core/settings.js';
+import type { Diagnostic } from '../core/base/diagnostics.js';
+import type { CustomizeInput } from '../core/customize/customize.js';
+import type { PluginConfig } from '../core/input/plugin-config.js';
+import { refuseBoth, settingsFrom, type CustomizeSettings, type GivenConfig } from '../core/customize/settings.js';
 import { readStdin, readTextFile, type Io } from './io.js';
 import { loadSchemaValidator } from './schema.js';
 

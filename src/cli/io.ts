@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PmcError, formatLocation, warningsAsErrors, type Diagnostic } from '../core/diagnostics.js';
+import { PmcError, formatLocation, warningsAsErrors, type Diagnostic } from '../core/base/diagnostics.js';
 
 export interface TextSink {
   write(chunk: string): unknown;

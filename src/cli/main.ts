@@ -4,9 +4,9 @@
  */
 import { PULSAR_VERSIONS } from '../core/render/runtime.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { PmcError } from '../core/diagnostics.js';
+import { PmcError } from '../core/base/diagnostics.js';
 import { EXIT_INPUT, EXIT_USAGE, exitStatusOf } from './exit.js';
-import { CUSTOMIZER_KINDS } from '../core/config.js';
+import { CUSTOMIZER_KINDS } from '../core/input/config.js';
 import { report, type Io } from './io.js';
 import { runCustomize, type CustomizeFlags } from './commands/customize.js';
 
@@ -23,7 +23,7 @@ const commands = {
   audit: () => import('./commands/audit.js'),
 };
 import type { InputFlags } from './inputs.js';
-import { parsePssPolicy, type PssPolicy } from '../core/pss.js';
+import { parsePssPolicy, type PssPolicy } from '../core/checks/pss.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 

@@ -2,7 +2,7 @@
  * The Kubernetes OpenAPI schema check, from kubernetes-models' precompiled validators.
  * Loaded only when validation is on: importing them costs more than the rest of pmc.
  */
-import type { SchemaProblem, SchemaValidator } from '../core/validate.js';
+import type { SchemaProblem, SchemaValidator } from '../core/options/validate.js';
 
 interface ModelClass {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the models take their own input types

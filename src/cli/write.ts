@@ -5,7 +5,7 @@
 import { chmod, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PmcError } from '../core/diagnostics.js';
+import { PmcError } from '../core/base/diagnostics.js';
 
 export async function replaceFileAtomically(given: string, content: string): Promise<void> {
   // Through a symbolic link to its target: the link stays a link, the target gets the content.

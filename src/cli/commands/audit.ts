@@ -6,9 +6,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { audit, auditSarif, findingLine } from '../../core/audit.js';
+import { audit, auditSarif, findingLine } from '../../core/faces/audit.js';
 import type { PulsarVersion } from '../../core/render/runtime.js';
-import type { AdmissionMode } from '../../core/resolve.js';
+import type { AdmissionMode } from '../../core/customize/resolve.js';
 import { VERSION } from '../version.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import { readGiven, settingsOf } from '../inputs.js';

@@ -2,10 +2,10 @@
  * `pmc check-pss`: every pod template in a stream (StatefulSet, Deployment, DaemonSet,
  * ReplicaSet, Job, CronJob, Pod) against a Pod Security Standards level.
  */
-import { PmcError } from '../../core/diagnostics.js';
+import { PmcError } from '../../core/base/diagnostics.js';
 import { EXIT_OK } from '../exit.js';
-import { formatPssPolicy, podBearers, podTemplate, pssDiagnostics, type PssPolicy } from '../../core/pss.js';
-import { streamObjects } from '../../core/stream.js';
+import { formatPssPolicy, podBearers, podTemplate, pssDiagnostics, type PssPolicy } from '../../core/checks/pss.js';
+import { streamObjects } from '../../core/base/stream.js';
 import { readManifest } from '../inputs.js';
 import type { Io } from '../io.js';
 

@@ -1,16 +1,16 @@
 /**
  * `pmc customize`: the transformed stream on stdout, or nothing at all.
  */
-import { customize, customizeJson, type CustomizeResult } from '../../core/customize.js';
-import { outputObjects } from '../../core/customize.js';
-import { pssDiagnostics, type PssPolicy } from '../../core/pss.js';
-import { PmcError } from '../../core/diagnostics.js';
+import { customize, customizeJson, type CustomizeResult } from '../../core/customize/customize.js';
+import { outputObjects } from '../../core/customize/customize.js';
+import { pssDiagnostics, type PssPolicy } from '../../core/checks/pss.js';
+import { PmcError } from '../../core/base/diagnostics.js';
 import { EXIT_OK } from '../exit.js';
 import { resolve } from 'node:path';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { reportWarnings, type Io } from '../io.js';
 
-import { formatOf, formatOutput, type OutputFormat } from '../../core/output.js';
+import { formatOf, formatOutput, type OutputFormat } from '../../core/customize/output.js';
 
 export interface CustomizeFlags extends InputFlags {
   output?: OutputFormat;

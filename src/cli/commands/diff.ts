@@ -2,10 +2,10 @@
  * `pmc diff`: what customizing would change, as a unified diff per document. Exit 0 when
  * nothing changes and 3 when something does, so CI can gate on it (as `kubectl diff`).
  */
-import { customize } from '../../core/customize.js';
+import { customize } from '../../core/customize/customize.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
-import { documentDiffs } from '../../core/report.js';
-import type { PssPolicy } from '../../core/pss.js';
+import { documentDiffs } from '../../core/customize/report.js';
+import type { PssPolicy } from '../../core/checks/pss.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { colours, reportWarnings, type Io } from '../io.js';
 import { checkPss } from './customize.js';

@@ -2,9 +2,9 @@
  * `pmc explain`: every field the customization set, the value it replaced, and where the
  * option came from; then what was ignored and why. A table for people, -o json for programs.
  */
-import { customize } from '../../core/customize.js';
+import { customize } from '../../core/customize/customize.js';
 import { EXIT_OK } from '../exit.js';
-import { explain, IGNORED_CODES, type ExplainReport } from '../../core/report.js';
+import { explain, IGNORED_CODES, type ExplainReport } from '../../core/customize/report.js';
 import { loadInput, type InputFlags } from '../inputs.js';
 import { report, reportWarnings, type Io } from '../io.js';
 

@@ -5,11 +5,11 @@
  * reads stdin and the files the config names; the transform is the core's.
  */
 import { Document } from 'yaml';
-import { PmcError } from '../../core/diagnostics.js';
-import { printResourceList, readResourceList, resultOf, transformResourceList, type KrmResult } from '../../core/krm.js';
-import { pluginConfigFrom } from '../../core/plugin-config.js';
-import type { PssPolicy } from '../../core/pss.js';
-import { DiagnosticSink } from '../../core/diagnostics.js';
+import { PmcError } from '../../core/base/diagnostics.js';
+import { printResourceList, readResourceList, resultOf, transformResourceList, type KrmResult } from '../../core/faces/krm.js';
+import { pluginConfigFrom } from '../../core/input/plugin-config.js';
+import type { PssPolicy } from '../../core/checks/pss.js';
+import { DiagnosticSink } from '../../core/base/diagnostics.js';
 import { EXIT_INPUT, EXIT_OK } from '../exit.js';
 import { flagsFromPluginConfig, loadSettings } from '../inputs.js';
 import { readStdin, type Io } from '../io.js';

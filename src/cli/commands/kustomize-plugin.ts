@@ -6,10 +6,10 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DiagnosticSink, PmcError, warningsAsErrors } from '../../core/diagnostics.js';
+import { DiagnosticSink, PmcError, warningsAsErrors } from '../../core/base/diagnostics.js';
 import { EXIT_OK } from '../exit.js';
-import { customize, outputYaml } from '../../core/customize.js';
-import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/plugin-config.js';
+import { customize, outputYaml } from '../../core/customize/customize.js';
+import { PLUGIN_API_VERSION, PLUGIN_KIND, readPluginConfig } from '../../core/input/plugin-config.js';
 import { flagsFromPluginConfig, loadInput } from '../inputs.js';
 import { readTextFile, type Io } from '../io.js';
 import { checkPss } from './customize.js';

@@ -3,9 +3,9 @@
  * namespace the worker file and the functions' configs reach (core/rbac.ts), as a YAML stream
  * for `kubectl apply -f -`.
  */
-import { parseServiceAccount, workerRbac } from '../../core/rbac.js';
-import { missingRights, rbacObjects } from '../../core/rbac-check.js';
-import { streamObjects } from '../../core/stream.js';
+import { parseServiceAccount, workerRbac } from '../../core/faces/rbac.js';
+import { missingRights, rbacObjects } from '../../core/faces/rbac-check.js';
+import { streamObjects } from '../../core/base/stream.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import { readTextFile, report, type Io } from '../io.js';
 

@@ -2,9 +2,9 @@
  * `pmc render`: the Service and StatefulSet the worker would create for a pulsar-admin config
  * file, customized as `pmc customize` customizes them, on stdout.
  */
-import { customize } from '../../core/customize.js';
-import { formatOutput, type OutputFormat } from '../../core/output.js';
-import type { PssPolicy } from '../../core/pss.js';
+import { customize } from '../../core/customize/customize.js';
+import { formatOutput, type OutputFormat } from '../../core/customize/output.js';
+import type { PssPolicy } from '../../core/checks/pss.js';
 import { CODE_FLAG_NAMES, type CodeFlags } from '../../core/render/code.js';
 import type { ComponentKind } from '../../core/render/details.js';
 import { render, renderYaml } from '../../core/render/render.js';
@@ -13,9 +13,9 @@ import { EXIT_OK } from '../exit.js';
 import { readGiven, settingsOf, type InputFlags } from '../inputs.js';
 import { reportWarnings, type Io } from '../io.js';
 import { checkPss } from './customize.js';
-import { DiagnosticSink } from '../../core/diagnostics.js';
-import { lintInstances } from '../../core/validate.js';
-import type { Obj } from '../../core/values.js';
+import { DiagnosticSink } from '../../core/base/diagnostics.js';
+import { lintInstances } from '../../core/options/validate.js';
+import type { Obj } from '../../core/base/values.js';
 
 export interface RenderFlags extends CodeFlags, Pick<InputFlags, 'customizer' | 'customizerProfile' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
   kind?: ComponentKind;

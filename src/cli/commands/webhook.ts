@@ -18,9 +18,9 @@ import { createServer as createHttpsServer, type ServerOptions } from 'node:http
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { PmcError } from '../../core/diagnostics.js';
-import type { AdmissionMode } from '../../core/resolve.js';
-import { BadReview, reviewAdmission, type WebhookSettings } from '../../core/webhook.js';
+import { PmcError } from '../../core/base/diagnostics.js';
+import type { AdmissionMode } from '../../core/customize/resolve.js';
+import { BadReview, reviewAdmission, type WebhookSettings } from '../../core/faces/webhook.js';
 import { EXIT_OK } from '../exit.js';
 import { loadSettings } from '../inputs.js';
 import type { Io } from '../io.js';

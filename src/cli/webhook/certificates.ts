@@ -9,7 +9,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PmcError } from '../../core/diagnostics.js';
+import { PmcError } from '../../core/base/diagnostics.js';
 
 export interface CertificatePair {
   cert: Buffer;

@@ -3,7 +3,7 @@
  * turned away, its certificate, and how long reviews take.
  * https://prometheus.io/docs/instrumenting/exposition_formats/
  */
-import type { ReviewOutcome } from '../../core/webhook.js';
+import type { ReviewOutcome } from '../../core/faces/webhook.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const OUTCOMES: readonly ReviewOutcome[] = ['passed', 'unchanged', 'patched', 'refused'];

@@ -4,8 +4,8 @@
  * validateResourcesGranularityAndProportion), with Pulsar's messages.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
  */
-import { isObject, type Obj } from '../values.js';
-import { javaDouble, javaRound } from './java.js';
+import { isObject, type Obj } from '../base/values.js';
+import { javaDouble, javaRound } from '../base/java.js';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
 

@@ -7,8 +7,8 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-client-tools/src/main/java/org/apache/pulsar/admin/cli/CmdFunctions.java
  * https://github.com/apache/pulsar/blob/master/pulsar-client-tools/src/main/java/org/apache/pulsar/admin/cli/CmdSources.java
  */
-import type { DiagnosticSink, Location } from '../diagnostics.js';
-import type { ComponentKind } from './details.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import type { ComponentKind } from './pulsar.js';
 
 /** pulsar-admin's code flags, as given. */
 export interface CodeFlags {

@@ -8,16 +8,16 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { closest } from 'fastest-levenshtein';
-import { parseYamlFile, yamlLocator } from '../config.js';
-import { similar } from '../options.js';
-import { DiagnosticSink, type Location } from '../diagnostics.js';
-import { isObject, type Obj } from '../values.js';
-import { hashMapOrder, javaDouble } from './java.js';
-import type { PulsarVersion } from './runtime.js';
+import { parseYamlFile, yamlLocator } from '../input/config.js';
+import { similar } from '../options/options.js';
+import { DiagnosticSink, type Location } from '../base/diagnostics.js';
+import { isObject, type Obj } from '../base/values.js';
+import { hashMapOrder, javaDouble } from '../base/java.js';
+import type { ComponentKind, PulsarVersion } from './pulsar.js';
 import { kindOfFlags, userCode, type CodeFlags } from './code.js';
 import { gsonString, ProcessingGuarantees } from './protojson.js';
 
-export type ComponentKind = 'function' | 'source' | 'sink';
+export type { ComponentKind };
 export type Runtime = 'JAVA' | 'PYTHON' | 'GO';
 
 export interface Details extends Obj {

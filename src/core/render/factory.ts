@@ -6,8 +6,8 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactoryConfig.java
  */
-import { DiagnosticSink, type Location } from '../diagnostics.js';
-import { isObject, type Obj } from '../values.js';
+import { DiagnosticSink, type Location } from '../base/diagnostics.js';
+import { isObject, type Obj } from '../base/values.js';
 
 export const KUBERNETES_FACTORY = 'org.apache.pulsar.functions.runtime.kubernetes.KubernetesRuntimeFactory';
 export const SECRETS_TOKEN_PROVIDER = 'org.apache.pulsar.functions.auth.KubernetesSecretsTokenAuthProvider';

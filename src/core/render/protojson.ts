@@ -6,7 +6,7 @@
  * escaped the HTML-safe way Gson does (`=`, `<`, `>`, `&`, `'` as \u003d ...).
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/proto/src/main/proto/Function.proto
  */
-import { javaDouble } from './java.js';
+import { javaDouble } from '../base/java.js';
 
 type Scalar = 'string' | 'int32' | 'int64' | 'uint64' | 'double' | 'bool';
 type FieldType = Scalar | { enum: readonly string[] } | { message: string } | { map: FieldType } | { repeated: Scalar };

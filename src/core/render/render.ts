@@ -4,9 +4,9 @@
  * text), with a note for each value only a running worker knows.
  */
 import { stringify } from 'yaml';
-import { DiagnosticSink, type Diagnostic, type Location } from '../diagnostics.js';
-import { jobNameProblem } from '../naming.js';
-import { workerSettings, type WorkerForm } from '../worker.js';
+import { DiagnosticSink, type Diagnostic, type Location } from '../base/diagnostics.js';
+import { jobNameProblem } from '../base/naming.js';
+import { workerSettings, type WorkerForm } from '../input/worker.js';
 import type { CodeFlags } from './code.js';
 import { readConfig, type ComponentKind } from './details.js';
 import { resourceProblem } from './admission.js';

@@ -9,16 +9,16 @@
  * classes declare their fields alphabetically, and maps (labels, annotations, resources)
  * come out in java.util.HashMap order.
  */
-import { customJobName, defaultJobName, toValidLabelName } from '../naming.js';
-import type { Obj } from '../values.js';
+import { customJobName, defaultJobName, toValidLabelName } from '../base/naming.js';
+import type { Obj } from '../base/values.js';
 import type { ReadConfig } from './details.js';
 import type { Worker } from './factory.js';
-import { hashMapOrder, javaDouble, javaRound } from './java.js';
+import { hashMapOrder, javaDouble, javaRound } from '../base/java.js';
 import { printMessage, ProcessingGuarantees } from './protojson.js';
 import { canonicalQuantity } from './quantity.js';
+import type { PulsarVersion } from './pulsar.js';
 
-export type PulsarVersion = '3.0' | '3.3' | '4.0' | '4.2';
-export const PULSAR_VERSIONS: readonly PulsarVersion[] = ['3.0', '3.3', '4.0', '4.2'];
+export { PULSAR_VERSIONS, type PulsarVersion } from './pulsar.js';
 
 /** What only the running worker knows, given by the user or a marked placeholder. */
 export interface InstanceValues {

@@ -4,7 +4,7 @@
  * upstream file. pss.ts says which run for a level and version.
  */
 import { containers, containersPhrase, goCompare, goQuote, inUserNamespace, isWindows, joinQuote, nameOf, pluralize, sc, settersPhrase, sortedSet, type CheckPod, type Container, type Result } from './pss-helpers.js';
-import { asArray, isObject, type Obj } from './values.js';
+import { asArray, isObject, type Obj } from '../base/values.js';
 
 // https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_allowPrivilegeEscalation.go
 export function allowPrivilegeEscalation_1_8(_meta: Obj, spec: Obj): Result {

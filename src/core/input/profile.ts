@@ -20,11 +20,11 @@
  *         merge: function-wins        # function-wins | union | append
  */
 import { parseYamlFile, yamlLocator } from './config.js';
-import { DiagnosticSink, PmcError, type Location } from './diagnostics.js';
-import type { DocumentEditor } from './edit.js';
-import { expandTarget } from './apply.js';
-import { OPTION_KEYS, type WorkloadKind } from './registry.js';
-import { isObject, type Obj } from './values.js';
+import { DiagnosticSink, PmcError, type Location } from '../base/diagnostics.js';
+import type { DocumentEditor } from '../base/edit.js';
+import { expandTarget } from '../options/apply.js';
+import { OPTION_KEYS, type WorkloadKind } from '../options/registry.js';
+import { isObject, type Obj } from '../base/values.js';
 
 export type ProfileWrite = 'value' | 'entries' | 'items';
 export type ProfileMerge = 'function-wins' | 'union' | 'append';

@@ -4,8 +4,15 @@
  * message reads word for word as the library's.
  * https://github.com/kubernetes/pod-security-admission/blob/master/policy/helpers.go
  */
-import type { PssViolation } from './pss.js';
-import { asArray, isObject, type Obj } from './values.js';
+import { asArray, isObject, type Obj } from '../base/values.js';
+
+
+export interface PssViolation {
+  /** The library's check ID, e.g. allowPrivilegeEscalation. */
+  check: string;
+  reason: string;
+  detail: string;
+}
 
 export type Result = Omit<PssViolation, 'check'> | undefined;
 export type CheckPod = (meta: Obj, spec: Obj) => Result;

@@ -5,11 +5,11 @@
  * An identity that contradicts what Pulsar embedded in the StatefulSet is refused too (the
  * job name's hash would be wrong), unless the user says to rename.
  */
-import type { DiagnosticSink, Location } from './diagnostics.js';
-import { embeddedFunctionDetails } from './identity.js';
-import { toValidLabelName, type FunctionIdentity } from './naming.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import { embeddedFunctionDetails } from '../base/identity.js';
+import { toValidLabelName, type FunctionIdentity } from '../base/naming.js';
 import type { CustomizeSettings } from './settings.js';
-import { containerCommandParts, docLocation, labelsIdentity, type Candidate } from './workloads.js';
+import { containerCommandParts, docLocation, labelsIdentity, type Candidate } from '../base/workloads.js';
 
 type StatefulSet = Extract<Candidate, { kind: 'StatefulSet' }>;
 const FIELDS = ['tenant', 'namespace', 'name'] as const;

@@ -2,18 +2,36 @@
  * Checks of the customized result, run before anything is printed: what the Kubernetes
  * API server or the kubelet would refuse, reported before anything is deployed.
  */
-import type { DiagnosticSink, Location } from './diagnostics.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
 import { type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
-import type { CheckContext, LevelsContext } from './registry.js';
-import type { CustomizerKind } from './config.js';
-import type { OptionPath } from './edit.js';
-import { checkPodTemplate, quantityValue } from './pod-rules.js';
+import type { IStatefulSet } from '../base/k8s.js';
+import type { CustomizerKind } from './customizers.js';
+import type { OptionPath } from '../base/edit.js';
+import { checkPodTemplate, quantityValue } from '../checks/pod-rules.js';
 import { expandPreset, workingDirOf, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
-import { asArray, isObject, type Obj } from './values.js';
-import { containerCommandLine } from './workloads.js';
+import { asArray, isObject, type Obj } from '../base/values.js';
+import { containerCommandLine } from '../base/workloads.js';
 
 /** Validates a whole object against the Kubernetes OpenAPI schema of its kind. */
+
+/** What an option's check is given: where each part of the value was set, the sink, the StatefulSet. */
+export interface CheckContext {
+  /** Where a part of this option was given: the JSON path in the options that set it. */
+  at: (sub: (string | number)[]) => Location;
+  sink: DiagnosticSink;
+  /** The StatefulSet the options are for, as it was before customizing. */
+  workload?: IStatefulSet;
+}
+
+export interface LevelsContext {
+  customizer: CustomizerKind;
+  sink: DiagnosticSink;
+  /** A part of the option in the worker's runtimeCustomizerConfig, and in the function's customRuntimeOptions. */
+  workerAt: (sub: (string | number)[]) => Location;
+  fnAt: (sub: (string | number)[]) => Location;
+}
+
 export type SchemaValidator = (kind: 'StatefulSet' | 'Service', object: unknown) => SchemaProblem[];
 
 export interface SchemaProblem {

@@ -3,20 +3,20 @@
  * documents. Text in, text out; no file system, no process, no printing.
  */
 import { visit } from 'jsonc-parser';
-import { applyOptions } from './apply.js';
-import { kubectlJson } from './kubectl-json.js';
-import { applyProfile } from './profile.js';
-import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
-import { DocumentEditor, type Change } from './edit.js';
-import type { FunctionIdentity } from './naming.js';
+import { applyOptions } from '../options/apply.js';
+import { kubectlJson } from '../base/kubectl-json.js';
+import { applyProfile } from '../input/profile.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from '../base/diagnostics.js';
+import { DocumentEditor, type Change } from '../base/edit.js';
+import type { FunctionIdentity } from '../base/naming.js';
 import type { CustomizeSettings } from './settings.js';
-import type { RuntimeOpts } from './registry.js';
+import type { RuntimeOpts } from '../options/registry.js';
 import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.js';
-import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ObjectChunk, type ParsedChunk, type WorkChunk } from './stream.js';
-import { checkWorkload } from './validate.js';
-import { isObject, listItemsOf } from './values.js';
+import { hasContent, listItems, mayHoldKind, parseChunk, printChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ObjectChunk, type ParsedChunk, type WorkChunk } from '../base/stream.js';
+import { checkWorkload } from '../options/validate.js';
+import { isObject, listItemsOf } from '../base/values.js';
 import { refuseDuplicates, selectWorkloads } from './select.js';
-import { docLocation, indexServices, isPulsarStatefulSet, servicesOf, type Candidate } from './workloads.js';
+import { docLocation, indexServices, isPulsarStatefulSet, servicesOf, type Candidate } from '../base/workloads.js';
 
 /** A manifest stream and the settings to customize it with. */
 export interface CustomizeInput extends CustomizeSettings {

@@ -2,9 +2,9 @@
  * The generic applier: every option's value written at each of its targets, in the order
  * the registry's WRITE_ORDER gives, each edit recorded with the option it came from.
  */
-import type { DiagnosticSink, Location } from './diagnostics.js';
-import type { DocumentEditor, FieldPath } from './edit.js';
-import type { IStatefulSet } from './k8s.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import type { DocumentEditor, FieldPath } from '../base/edit.js';
+import type { IStatefulSet } from '../base/k8s.js';
 import { entryOf, OPTION_KEYS, WRITE_ORDER, type OptionKey, type RuntimeOpts, type WorkloadKind } from './registry.js';
 import type { Writer } from './writers.js';
 

@@ -17,13 +17,13 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/auth/KubernetesSecretsTokenAuthProvider.java
  */
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
-import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
-import { readCustomRuntimeOptions, readFunctionConfig } from './config.js';
-import { readWorkerSettings } from './render/factory.js';
-import { mergeRuntimeOpts } from './resolve.js';
-import { settingsFrom, type GivenText } from './settings.js';
-import { workerSettings } from './worker.js';
-import { isObject } from './values.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from '../base/diagnostics.js';
+import { readCustomRuntimeOptions, readFunctionConfig } from '../input/config.js';
+import { readWorkerSettings } from '../render/factory.js';
+import { mergeRuntimeOpts } from '../customize/resolve.js';
+import { settingsFrom, type GivenText } from '../customize/settings.js';
+import { workerSettings } from '../input/worker.js';
+import { isObject } from '../base/values.js';
 
 export interface RbacInput {
   worker: GivenText;

@@ -10,14 +10,14 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntime.java
  */
 import { createHash } from 'node:crypto';
-import { customizeObjects } from './customize.js';
-import { PmcError, warningsAsErrors, type Diagnostic } from './diagnostics.js';
-import { jsonPatch, type PatchOperation } from './json-patch.js';
-import { entryOf, OPTION_KEYS, type OptionKey } from './registry.js';
-import { PMC_KEY_PREFIX, type AdmissionMode } from './resolve.js';
-import type { CustomizeSettings } from './settings.js';
-import { isObject, type Obj } from './values.js';
-import { isPulsarStatefulSet } from './workloads.js';
+import { customizeObjects } from '../customize/customize.js';
+import { PmcError, warningsAsErrors, type Diagnostic } from '../base/diagnostics.js';
+import { jsonPatch, type PatchOperation } from '../base/json-patch.js';
+import { entryOf, OPTION_KEYS, type OptionKey } from '../options/registry.js';
+import { PMC_KEY_PREFIX, type AdmissionMode } from '../customize/resolve.js';
+import type { CustomizeSettings } from '../customize/settings.js';
+import { isObject, type Obj } from '../base/values.js';
+import { isPulsarStatefulSet } from '../base/workloads.js';
 
 /** On a StatefulSet pmc webhook changed: a hash of the settings it applied, so that a second pass changes nothing. */
 export const APPLIED_ANNOTATION = `${PMC_KEY_PREFIX}applied`;

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { outputObjects, outputYaml, type CustomizeResult } from './customize.js';
-import { kubectlJson } from './kubectl-json.js';
+import { kubectlJson } from '../base/kubectl-json.js';
 
 export { kubectlJson };
 

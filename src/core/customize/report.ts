@@ -5,10 +5,10 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { CustomizeInput, CustomizeResult } from './customize.js';
-import type { Change, OptionPath } from './edit.js';
-import type { Diagnostic, ErrorCode } from './diagnostics.js';
-import { entryOf, OPTION_KEYS, type OptionKey, type Provenance, type RuntimeOpts } from './registry.js';
-import { splitDocuments } from './stream.js';
+import type { Change, OptionPath } from '../base/edit.js';
+import type { Diagnostic, ErrorCode } from '../base/diagnostics.js';
+import { entryOf, OPTION_KEYS, type OptionKey, type Provenance, type RuntimeOpts } from '../options/registry.js';
+import { splitDocuments } from '../base/stream.js';
 import { parseDocument } from 'yaml';
 
 /** kubectl diff names objects group.version.kind.namespace.name; so do we. */

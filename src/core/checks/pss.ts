@@ -6,7 +6,7 @@
  * them, so a violation reads as the API server's refusal would.
  * https://github.com/kubernetes/pod-security-admission/tree/master/policy
  */
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from '../base/diagnostics.js';
 import {
   allowPrivilegeEscalation_1_8,
   allowPrivilegeEscalation_1_25,
@@ -40,8 +40,10 @@ import {
   sysctls,
   windowsHostProcess_1_0,
 } from './pss-checks.js';
-import type { CheckPod } from './pss-helpers.js';
-import { asArray, isObject, listItemsOf, type Obj } from './values.js';
+import type { CheckPod, PssViolation } from './pss-helpers.js';
+
+export type { PssViolation };
+import { asArray, isObject, listItemsOf, type Obj } from '../base/values.js';
 
 export type PssLevel = 'baseline' | 'restricted';
 export const PSS_LEVELS: readonly PssLevel[] = ['baseline', 'restricted'];
@@ -54,13 +56,6 @@ export interface PssPolicy {
   level: PssLevel;
   /** The minor version asked for; `latest` is the newest the library knows. */
   minor: number | 'latest';
-}
-
-export interface PssViolation {
-  /** The library's check ID, e.g. allowPrivilegeEscalation. */
-  check: string;
-  reason: string;
-  detail: string;
 }
 
 /**

@@ -4,13 +4,13 @@
  * cases, named and explained one by one. None of them names an option: each gets its own
  * key in the context and records every edit against it, for explain.
  */
-import type { IContainer, IPodSpec } from './k8s.js';
-import type { DiagnosticSink, Location } from './diagnostics.js';
-import type { DocumentEditor, FieldPath, OptionPath } from './edit.js';
+import type { IContainer, IPodSpec } from '../base/k8s.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import type { DocumentEditor, FieldPath, OptionPath } from '../base/edit.js';
 import type { SecurityContextOpts, StringMap, ResourceRequirements } from './options.js';
 import { planMounts, workingDirOf, writablePaths } from './presets.js';
-import { asArray, isObject } from './values.js';
-import { containerCommandLine } from './workloads.js';
+import { asArray, isObject } from '../base/values.js';
+import { containerCommandLine } from '../base/workloads.js';
 
 export interface WriteContext {
   editor: DocumentEditor;

@@ -7,12 +7,12 @@
  */
 import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import { foreignCustomizer, parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
-import { PmcError, lineColAt, lineIndex, type Diagnostic, type DiagnosticSink, type Location } from './diagnostics.js';
-import { flowScalarOffsets } from './scalar-offsets.js';
-import { jsonPath, specAt, type Spec } from './options.js';
-import { RUNTIME_OPTS_SPEC } from './registry.js';
-import { isObject, type Obj } from './values.js';
-import { javaDouble } from './render/java.js';
+import { PmcError, lineColAt, lineIndex, type Diagnostic, type DiagnosticSink, type Location } from '../base/diagnostics.js';
+import { flowScalarOffsets } from '../base/scalar-offsets.js';
+import { jsonPath, specAt, type Spec } from '../options/options.js';
+import { RUNTIME_OPTS_SPEC } from '../options/registry.js';
+import { isObject, type Obj } from '../base/values.js';
+import { javaDouble } from '../base/java.js';
 
 /**
  * The forms the worker's settings come in. PF_ keys are the Helm chart's: the broker's

@@ -6,11 +6,15 @@
  * their words. Each problem at the field, each with a code.
  * https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go
  */
-import type { DiagnosticSink, Location } from './diagnostics.js';
-import { QUANTITY_PATTERN } from './options.js';
-import { asArray, isObject, type Obj } from './values.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import { asArray, isObject, type Obj } from '../base/values.js';
 
 /** Kubernetes' user and group IDs: validation.IsValidUserID and IsValidGroupID. */
+
+// Kubernetes' quantity grammar (apimachinery resource.Quantity): a signed decimal and an
+// optional binary SI, decimal SI or exponent suffix.
+export const QUANTITY_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
 export const MAX_ID = 2147483647;
 const RANGE = `must be between 0 and ${MAX_ID}, inclusive`;
 

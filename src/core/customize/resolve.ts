@@ -3,17 +3,17 @@
  * merged over the worker's, filtered by what the worker's customizer reads, checked against
  * Kubernetes' rules, with the function's identity and Pulsar's job name for it.
  */
-import type { CustomizerKind } from './config.js';
-import { readCustomRuntimeOptions } from './config.js';
-import type { DiagnosticSink, Location } from './diagnostics.js';
-import { embeddedFunctionDetails, isComplete, resolveIdentity, type IdentitySource } from './identity.js';
-import type { IStatefulSet } from './k8s.js';
-import { customJobName, jobNameProblem, type FunctionIdentity } from './naming.js';
-import { jsonPath } from './options.js';
-import { entryOf, OPTION_KEYS, type CheckContext, type RuntimeOpts } from './registry.js';
-import { serviceNameProblem } from './validate.js';
-import { mergeProfileOption, profileFields, type CustomizerProfile } from './profile.js';
-import { containerCommandParts, docLocation, labelsIdentity, type Candidate } from './workloads.js';
+import type { CustomizerKind } from '../input/config.js';
+import { readCustomRuntimeOptions } from '../input/config.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import { embeddedFunctionDetails, isComplete, resolveIdentity, type IdentitySource } from '../base/identity.js';
+import type { IStatefulSet } from '../base/k8s.js';
+import { customJobName, jobNameProblem, type FunctionIdentity } from '../base/naming.js';
+import { jsonPath } from '../options/options.js';
+import { entryOf, OPTION_KEYS, type RuntimeOpts } from '../options/registry.js';
+import { serviceNameProblem, type CheckContext } from '../options/validate.js';
+import { mergeProfileOption, profileFields, type CustomizerProfile } from '../input/profile.js';
+import { containerCommandParts, docLocation, labelsIdentity, type Candidate } from '../base/workloads.js';
 
 /** What resolving needs of the run: the customizer, the worker's options, and what was given for every function. */
 export interface ResolveSettings {

@@ -8,13 +8,13 @@
  *           checkPss, allowWarnings }
  */
 import { isMap } from 'yaml';
-import { DiagnosticSink, ERROR_CODES, PmcError, type ErrorCode } from './diagnostics.js';
+import { DiagnosticSink, ERROR_CODES, PmcError, type ErrorCode } from '../base/diagnostics.js';
 import { CUSTOMIZER_KINDS, parseYamlFile, yamlLocator, type CustomizerKind } from './config.js';
-import { readWithSpec, type Spec } from './options.js';
-import { plainOf } from './stream.js';
-import { parsePssPolicy, type PssPolicy } from './pss.js';
-import { isObject } from './values.js';
-import type { FunctionIdentity } from './naming.js';
+import { readWithSpec, type Spec } from '../options/options.js';
+import { plainOf } from '../base/stream.js';
+import { parsePssPolicy, type PssPolicy } from '../checks/pss.js';
+import { isObject } from '../base/values.js';
+import type { FunctionIdentity } from '../base/naming.js';
 
 export const PLUGIN_API_VERSION = 'pmc.pulsar/v1alpha1';
 export const PLUGIN_KIND = 'PulsarManifestCustomizer';

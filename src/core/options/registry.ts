@@ -11,12 +11,13 @@
  * writers.ts), its tests, and a line in the README. See ARCHITECTURE.md.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
  */
-import type { DiagnosticSink, Location } from './diagnostics.js';
-import type { OptionPath } from './edit.js';
-import type { IStatefulSet } from './k8s.js';
+import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import type { OptionPath } from '../base/edit.js';
+import type { IStatefulSet } from '../base/k8s.js';
 import { appendLists, firstNonEmpty, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
-import type { CustomizerKind } from './config.js';
+import type { CustomizerKind } from './customizers.js';
+import type { CheckContext, LevelsContext } from './validate.js';
 import {
   checkAnnotations,
   checkCapabilityNames,
@@ -56,21 +57,6 @@ export interface Target<T> {
   write?: Writer<T>;
 }
 
-export interface CheckContext {
-  /** Where a part of this option was given: the JSON path in the options that set it. */
-  at: (sub: (string | number)[]) => Location;
-  sink: DiagnosticSink;
-  /** The StatefulSet the options are for, as it was before customizing. */
-  workload?: IStatefulSet;
-}
-
-export interface LevelsContext {
-  customizer: CustomizerKind;
-  sink: DiagnosticSink;
-  /** A part of the option in the worker's runtimeCustomizerConfig, and in the function's customRuntimeOptions. */
-  workerAt: (sub: (string | number)[]) => Location;
-  fnAt: (sub: (string | number)[]) => Location;
-}
 
 /** Who set a part of the merged value: the worker, the function, or both (the function winning). */
 export interface Provenance {

@@ -11,7 +11,7 @@
  * https://github.com/kubernetes/kubernetes/blob/master/plugin/pkg/auth/authorizer/rbac/rbac.go
  */
 import type { Right } from './rbac.js';
-import { isObject, listItemsOf, type Obj } from './values.js';
+import { isObject, listItemsOf, type Obj } from '../base/values.js';
 
 export interface RbacObjects {
   roles: Obj[];

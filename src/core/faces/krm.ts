@@ -6,14 +6,14 @@
  * https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md
  */
 import { Document, isMap, isSeq, type Node } from 'yaml';
-import { parseYamlFile } from './config.js';
-import { customizeParsed } from './customize.js';
-import { PmcError, warningsAsErrors, type Diagnostic } from './diagnostics.js';
-import { pssDiagnostics, type PssPolicy } from './pss.js';
-import type { ParsedChunk } from './stream.js';
-import { plainOf, styleOf } from './stream.js';
-import type { CustomizeSettings } from './settings.js';
-import { asArray, isObject, type Obj } from './values.js';
+import { parseYamlFile } from '../input/config.js';
+import { customizeParsed } from '../customize/customize.js';
+import { PmcError, warningsAsErrors, type Diagnostic } from '../base/diagnostics.js';
+import { pssDiagnostics, type PssPolicy } from '../checks/pss.js';
+import type { ParsedChunk } from '../base/stream.js';
+import { plainOf, styleOf } from '../base/stream.js';
+import type { CustomizeSettings } from '../customize/settings.js';
+import { asArray, isObject, type Obj } from '../base/values.js';
 
 const RESOURCE_LIST_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1'];
 // Problems in the options are named by their JSON path in the message, not as an item field.

@@ -8,15 +8,15 @@
  * StatefulSets for one function (after a job name or namespace change), and replicas that
  * differ from parallelism. Everything comes from files or pipes; pmc fetches nothing.
  */
-import { customizeObjects } from './customize.js';
-import type { AdmissionMode } from './resolve.js';
+import { customizeObjects } from '../customize/customize.js';
+import type { AdmissionMode } from '../customize/resolve.js';
 import { APPLIED_ANNOTATION, settingsStamp } from './webhook.js';
-import { render } from './render/render.js';
-import type { PulsarVersion } from './render/runtime.js';
-import type { CustomizeSettings, GivenText } from './settings.js';
-import { streamObjects } from './stream.js';
-import { isObject, listItemsOf, type Obj } from './values.js';
-import { isPulsarStatefulSet, PULSAR_CONTAINER } from './workloads.js';
+import { render } from '../render/render.js';
+import type { PulsarVersion } from '../render/runtime.js';
+import type { CustomizeSettings, GivenText } from '../customize/settings.js';
+import { streamObjects } from '../base/stream.js';
+import { isObject, listItemsOf, type Obj } from '../base/values.js';
+import { isPulsarStatefulSet, PULSAR_CONTAINER } from '../base/workloads.js';
 
 export type FindingKind = 'drift' | 'not-running' | 'no-config' | 'duplicate' | 'replicas' | 'unstamped' | 'stale-stamp';
 

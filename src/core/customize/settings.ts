@@ -4,14 +4,14 @@
  * function's identity comes from. The edge only reads files; every rule is here.
  */
 import type { AdmissionMode } from './resolve.js';
-import { customizerForClassName, foreignCustomizer, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from './config.js';
-import { readWorker } from './worker.js';
-import { profileFields, readProfile, type CustomizerProfile } from './profile.js';
-import { DiagnosticSink, PmcError, type Diagnostic } from './diagnostics.js';
-import type { IdentitySource } from './identity.js';
-import type { FunctionIdentity } from './naming.js';
-import type { RuntimeOpts } from './registry.js';
-import type { SchemaValidator } from './validate.js';
+import { customizerForClassName, foreignCustomizer, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from '../input/config.js';
+import { readWorker } from '../input/worker.js';
+import { profileFields, readProfile, type CustomizerProfile } from '../input/profile.js';
+import { DiagnosticSink, PmcError, type Diagnostic } from '../base/diagnostics.js';
+import type { IdentitySource } from '../base/identity.js';
+import type { FunctionIdentity } from '../base/naming.js';
+import type { RuntimeOpts } from '../options/registry.js';
+import type { SchemaValidator } from '../options/validate.js';
 
 /** A text the user gave, and its name in messages. */
 export interface GivenText {

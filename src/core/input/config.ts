@@ -5,17 +5,17 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from './json-source.js';
+import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from '../base/json-source.js';
 import { isMap, isScalar, parseDocument, visit, type Document, type Node, type ScalarTag } from 'yaml';
-import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from './diagnostics.js';
-import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext, type Spec } from './options.js';
-import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from './registry.js';
-import { isObject } from './values.js';
-import { plainOf, yamlError } from './stream.js';
-import type { FunctionIdentity } from './naming.js';
+import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from '../base/diagnostics.js';
+import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext, type Spec } from '../options/options.js';
+import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../options/registry.js';
+import { isObject } from '../base/values.js';
+import { plainOf, yamlError } from '../base/stream.js';
+import type { FunctionIdentity } from '../base/naming.js';
+import type { CustomizerKind } from '../options/customizers.js';
 
-export type CustomizerKind = 'basic' | 'security-context' | 'none';
-export const CUSTOMIZER_KINDS: readonly CustomizerKind[] = ['basic', 'security-context', 'none'];
+export { CUSTOMIZER_KINDS, type CustomizerKind } from '../options/customizers.js';
 
 const PULSAR_PACKAGE = 'org.apache.pulsar.functions.runtime.kubernetes';
 export const BASIC_CUSTOMIZER_CLASS = `${PULSAR_PACKAGE}.BasicKubernetesManifestCustomizer`;

@@ -13,10 +13,11 @@
  * https://github.com/google/gson/blob/main/gson/src/main/java/com/google/gson/stream/JsonReader.java
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { DiagnosticSink, type Location } from './diagnostics.js';
-import { javaDouble } from './render/java.js';
-import { JsonNumber } from './json-source.js';
-import { isObject } from './values.js';
+import { DiagnosticSink, type Location } from '../base/diagnostics.js';
+import { javaDouble } from '../base/java.js';
+import { JsonNumber } from '../base/json-source.js';
+import { isObject } from '../base/values.js';
+import { QUANTITY_PATTERN } from '../checks/pod-rules.js';
 
 export type StringMap = Record<string, string>;
 
@@ -68,9 +69,6 @@ export interface SecurityContextOpts {
 /** Keys that would reach Object.prototype through a careless merge. Refused everywhere. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-// Kubernetes' quantity grammar (apimachinery resource.Quantity): a signed decimal and an
-// optional binary SI, decimal SI or exponent suffix.
-export const QUANTITY_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 export type Spec =
   | { t: 'any' }

@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'src');
 
 /** Bottom to top, as ARCHITECTURE.md draws them. */
-export const CORE_LAYERS = ['base', 'checks', 'options', 'input', 'customize', 'render', 'faces'] as const;
+export const CORE_LAYERS = ['base', 'checks', 'options', 'input', 'customize', 'render', 'app', 'faces'] as const;
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

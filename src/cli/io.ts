@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PmcError, formatLocation, warningsAsErrors, type Diagnostic } from '../core/base/diagnostics.js';
+import { PmcError } from '../core/base/diagnostics.js';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -130,27 +130,6 @@ export function checkText(text: string, source: string, keepBom = false): string
     });
   }
   return text.charCodeAt(0) === 0xfeff && !keepBom ? text.slice(1) : text;
-}
-
-/** Writes warnings and errors to stderr, one per line, with where and an excerpt. */
-/** The warnings of a run: on stderr, or under --strict an error that stops the run. */
-export async function reportWarnings(warnings: Diagnostic[], io: Io, strict: boolean): Promise<void> {
-  const refused = strict ? warningsAsErrors(warnings, () => '(an error under --strict)') : undefined;
-  if (refused) throw refused;
-  await report(warnings, io);
-}
-
-export async function report(diags: Diagnostic[], io: Io): Promise<void> {
-  if (diags.length === 0) return;
-  const chalk = await colours(io, io.stderr);
-  for (const d of diags) {
-    const label = d.severity === 'error' ? 'error' : d.severity === 'info' ? 'note' : 'warning';
-    const tag = chalk ? (d.severity === 'error' ? chalk.red.bold(label) : d.severity === 'info' ? chalk.cyan(label) : chalk.yellow.bold(label)) : label;
-    const where = formatLocation(d.location);
-    let line = `pmc: ${tag}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]\n`;
-    if (d.location?.excerpt) line += `${d.location.excerpt}\n`;
-    io.stderr.write(line);
-  }
 }
 
 /** Whether to colour what goes to `stream`: a terminal, and neither NO_COLOR nor TERM=dumb. */

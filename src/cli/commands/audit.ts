@@ -6,13 +6,14 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { audit, auditSarif, findingLine } from '../../core/faces/audit.js';
-import type { PulsarVersion } from '../../core/render/runtime.js';
-import type { AdmissionMode } from '../../core/customize/resolve.js';
+import { Option, type Command } from 'commander';
+import { DEFAULT_PULSAR_VERSION, PULSAR_VERSIONS, type PulsarVersion } from '../../core/render/pulsar.js';
+import { ADMISSION_MODE_NAMES, type AdmissionMode } from '../../core/customize/modes.js';
+import { WORKER_CONFIG_HELP, type CommandContext } from '../command.js';
 import { VERSION } from '../version.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
-import { readGiven, settingsOf } from '../inputs.js';
-import { readStdin, readTextFile, reportWarnings, type Io } from '../io.js';
+import { readStdin, readTextFile, type Io } from '../io.js';
+import { stderrReporter } from '../reporters.js';
 
 export interface AuditFlags {
   workerConfig: string;
@@ -22,6 +23,19 @@ export interface AuditFlags {
   output?: 'table' | 'json' | 'sarif';
   /** pmc webhook runs in this mode. */
   webhookMode?: AdmissionMode;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('audit')
+    .description('live functions against what the worker would create now: drift field by field, functions not running, StatefulSets without a config, duplicates')
+    .requiredOption('-w, --worker-config <FILE>', WORKER_CONFIG_HELP)
+    .requiredOption('--live <FILE>', 'the live StatefulSets: kubectl get sts,svc -l component -A -o yaml (a file, or - for stdin)')
+    .requiredOption('--functions <PATH...>', "the functions' configs (pulsar-admin functions|sources|sinks get), files or folders of them")
+    .addOption(new Option('--pulsar-version <VERSION>', 'the Pulsar release of the worker').choices(PULSAR_VERSIONS).default(DEFAULT_PULSAR_VERSION))
+    .addOption(new Option('-o, --output <FORMAT>', 'output format (sarif: SARIF 2.1.0, for CI)').choices(['table', 'json', 'sarif']).default('table'))
+    .addOption(new Option('--webhook-mode <MODE>', 'pmc webhook runs in this mode: what it applies is expected too, and its stamp on every function').choices(ADMISSION_MODE_NAMES))
+    .action((flags: AuditFlags) => ctx.run(() => runAudit(flags, ctx.io)));
 }
 
 /** The config files a path names: the file, or every .yaml, .yml and .json in the folder. */
@@ -35,13 +49,14 @@ function configFiles(path: string, io: Io): string[] {
 }
 
 export async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
+  const [{ audit, auditSarif, findingLine }, { readGiven, settingsOf }] = await Promise.all([import('../../core/faces/audit.js'), import('../inputs.js')]);
   const given = await readGiven({ workerConfig: flags.workerConfig }, io);
   const { settings, warnings } = await settingsOf(given);
   const live = { text: flags.live === '-' ? await readStdin(io) : await readTextFile(flags.live, io, 'live objects'), source: flags.live === '-' ? '<stdin>' : flags.live };
   const functions = [];
   for (const path of flags.functions) for (const f of configFiles(path, io)) functions.push({ text: await readTextFile(f, io, 'function config'), source: f });
   const findings = audit({ worker: given.worker!, live, functions, settings, pulsarVersion: flags.pulsarVersion, webhook: flags.webhookMode ? { mode: flags.webhookMode, version: VERSION } : undefined });
-  await reportWarnings(warnings, io, false);
+  await stderrReporter(io).report(warnings);
   if (flags.output === 'json') io.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
   else if (flags.output === 'sarif') io.stdout.write(`${JSON.stringify(auditSarif(findings, flags.live, VERSION), null, 2)}\n`);
   else io.stdout.write(findings.length ? findings.map((f) => `${findingLine(f)}\n`).join('') : `${functions.length} functions, as the worker would create them now\n`);

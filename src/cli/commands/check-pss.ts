@@ -2,14 +2,28 @@
  * `pmc check-pss`: every pod template in a stream (StatefulSet, Deployment, DaemonSet,
  * ReplicaSet, Job, CronJob, Pod) against a Pod Security Standards level.
  */
+import { Option, type Command } from 'commander';
 import { PmcError } from '../../core/base/diagnostics.js';
-import { EXIT_OK } from '../exit.js';
 import { formatPssPolicy, podBearers, podTemplate, pssDiagnostics, type PssPolicy } from '../../core/checks/pss.js';
-import { streamObjects } from '../../core/base/stream.js';
-import { readManifest } from '../inputs.js';
+import { pssPolicyArgument, type CommandContext } from '../command.js';
+import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('check-pss')
+    .description('check every pod template against the Kubernetes Pod Security Standards')
+    .argument('[MANIFEST]', 'a YAML file of manifests, or - for stdin (stdin when omitted)')
+    .addOption(
+      new Option('--level <LEVEL>', 'baseline or restricted, optionally with a policy version: restricted:v1.25, baseline:latest')
+        .argParser(pssPolicyArgument)
+        .default(pssPolicyArgument('restricted'), 'restricted'),
+    )
+    .action((manifest: string | undefined, flags: { level: PssPolicy }) => ctx.run(() => runCheckPss(manifest, flags, ctx.io)));
+}
+
 export async function runCheckPss(manifest: string | undefined, flags: { level: PssPolicy }, io: Io): Promise<number> {
+  const [{ readManifest }, { streamObjects }] = await Promise.all([import('../inputs.js'), import('../../core/base/stream.js')]);
   const { text, source } = await readManifest(manifest, io);
   const documents = streamObjects(text, source);
   const errors = pssDiagnostics(documents, flags.level, source);

@@ -1,16 +1,14 @@
 /**
  * `pmc customize`: the transformed stream on stdout, or nothing at all.
  */
-import { customize, customizeJson, type CustomizeResult } from '../../core/customize/customize.js';
-import { outputObjects } from '../../core/customize/customize.js';
-import { pssDiagnostics, type PssPolicy } from '../../core/checks/pss.js';
+import { Option, type Command } from 'commander';
+import type { PssPolicy } from '../../core/checks/pss.js';
+import { OUTPUT_FORMATS, formatOf, type OutputFormat } from '../../core/customize/formats.js';
 import { PmcError } from '../../core/base/diagnostics.js';
+import { inputOptions, pssOption, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit.js';
-import { resolve } from 'node:path';
-import { loadInput, type InputFlags } from '../inputs.js';
-import { reportWarnings, type Io } from '../io.js';
-
-import { formatOf, formatOutput, type OutputFormat } from '../../core/customize/output.js';
+import type { InputFlags } from '../inputs.js';
+import type { Io } from '../io.js';
 
 export interface CustomizeFlags extends InputFlags {
   output?: OutputFormat;
@@ -18,29 +16,28 @@ export interface CustomizeFlags extends InputFlags {
   inPlace?: boolean;
 }
 
+export function register(program: Command, ctx: CommandContext): void {
+  inputOptions(
+    program
+      .command('customize')
+      .description("merge the worker's runtimeCustomizerConfig with the function's customRuntimeOptions and customize the StatefulSet and Service"),
+  )
+    .addOption(new Option('-o, --output <FORMAT>', "output format (default: the input's, YAML or JSON)").choices(OUTPUT_FORMATS))
+    .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
+    .addOption(pssOption())
+    .action((manifest: string | undefined, flags: CustomizeFlags) => ctx.run(() => runCustomize(manifest, flags, ctx.io)));
+}
+
 export async function runCustomize(manifest: string | undefined, flags: CustomizeFlags, io: Io): Promise<number> {
   if (flags.inPlace && (manifest === undefined || manifest === '-')) {
     throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin');
   }
-
-  const { input, warnings, bom } = await loadInput(manifest, flags, io);
-  if (flags.inPlace && flags.output && flags.output !== formatOf(input.manifest)) {
-    throw new PmcError('PMC_USAGE', `--in-place with -o ${flags.output} would replace the ${formatOf(input.manifest).toUpperCase()} file with ${flags.output.toUpperCase()}: leave out -o (the file keeps its own format), or write to stdout`);
+  const { requestOf, customizeRequest, deliver } = await import('../app.js');
+  const request = await requestOf(manifest, flags, io, { output: flags.output, checkPss: flags.checkPss, jsonFastPath: true });
+  const { manifest: text } = request.input;
+  if (flags.inPlace && flags.output && flags.output !== formatOf(text)) {
+    throw new PmcError('PMC_USAGE', `--in-place with -o ${flags.output} would replace the ${formatOf(text).toUpperCase()} file with ${flags.output.toUpperCase()}: leave out -o (the file keeps its own format), or write to stdout`);
   }
-  // kubectl's JSON, when it needs nothing said, at JSON's speed; otherwise (or then) the YAML path.
-  const result = customizeJson(input) ?? customize(input);
-  checkPss(result, flags.checkPss, input.source);
-  // Built whole before anything is written: a failure leaves stdout empty.
-  const text = (bom ? '\uFEFF' : '') + formatOutput(result, input, flags.output);
-  await reportWarnings([...warnings, ...result.warnings], io, input.strict);
-  if (flags.inPlace && manifest) await (await import('../write.js')).replaceFileAtomically(resolve(io.cwd, manifest), text);
-  else io.stdout.write(text);
+  await deliver(customizeRequest(request), io, { inPlace: flags.inPlace ? manifest : undefined });
   return EXIT_OK;
-}
-
-/** --check-pss: every pod template in the output against the policy, or an error. */
-export function checkPss(result: CustomizeResult, policy: PssPolicy | undefined, source: string): void {
-  if (!policy) return;
-  const errors = pssDiagnostics(outputObjects(result, source), policy, source);
-  if (errors.length) throw PmcError.fromDiagnostics(errors);
 }

@@ -2,19 +2,24 @@
  * `pmc diff`: what customizing would change, as a unified diff per document. Exit 0 when
  * nothing changes and 3 when something does, so CI can gate on it (as `kubectl diff`).
  */
-import { customize } from '../../core/customize/customize.js';
-import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
-import { documentDiffs } from '../../core/customize/report.js';
+import type { Command } from 'commander';
 import type { PssPolicy } from '../../core/checks/pss.js';
-import { loadInput, type InputFlags } from '../inputs.js';
-import { colours, reportWarnings, type Io } from '../io.js';
-import { checkPss } from './customize.js';
+import { inputOptions, pssOption, type CommandContext } from '../command.js';
+import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
+import type { InputFlags } from '../inputs.js';
+import { colours, type Io } from '../io.js';
+
+export function register(program: Command, ctx: CommandContext): void {
+  inputOptions(program.command('diff').description('show what customize would change, as a unified diff per document (exit 3 when something changes)'))
+    .addOption(pssOption())
+    .action((manifest: string | undefined, flags: InputFlags & { checkPss?: PssPolicy }) => ctx.run(() => runDiff(manifest, flags, ctx.io)));
+}
 
 export async function runDiff(manifest: string | undefined, flags: InputFlags & { checkPss?: PssPolicy }, io: Io): Promise<number> {
-  const { input, warnings } = await loadInput(manifest, flags, io);
-  const result = customize(input);
-  checkPss(result, flags.checkPss, input.source);
-  const diffs = documentDiffs(input, result);
+  const [{ requestOf, customizeRequest, deliver }, { documentDiffs }] = await Promise.all([import('../app.js'), import('../../core/customize/report.js')]);
+  const request = await requestOf(manifest, flags, io, { checkPss: flags.checkPss, output: 'none' });
+  const outcome = customizeRequest(request);
+  const diffs = documentDiffs(request.input, outcome.result);
   let text = diffs.map((d) => d.patch).join('');
   const chalk = await colours(io, io.stdout);
   if (chalk) {
@@ -33,7 +38,6 @@ export async function runDiff(manifest: string | undefined, flags: InputFlags & 
       )
       .join('\n');
   }
-  await reportWarnings([...warnings, ...result.warnings], io, input.strict);
-  io.stdout.write(text);
+  await deliver({ text, warnings: outcome.warnings }, io);
   return diffs.length > 0 ? EXIT_DIFFERS : EXIT_OK;
 }

@@ -2,22 +2,30 @@
  * `pmc explain`: every field the customization set, the value it replaced, and where the
  * option came from; then what was ignored and why. A table for people, -o json for programs.
  */
-import { customize } from '../../core/customize/customize.js';
+import { Option, type Command } from 'commander';
+import type { ExplainReport } from '../../core/customize/report.js';
+import { inputOptions, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit.js';
-import { explain, IGNORED_CODES, type ExplainReport } from '../../core/customize/report.js';
-import { loadInput, type InputFlags } from '../inputs.js';
-import { report, reportWarnings, type Io } from '../io.js';
+import type { InputFlags } from '../inputs.js';
+import type { Io } from '../io.js';
 
-export async function runExplain(manifest: string | undefined, flags: InputFlags & { output?: 'table' | 'json' }, io: Io): Promise<number> {
-  const { input, warnings } = await loadInput(manifest, flags, io);
-  const result = customize(input);
-  // Under --strict what the report would list as ignored is an error too.
-  if (input.strict) await reportWarnings([...warnings, ...result.warnings], io, true);
-  const rep = explain(input, result, warnings);
+type ExplainFlags = InputFlags & { output?: 'table' | 'json' };
+
+export function register(program: Command, ctx: CommandContext): void {
+  inputOptions(program.command('explain').description('list every field customize sets, the value it replaced, and where the option came from'))
+    .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
+    .action((manifest: string | undefined, flags: ExplainFlags) => ctx.run(() => runExplain(manifest, flags, ctx.io)));
+}
+
+export async function runExplain(manifest: string | undefined, flags: ExplainFlags, io: Io): Promise<number> {
+  const [{ requestOf, customizeRequest, deliver }, { explain, IGNORED_CODES }] = await Promise.all([import('../app.js'), import('../../core/customize/report.js')]);
+  // Under --strict what the report would list as ignored is an error too (the request's policy).
+  const request = await requestOf(manifest, flags, io, { output: 'none' });
+  const outcome = customizeRequest(request);
+  const rep = explain(request.input, outcome.result, request.earlier ?? []);
   const text = flags.output === 'json' ? `${JSON.stringify(rep, null, 2)}\n` : table(rep);
   // What the report lists as ignored is not repeated on stderr.
-  await report([...warnings, ...result.warnings].filter((w) => !IGNORED_CODES.has(w.code)), io);
-  io.stdout.write(text);
+  await deliver({ text, warnings: outcome.warnings.filter((w) => !IGNORED_CODES.has(w.code)) }, io);
   return EXIT_OK;
 }
 

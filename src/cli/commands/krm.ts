@@ -4,19 +4,30 @@
  * ResourceList on stdout with its items customized and problems as `results`. The edge
  * reads stdin and the files the config names; the transform is the core's.
  */
-import { Document } from 'yaml';
-import { PmcError } from '../../core/base/diagnostics.js';
-import { printResourceList, readResourceList, resultOf, transformResourceList, type KrmResult } from '../../core/faces/krm.js';
-import { pluginConfigFrom } from '../../core/input/plugin-config.js';
+import type { Command } from 'commander';
+import { DiagnosticSink, PmcError } from '../../core/base/diagnostics.js';
 import type { PssPolicy } from '../../core/checks/pss.js';
-import { DiagnosticSink } from '../../core/base/diagnostics.js';
+import { pssOption, type CommandContext } from '../command.js';
 import { EXIT_INPUT, EXIT_OK } from '../exit.js';
-import { flagsFromPluginConfig, loadSettings } from '../inputs.js';
 import { readStdin, type Io } from '../io.js';
 
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('krm')
+    .description('run as a KRM function: a ResourceList on stdin, its functionConfig a PulsarManifestCustomizer')
+    .addOption(pssOption())
+    .action((flags: { checkPss?: PssPolicy }) => ctx.run(() => runKrm(ctx.io, flags)));
+}
+
 export async function runKrm(io: Io, options: { checkPss?: PssPolicy } = {}): Promise<number> {
+  const [{ Document }, { printResourceList, readResourceList, KrmResults, transformResourceList }, { pluginConfigFrom }, { flagsFromPluginConfig, loadSettings }] = await Promise.all([
+    import('yaml'),
+    import('../../core/faces/krm.js'),
+    import('../../core/input/plugin-config.js'),
+    import('../inputs.js'),
+  ]);
   const list = readResourceList(await readStdin(io), '<stdin>');
-  const results: KrmResult[] = [];
+  const results = new KrmResults(list.plainItems);
   let failed = false;
   try {
     if (!list.functionConfig) throw new PmcError('PMC_PLUGIN_CONFIG', 'the ResourceList has no functionConfig: give a PulsarManifestCustomizer');
@@ -30,12 +41,12 @@ export async function runKrm(io: Io, options: { checkPss?: PssPolicy } = {}): Pr
     const { settings, warnings } = await loadSettings(flags, io);
     // The flag wins over the functionConfig, as flags win everywhere.
     const all = transformResourceList(list, settings, { checkPss: options.checkPss ?? config.checkPss, earlierWarnings: [...sink.warnings, ...warnings] });
-    results.push(...all.map((w) => resultOf(w, list.plainItems)));
+    results.report(all);
   } catch (e) {
     if (!(e instanceof PmcError)) throw e;
     failed = true;
-    results.push(...e.diagnostics().map((d) => resultOf(d, list.plainItems)));
+    results.report(e.diagnostics());
   }
-  io.stdout.write(printResourceList(list, results));
+  io.stdout.write(printResourceList(list, results.results));
   return failed ? EXIT_INPUT : EXIT_OK;
 }

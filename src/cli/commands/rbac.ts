@@ -3,11 +3,11 @@
  * namespace the worker file and the functions' configs reach (core/rbac.ts), as a YAML stream
  * for `kubectl apply -f -`.
  */
-import { parseServiceAccount, workerRbac } from '../../core/faces/rbac.js';
-import { missingRights, rbacObjects } from '../../core/faces/rbac-check.js';
-import { streamObjects } from '../../core/base/stream.js';
+import type { Command } from 'commander';
+import { WORKER_CONFIG_HELP, type CommandContext } from '../command.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
-import { readTextFile, report, type Io } from '../io.js';
+import { readTextFile, type Io } from '../io.js';
+import { stderrReporter } from '../reporters.js';
 
 export interface RbacFlags {
   workerConfig: string;
@@ -18,10 +18,27 @@ export interface RbacFlags {
   check?: string;
 }
 
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('rbac')
+    .description("the Role and RoleBinding the functions worker's service account needs in every namespace it deploys functions to")
+    .requiredOption('-w, --worker-config <FILE>', WORKER_CONFIG_HELP)
+    .option('-c, --function-config <FILE...>', "the functions' pulsar-admin configs, whose customRuntimeOptions may name the namespace each runs in")
+    .option('-r, --custom-runtime-options <JSON>', "one more function's customRuntimeOptions, a JSON string")
+    .option('--service-account <NAMESPACE:NAME>', "the worker's service account (default: the Helm chart's broker account, pulsar:pulsar-broker-acct)")
+    .option('--check <FILE>', 'check these RBAC objects (kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml) instead: each missing right named, exit status 3')
+    .action((flags: RbacFlags) => ctx.run(() => runRbac(flags, ctx.io)));
+}
+
 /** The Apache Pulsar Helm chart's broker service account (the worker runs in the broker). */
 const HELM_CHART_ACCOUNT = 'pulsar:pulsar-broker-acct';
 
 export async function runRbac(flags: RbacFlags, io: Io): Promise<number> {
+  const [{ parseServiceAccount, workerRbac }, { missingRights, rbacObjects }, { streamObjects }] = await Promise.all([
+    import('../../core/faces/rbac.js'),
+    import('../../core/faces/rbac-check.js'),
+    import('../../core/base/stream.js'),
+  ]);
   const worker = { text: await readTextFile(flags.workerConfig, io, 'worker config'), source: flags.workerConfig };
   const configs = [];
   for (const c of flags.functionConfig ?? []) configs.push({ text: await readTextFile(c, io, 'function config'), source: c });
@@ -31,7 +48,7 @@ export async function runRbac(flags: RbacFlags, io: Io): Promise<number> {
   const said = flags.serviceAccount
     ? []
     : [{ severity: 'info' as const, code: 'PMC_RBAC' as const, message: `bound to the Apache Pulsar Helm chart's broker service account ${HELM_CHART_ACCOUNT} (the worker runs in the broker there); give --service-account NAMESPACE:NAME for yours` }];
-  await report([...said, ...result.diagnostics], io);
+  await stderrReporter(io).report([...said, ...result.diagnostics]);
   if (flags.check === undefined) {
     io.stdout.write(result.yaml);
     return EXIT_OK;

@@ -113,6 +113,15 @@ export interface Diagnostic {
   location?: Location;
 }
 
+/**
+ * Where a face's diagnostics go, one implementation per face: text on stderr (the CLI),
+ * KRM results (a KRM function), admission warnings (the webhook's answer), a structured log
+ * line (the webhook's stderr). The application layer decides what is said; a Reporter, how.
+ */
+export interface Reporter {
+  report(diagnostics: readonly Diagnostic[]): void | Promise<void>;
+}
+
 export class PmcError extends Error {
   readonly code: ErrorCode;
   readonly location?: Location;

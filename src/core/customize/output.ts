@@ -5,15 +5,11 @@
 import { stringify } from 'yaml';
 import { outputObjects, outputYaml, type CustomizeResult } from './customize.js';
 import { kubectlJson } from '../base/kubectl-json.js';
+import { OUTPUT_FORMATS, formatOf, type OutputFormat } from './formats.js';
 
 export { kubectlJson };
 
-export type OutputFormat = 'yaml' | 'json';
-
-/** `kubectl get -o json` output (or any JSON): the first thing after blanks and a BOM is `{` or `[`. */
-export function formatOf(text: string): OutputFormat {
-  return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'yaml';
-}
+export { OUTPUT_FORMATS, formatOf, type OutputFormat };
 
 /** The output's objects, one document each, dropping empty documents. */
 function objectsOf(result: CustomizeResult, source: string): unknown[] {

@@ -3,6 +3,7 @@
  * merged over the worker's, filtered by what the worker's customizer reads, checked against
  * Kubernetes' rules, with the function's identity and Pulsar's job name for it.
  */
+import { admissionMode, type AdmissionMode } from './modes.js';
 import type { CustomizerKind } from '../input/config.js';
 import { readCustomRuntimeOptions } from '../input/config.js';
 import type { DiagnosticSink, Location } from '../base/diagnostics.js';
@@ -40,7 +41,6 @@ export interface ResolveSettings {
   admission?: AdmissionMode;
 }
 
-export type AdmissionMode = 'hybrid' | 'webhook-only';
 
 export interface ResolvedOptions {
   options: RuntimeOpts;
@@ -87,18 +87,21 @@ export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKin
 }
 
 /**
- * The options admission applies. Hybrid: only the extension's own (the worker's Basic
- * customizer applied the rest). Webhook-only: all but those admission cannot apply, each
- * of those a warning; the Service's part of an option is a warning too, since the Service
- * reaches admission before the StatefulSet and carries no function details.
+ * The options admission applies, as the mode's entry (modes.ts) says. Hybrid: only the
+ * extension's own (the worker's Basic customizer applied the rest). Webhook-only: all but
+ * those admission cannot apply, each of those a warning; the Service's part of an option is a
+ * warning too, since the Service reaches admission before the StatefulSet and carries no
+ * function details.
  */
 function admissionOptions(merged: RuntimeOpts, mode: AdmissionMode, sink: DiagnosticSink, where: Location): RuntimeOpts {
   const out: Record<string, unknown> = {};
   for (const key of OPTION_KEYS) {
     if (merged[key] === undefined) continue;
     const entry = entryOf(key);
-    if (mode === 'hybrid') {
-      if (!entry.customizers.includes('basic')) out[key] = merged[key];
+    const spec = admissionMode(mode);
+    if (spec.workerApplies && entry.customizers.includes(spec.workerApplies)) continue;
+    if (!spec.sayWhatAdmissionCannot) {
+      out[key] = merged[key];
       continue;
     }
     if (entry.notInAdmission) {

@@ -3,7 +3,7 @@
  * complete settings of a run, once: which customizer runs, whose options win, where the
  * function's identity comes from. The edge only reads files; every rule is here.
  */
-import type { AdmissionMode } from './resolve.js';
+import type { AdmissionMode } from './modes.js';
 import { customizerForClassName, foreignCustomizer, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from '../input/config.js';
 import { readWorker } from '../input/worker.js';
 import { profileFields, readProfile, type CustomizerProfile } from '../input/profile.js';

@@ -9,7 +9,7 @@
  * differ from parallelism. Everything comes from files or pipes; pmc fetches nothing.
  */
 import { customizeObjects } from '../customize/customize.js';
-import type { AdmissionMode } from '../customize/resolve.js';
+import type { AdmissionMode } from '../customize/modes.js';
 import { APPLIED_ANNOTATION, settingsStamp } from './webhook.js';
 import { render } from '../render/render.js';
 import type { PulsarVersion } from '../render/runtime.js';

@@ -8,8 +8,9 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { parseYamlFile } from '../input/config.js';
 import { customizeParsed } from '../customize/customize.js';
-import { PmcError, warningsAsErrors, type Diagnostic } from '../base/diagnostics.js';
-import { pssDiagnostics, type PssPolicy } from '../checks/pss.js';
+import { PmcError, type Diagnostic, type Reporter } from '../base/diagnostics.js';
+import type { PssPolicy } from '../checks/pss.js';
+import { checkPodSecurity, settle } from '../app/run.js';
 import type { ParsedChunk } from '../base/stream.js';
 import { plainOf, styleOf } from '../base/stream.js';
 import type { CustomizeSettings } from '../customize/settings.js';
@@ -86,6 +87,15 @@ export function resultOf(d: Diagnostic, items: Obj[]): KrmResult {
  * copies are edited, and put in the list only when all went well, so a failed run returns
  * the items as they came. Returns the warnings; throws a PmcError on failure.
  */
+/** The KRM function's Reporter: each diagnostic as a result, pointing at its item and field. */
+export class KrmResults implements Reporter {
+  readonly results: KrmResult[] = [];
+  constructor(private readonly items: Obj[]) {}
+  report(diagnostics: readonly Diagnostic[]): void {
+    for (const d of diagnostics) this.results.push(resultOf(d, this.items));
+  }
+}
+
 export function transformResourceList(
   list: ResourceList,
   settings: CustomizeSettings,
@@ -94,16 +104,9 @@ export function transformResourceList(
 ): Diagnostic[] {
   const documents: ParsedChunk[] = list.items.map((node, index) => ({ index, text: '', line: 1, doc: new Document(node.clone()) }));
   const { result, edited, objects } = customizeParsed(documents, { ...settings, source });
-  const warnings = [...(opts.earlierWarnings ?? []), ...result.warnings];
-  // Under strict every warning is an error, and the run fails.
-  const refused = settings.strict ? warningsAsErrors(warnings, () => '(an error under strict)') : undefined;
-  if (refused) throw refused;
-  const checkPss = opts.checkPss;
-  if (checkPss) {
-    const output = list.plainItems.map((item, index) => ({ index, object: objects.get(index) ?? item }));
-    const refused = pssDiagnostics(output, checkPss, source);
-    if (refused.length) throw PmcError.fromDiagnostics(refused);
-  }
+  // Under strict every warning is an error, and the run fails (the config's key, not a flag).
+  const warnings = settle([...(opts.earlierWarnings ?? []), ...result.warnings], { strict: settings.strict, why: () => '(an error under strict)' });
+  checkPodSecurity(() => list.plainItems.map((item, index) => ({ index, object: objects.get(index) ?? item })), opts.checkPss, source);
   const itemsNode = list.doc.get('items', true);
   for (const index of edited) if (isSeq(itemsNode)) itemsNode.items[index] = documents[index]!.doc.contents as Node;
   return warnings;

@@ -11,10 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { customizeObjects } from '../customize/customize.js';
-import { PmcError, warningsAsErrors, type Diagnostic } from '../base/diagnostics.js';
+import { PmcError, type Diagnostic, type Reporter } from '../base/diagnostics.js';
+import { settle } from '../app/run.js';
 import { jsonPatch, type PatchOperation } from '../base/json-patch.js';
 import { entryOf, OPTION_KEYS, type OptionKey } from '../options/registry.js';
-import { PMC_KEY_PREFIX, type AdmissionMode } from '../customize/resolve.js';
+import { PMC_KEY_PREFIX } from '../customize/resolve.js';
+import type { AdmissionMode } from '../customize/modes.js';
 import type { CustomizeSettings } from '../customize/settings.js';
 import { isObject, type Obj } from '../base/values.js';
 import { isPulsarStatefulSet } from '../base/workloads.js';
@@ -65,11 +67,19 @@ export function settingsStamp(settings: WebhookSettings, version: string): strin
 }
 const STAMPS = new WeakMap<WebhookSettings, { version: string; stamp: string }>();
 
-/** Warnings as the API server passes them on to the client: short, one line each. */
-function warningText(d: Diagnostic): string {
-  const where = d.location?.path ? `${d.location.path}: ` : '';
-  const text = `pmc ${d.code}: ${where}${d.message}`.replace(/\s+/g, ' ');
-  return text.length > 250 ? `${text.slice(0, 247)}...` : text;
+/**
+ * The webhook's Reporter: warnings as the API server passes them on to the client (kubectl
+ * prints them, the worker logs them), short and one line each.
+ */
+export class AdmissionWarnings implements Reporter {
+  readonly texts: string[] = [];
+  report(diagnostics: readonly Diagnostic[]): void {
+    for (const d of diagnostics) {
+      const where = d.location?.path ? `${d.location.path}: ` : '';
+      const text = `pmc ${d.code}: ${where}${d.message}`.replace(/\s+/g, ' ');
+      this.texts.push(text.length > 250 ? `${text.slice(0, 247)}...` : text);
+    }
+  }
 }
 
 export function reviewAdmission(body: unknown, settings: WebhookSettings, version: string): ReviewResult {
@@ -108,11 +118,10 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
     // it never decides whether pmc acts (a function's options can write any annotation).
     // Customizing is idempotent in admission, so an object customized already changes nothing.
     const { result, objects } = customizeObjects([object], { ...settings, customizer: 'security-context', admission: settings.mode, source });
-    warnings = result.warnings.filter((w) => w.severity === 'warning');
-    if (settings.strict) {
-      const refused = warningsAsErrors(warnings, () => '(--strict: every warning refuses)');
-      if (refused) throw refused;
-    }
+    warnings = settle(
+      result.warnings.filter((w) => w.severity === 'warning'),
+      { strict: settings.strict, why: () => '(--strict: every warning refuses)' },
+    );
     customized = objects[0] as Obj;
     changed = result.changes.length > 0;
   } catch (e) {
@@ -127,7 +136,9 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
     };
   }
 
-  const texts = warnings.map(warningText);
+  const reporter = new AdmissionWarnings();
+  reporter.report(warnings);
+  const texts = reporter.texts;
   if (!changed) {
     return { review: answer(texts.length ? { warnings: texts } : {}), summary: { ...summary, outcome: 'unchanged', reason: 'nothing to change', warnings: texts.length } };
   }

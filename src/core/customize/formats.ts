@@ -1,0 +1,11 @@
+/**
+ * The forms a stream of manifests comes in and goes out as: YAML (a stream of documents) or
+ * JSON (one object, or kubectl's `kind: List`). No imports: the CLI's `-o` choices read it.
+ */
+export const OUTPUT_FORMATS = ['yaml', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** `kubectl get -o json` output (or any JSON): the first thing after blanks and a BOM is `{` or `[`. */
+export function formatOf(text: string): OutputFormat {
+  return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'yaml';
+}

@@ -6,8 +6,8 @@ export default defineConfig({
   define: { __PMC_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   test: {
     include: ['test/**/*.test.ts'],
-    // CLI tests spawn node and kubectl; two cores are shared with everything else here.
-    testTimeout: 60_000,
+    // A few seconds a test: one that needs more (a JVM, a process, a large input) says so itself.
+    testTimeout: 10_000,
     hookTimeout: 60_000,
   },
 });

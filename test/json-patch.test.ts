@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { applyPatch, validate, type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
+import { runs } from './support/runs.js';
 import { jsonPatch } from '../src/core/base/json-patch.js';
 
 const key = fc.oneof(fc.constantFrom('toString', 'valueOf', 'a/b', 'c~d', 'hasOwnProperty', ''), fc.string({ maxLength: 6 }));
@@ -22,7 +23,7 @@ describe('jsonPatch', () => {
         expect(validate(patch, structuredClone(wrap(from)))).toBeUndefined();
         expect(applyPatch(structuredClone(wrap(from)), patch, true, false).newDocument).toEqual(wrap(to));
       }),
-      { numRuns: 2000, seed: 20261204 },
+      { numRuns: runs(2000), seed: 20261204 },
     );
   });
 

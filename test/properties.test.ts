@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runs } from './support/runs.js';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { customize, outputYaml } from '../src/core/customize/customize.js';
 import { mergeRuntimeOpts } from '../src/core/customize/resolve.js';
@@ -132,7 +133,7 @@ describe('properties of customize', () => {
         const added = mergeRuntimeOpts(worker, fnOpts).tolerations ?? [];
         expect(tolerations(twice)).toEqual([...tolerations(once), ...added]);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -151,7 +152,7 @@ describe('properties of customize', () => {
         expect(sts.spec.selector.matchLabels).toEqual(svc.spec.selector);
         expect(Object.keys(sts.spec.selector.matchLabels).sort()).toEqual([...SELECTOR_KEYS].sort());
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });
@@ -179,7 +180,7 @@ describe('never a crash', () => {
         writeFileSync(file, bytes);
         noCrash(await runPmc(['customize', file, '-r', '{"extraLabels": {"a": "b"}}']));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -188,7 +189,7 @@ describe('never a crash', () => {
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), async (text) => {
         noCrash(await runPmc(['customize', '-r', '{}'], { stdin: `kind: StatefulSet\n${text}` }));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -200,7 +201,7 @@ describe('never a crash', () => {
         writeFileSync(worker, `runtimeCustomizerClassName: x\nruntimeCustomizerConfig: ${JSON.stringify(b)}\n`);
         noCrash(await runPmc(['customize', '-w', worker, '-r', JSON.stringify(a)], { stdin: manifest }));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -211,7 +212,7 @@ describe('never a crash', () => {
       fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 })), async (o) => {
         noCrash(await runPmc(['customize', '-r', JSON.stringify(o)], { stdin: manifest }));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runPmc } from './support/run.js';
 
 const root = join(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -94,8 +95,47 @@ function shExamples(): Example[] {
   return examples;
 }
 
-function run(command: string) {
-  const script = `pmc() { "${process.execPath}" "${join(root, 'bin', 'pmc.js')}" "$@"; }\n${command.replaceAll('/tmp/', `${scratch}/`)}`;
+/**
+ * The words of a plain `pmc ...` command (quotes and line continuations only), or undefined
+ * when it needs a shell: a pipe, a redirection, a variable, a heredoc, a glob.
+ */
+export function plainWords(command: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (c === "'") {
+      const end = command.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      word = (word ?? '') + command.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let s = '';
+      for (i++; i < command.length && command[i] !== '"'; i++) {
+        if (command[i] === '$' || command[i] === '`') return undefined;
+        if (command[i] === '\\' && '"\\$`'.includes(command[i + 1] ?? '')) i++;
+        s += command[i];
+      }
+      if (i >= command.length) return undefined;
+      word = (word ?? '') + s;
+    } else if (c === '\\' && command[i + 1] === '\n') i++;
+    else if (c === ' ' || c === '\n' || c === '\t') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if ('|&;<>()$`*?[]{}~#'.includes(c)) return undefined;
+    else if (c === '\\') return undefined;
+    else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words[0] === 'pmc' ? words.slice(1) : undefined;
+}
+
+/** Runs a README command: a plain pmc command in-process, anything else in bash with pmc as the built bin. */
+async function run(command: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const inScratch = command.replaceAll('/tmp/', `${scratch}/`);
+  const words = plainWords(inScratch);
+  if (words) return runPmc(words, { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  const script = `pmc() { "${process.execPath}" "${join(root, 'bin', 'pmc.js')}" "$@"; }\n${inScratch}`;
   return spawnSync('bash', ['-c', script], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 }
 
@@ -120,8 +160,8 @@ describe('README: pasted output is what pmc prints', () => {
     expect(pasted.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(pasted.map((e) => [`README.md:${e.line}: ${e.command.split('\n')[0]}`, e] as const))('%s', (_name, example) => {
-    const r = run(example.command);
+  it.each(pasted.map((e) => [`README.md:${e.line}: ${e.command.split('\n')[0]}`, e] as const))('%s', async (_name, example) => {
+    const r = await run(example.command);
     // Console blocks show what a terminal shows: pmc writes its warnings and notes before its
     // output, so stderr first, then stdout.
     const printed = (r.stderr + r.stdout).replace(/\n$/, '').split('\n');
@@ -138,8 +178,8 @@ describe('README: every pmc command runs as described', () => {
     expect(commands.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(commands.map((e) => [`README.md:${e.line}: ${e.command.split('\n')[0]}`, e] as const))('%s', (_name, example) => {
-    const r = run(example.command);
+  it.each(commands.map((e) => [`README.md:${e.line}: ${e.command.split('\n')[0]}`, e] as const))('%s', async (_name, example) => {
+    const r = await run(example.command);
     if (example.error) {
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
@@ -156,5 +196,24 @@ describe('README: every pmc command runs as described', () => {
       expect(r.stderr.includes('pmc: error'), r.stderr).toBe(false);
       expect(r.status).toBe(0);
     }
+  });
+});
+
+describe('README: which commands run in-process', () => {
+  it.each([
+    ["pmc customize f.yaml -r '{\"a\": 1}'", ['customize', 'f.yaml', '-r', '{"a": 1}']],
+    ['pmc render -c "my fn.yaml" \\\n  -w w.yml', ['render', '-c', 'my fn.yaml', '-w', 'w.yml']],
+    ['pmc customize f.yaml | kubectl apply -f -', undefined],
+    ['pmc customize < f.yaml', undefined],
+    ['pmc customize "$FILE"', undefined],
+    ['cat f.yaml', undefined],
+  ] as const)('%s', (command, words) => {
+    expect(plainWords(command)).toEqual(words);
+  });
+
+  it('most of them', () => {
+    const all = [...pasted, ...commands].map((e) => e.command);
+    const inProcess = all.filter((c) => plainWords(c) !== undefined).length;
+    expect(inProcess / all.length).toBeGreaterThan(0.5);
   });
 });

@@ -202,27 +202,27 @@ describe('adding an option is one registry entry', () => {
   const work = mkdtempSync(join(tmpdir(), 'pmc-registry-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('serviceAccountName, added to registry.ts alone, is read, merged, applied by the extension only, checked and explained', async () => {
+  it('exampleHostname (an option no one will add: the pods of a StatefulSet take their hostname from their name), added to registry.ts alone, is read, merged, applied by the extension only, checked and explained', async () => {
     cpSync(join(root, 'src'), join(work, 'src'), { recursive: true });
     const registry = join(work, 'src', 'core', 'options', 'registry.ts');
     let text = readFileSync(registry, 'utf8');
     const entry = `
-  serviceAccountName: option<string>({
-    about: "the pods' service account",
+  exampleHostname: option<string>({
+    about: "the pods' hostname (a test's option)",
     spec: str,
     merge: firstNonEmpty,
     customizers: ['security-context'],
-    targets: [{ kind: 'StatefulSet', path: \`\${POD_SPEC}.serviceAccountName\` }],
+    targets: [{ kind: 'StatefulSet', path: \`\${POD_SPEC}.hostname\` }],
     write: setValue,
     check: (value, { at, sink }) => {
-      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) sink.error('PMC_NAME', \`"\${value}" is not a valid service account name\`, at([]));
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) sink.error('PMC_NAME', \`"\${value}" is not a valid hostname\`, at([]));
     },
   }),
 };
 
 export type OptionKey`;
     expect(text).toContain('\n};\n\nexport type OptionKey');
-    text = text.replace('\n};\n\nexport type OptionKey', entry).replace("  `${POD_SPEC}.volumes`,\n", "  `${POD_SPEC}.volumes`,\n  `${POD_SPEC}.serviceAccountName`,\n");
+    text = text.replace('\n};\n\nexport type OptionKey', entry).replace("  `${POD_SPEC}.volumes`,\n", "  `${POD_SPEC}.volumes`,\n  `${POD_SPEC}.hostname`,\n");
     writeFileSync(registry, text);
     await build({
       entryPoints: [join(work, 'src', 'cli', 'main.ts')],
@@ -242,28 +242,28 @@ export type OptionKey`;
       return { status, stdout, stderr };
     };
 
-    const applied = await run(['customize', '-r', '{"serviceAccountName": "fn-sa"}']);
+    const applied = await run(['customize', '-r', '{"exampleHostname": "fn-sa"}']);
     expect(applied.stderr).toBe('');
     const sts = parseAllDocuments(applied.stdout).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
-    expect(sts.spec.template.spec.serviceAccountName).toBe('fn-sa');
+    expect(sts.spec.template.spec.hostname).toBe('fn-sa');
 
-    const explained = await run(['explain', '-o', 'json', '-r', '{"serviceAccountName": "fn-sa"}']);
-    expect(JSON.parse(explained.stdout).changes).toContainEqual(expect.objectContaining({ path: 'spec.template.spec.serviceAccountName', option: 'serviceAccountName', source: 'function' }));
+    const explained = await run(['explain', '-o', 'json', '-r', '{"exampleHostname": "fn-sa"}']);
+    expect(JSON.parse(explained.stdout).changes).toContainEqual(expect.objectContaining({ path: 'spec.template.spec.hostname', option: 'exampleHostname', source: 'function' }));
 
-    const basic = await run(['customize', '--customizer', 'basic', '-r', '{"serviceAccountName": "fn-sa"}']);
+    const basic = await run(['customize', '--customizer', 'basic', '-r', '{"exampleHostname": "fn-sa"}']);
     expect(basic.status).toBe(0);
-    expect(basic.stdout).not.toContain('serviceAccountName');
+    expect(basic.stdout).not.toContain('hostname: fn-sa');
 
-    const bad = await run(['customize', '-r', '{"serviceAccountName": "Not A Valid Name"}']);
+    const bad = await run(['customize', '-r', '{"exampleHostname": "Not A Valid Name"}']);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain('customRuntimeOptions.serviceAccountName: "Not A Valid Name" is not a valid service account name [PMC_NAME]');
+    expect(bad.stderr).toContain('customRuntimeOptions.exampleHostname: "Not A Valid Name" is not a valid hostname [PMC_NAME]');
 
-    const typo = await run(['customize', '-r', '{"serviceAcountName": "fn-sa"}']);
-    expect(typo.stderr).toContain('did you mean "serviceAccountName"?');
+    const typo = await run(['customize', '-r', '{"exampleHostnme": "fn-sa"}']);
+    expect(typo.stderr).toContain('did you mean "exampleHostname"?');
   }, 60_000);
 
   it('leaves this very registry unchanged (the test edits a copy)', () => {
-    expect(Object.keys(OPTIONS)).not.toContain('serviceAccountName');
+    expect(Object.keys(OPTIONS)).not.toContain('exampleHostname');
   });
 });

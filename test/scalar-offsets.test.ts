@@ -3,6 +3,7 @@
 // value comes back exactly, and every character that is not an escape sits at its own offset.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs } from './support/runs.js';
 import { parseDocument, Scalar, stringify } from 'yaml';
 import { flowScalarOffsets, type FlowStyle } from '../src/core/base/scalar-offsets.js';
 
@@ -32,7 +33,7 @@ describe('flowScalarOffsets', () => {
           if (/[A-Za-z0-9:#]/.test(ch)) expect(full[off]).toBe(ch);
         });
       }),
-      { numRuns: 400, seed: 20261204 },
+      { numRuns: runs(400), seed: 20261204 },
     );
   });
 

@@ -11,7 +11,7 @@ import { loadSettings, type InputFlags } from '../src/cli/inputs.js';
 import type { Io } from '../src/cli/io.js';
 import { applyPatch, validate as validatePatch, type Operation } from 'fast-json-patch';
 import { jsonPatch } from '../src/core/base/json-patch.js';
-import type { AdmissionMode } from '../src/core/customize/resolve.js';
+import type { AdmissionMode } from '../src/core/customize/modes.js';
 import { APPLIED_ANNOTATION, NOT_APPLIED_ANNOTATION, reviewAdmission, type WebhookSettings } from '../src/core/faces/webhook.js';
 import { runPmc } from './support/run.js';
 

@@ -2,18 +2,21 @@
  * Replacing a file atomically: the new content goes to a temporary file beside it, which
  * is then renamed over it. A run that fails or is killed leaves the original intact.
  */
-import { chmod, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PmcError } from '../core/base/diagnostics.js';
 
-export async function replaceFileAtomically(given: string, content: string): Promise<void> {
+/** The file operations the replacement makes, injectable so that a test can fail each one. */
+export type WriteFs = Pick<typeof nodeFs, 'chmod' | 'open' | 'realpath' | 'rename' | 'stat' | 'unlink'>;
+
+export async function replaceFileAtomically(given: string, content: string, fs: WriteFs = nodeFs): Promise<void> {
   // Through a symbolic link to its target: the link stays a link, the target gets the content.
-  const path = await realpath(given).catch(() => given);
+  const path = await fs.realpath(given).catch(() => given);
   const temp = join(dirname(path), `.${basename(path)}.pmc-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const { mode } = await stat(path);
-    const handle = await open(temp, 'wx', mode & 0o777);
+    const { mode } = await fs.stat(path);
+    const handle = await fs.open(temp, 'wx', mode & 0o777);
     try {
       await handle.writeFile(content, 'utf8');
       // On disk before the rename, so a crash cannot leave an empty file in its place.
@@ -21,10 +24,10 @@ export async function replaceFileAtomically(given: string, content: string): Pro
     } finally {
       await handle.close();
     }
-    await chmod(temp, mode & 0o7777);
-    await rename(temp, path);
+    await fs.chmod(temp, mode & 0o7777);
+    await fs.rename(temp, path);
   } catch (e) {
-    await unlink(temp).catch(() => undefined);
+    await fs.unlink(temp).catch(() => undefined);
     throw new PmcError('PMC_WRITE', `cannot replace the file: ${(e as Error).message}`, { location: { source: path } });
   }
 }

@@ -28,6 +28,8 @@ import { jsonLog, logReporter } from '../reporters.js';
 import { VERSION } from '../version.js';
 import { CertificateSource } from './certificates.js';
 import { Metrics } from './metrics.js';
+import { readBody } from './body.js';
+import { ReviewQueue } from './queue.js';
 
 export interface WebhookFlags {
   workerConfig?: string;
@@ -113,8 +115,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
   const allowedNames = (flags.clientAllowedNames ?? '').split(',').map((n) => n.trim()).filter(Boolean);
   const metrics = new Metrics();
   let draining = false;
-  let inFlight = 0;
-  const queue: (() => void)[] = [];
+  const queue = new ReviewQueue(flags.maxConcurrentReviews, flags.maxQueuedReviews);
 
   const send = (res: ServerResponse, status: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
@@ -136,25 +137,6 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
     req.resume();
   };
 
-  /** Takes a review slot now, or when one frees; false when the queue is full too. */
-  const admit = (go: () => void): boolean => {
-    if (inFlight < flags.maxConcurrentReviews) {
-      inFlight++;
-      go();
-      return true;
-    }
-    if (queue.length >= flags.maxQueuedReviews) return false;
-    queue.push(() => {
-      inFlight++;
-      go();
-    });
-    return true;
-  };
-  const release = () => {
-    inFlight--;
-    queue.shift()?.();
-  };
-
   const clientAllowed = (req: IncomingMessage): string | undefined => {
     if (!clientCa || allowedNames.length === 0) return undefined;
     const peer = (req.socket as TLSSocket).getPeerCertificate();
@@ -170,7 +152,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
     const declared = Number(req.headers['content-length']);
     if (declared > flags.maxBodyBytes) return refuseEarly(req, res, 413, `request body over ${flags.maxBodyBytes} bytes`);
     req.pause();
-    const admitted = admit(() => readReview(req, res));
+    const admitted = queue.admit(() => readReview(req, res));
     if (!admitted) {
       metrics.rejected++;
       send(res, 429, JSON.stringify({ error: `busy: ${flags.maxConcurrentReviews} reviews in flight and ${flags.maxQueuedReviews} waiting` }), 'application/json', { 'retry-after': '1', ...closeAfter(req, res) });
@@ -181,68 +163,44 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
   const readReview = (req: IncomingMessage, res: ServerResponse) => {
     let released = false;
     const done = () => {
-      if (!released) (released = true), release();
+      if (!released) (released = true), queue.release();
     };
     // A client that left while it waited frees its slot at once.
     if (req.destroyed || res.closed) return done();
     res.on('close', done);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    // A client that sends its request too slowly is cut off, so it cannot hold a slot.
-    const slow = setTimeout(() => {
-      refused = true;
-      failure(res, 408, `the request was not sent within ${flags.requestTimeout} ms`, { connection: 'close' });
-      res.on('finish', () => req.destroy());
-      done();
-    }, flags.requestTimeout);
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > flags.maxBodyBytes) {
-        refused = true;
-        clearTimeout(slow);
-        chunks.length = 0;
-        failure(res, 413, `request body over ${flags.maxBodyBytes} bytes`, closeAfter(req, res));
-        done();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(slow);
-      if (refused) return;
-      const started = process.hrtime.bigint();
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        failure(res, 400, 'the body is not JSON');
-        return done();
-      }
-      chunks.length = 0;
-      try {
-        const { review, summary } = reviewAdmission(body, settings, VERSION);
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        metrics.review(summary.outcome, seconds);
-        log({ level: 'info', msg: 'review', ...summary, ms: Math.round(seconds * 1e4) / 10 });
-        send(res, 200, JSON.stringify(review));
-      } catch (e) {
-        if (e instanceof BadReview) failure(res, 400, e.message);
-        else {
-          // A bug, not an answer: logged with what it was, answered without the object.
-          log({ level: 'error', msg: 'review failed', detail: (e as Error).message });
-          send(res, 500, JSON.stringify({ error: `pmc webhook could not answer this review: ${(e as Error).message}` }));
-        }
-      }
+    readBody(req, { maxBytes: flags.maxBodyBytes, timeoutMs: flags.requestTimeout }, (outcome) => {
+      if (outcome.kind === 'too-slow') {
+        // Cut off, so that a slow client cannot hold a slot.
+        failure(res, 408, outcome.message, { connection: 'close' });
+        res.on('finish', () => req.destroy());
+      } else if (outcome.kind === 'too-large') failure(res, 413, outcome.message, closeAfter(req, res));
+      else if (outcome.kind === 'body') answer(outcome.body, res);
       done();
     });
-    req.on('error', () => {
-      // A client that went away: nothing to answer.
-      clearTimeout(slow);
-      done();
-    });
-    req.resume();
+  };
+
+  const answer = (raw: Buffer, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return failure(res, 400, 'the body is not JSON');
+    }
+    try {
+      const { review, summary } = reviewAdmission(body, settings, VERSION);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.review(summary.outcome, seconds);
+      log({ level: 'info', msg: 'review', ...summary, ms: Math.round(seconds * 1e4) / 10 });
+      send(res, 200, JSON.stringify(review));
+    } catch (e) {
+      if (e instanceof BadReview) failure(res, 400, e.message);
+      else {
+        // A bug, not an answer: logged with what it was, answered without the object.
+        log({ level: 'error', msg: 'review failed', detail: (e as Error).message });
+        send(res, 500, JSON.stringify({ error: `pmc webhook could not answer this review: ${(e as Error).message}` }));
+      }
+    }
   };
 
   const ciphers = flags.tlsCipherSuites ? flags.tlsCipherSuites.split(/[,:]/).map((c) => c.trim()).filter(Boolean) : DEFAULT_TLS12_CIPHERS;
@@ -296,7 +254,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
       const why = draining ? 'draining' : certificates.notReady();
       return why ? send(res, 503, `${why}\n`, 'text/plain') : send(res, 200, 'ok\n', 'text/plain');
     }
-    if (path === '/metrics') return send(res, 200, metrics.text({ inFlight, queued: queue.length, certificate: { reloads: certificates.reloads, reloadFailures: certificates.reloadFailures, notAfter: certificates.current.notAfter } }), 'text/plain; version=0.0.4');
+    if (path === '/metrics') return send(res, 200, metrics.text({ inFlight: queue.inFlight, queued: queue.waitingCount, certificate: { reloads: certificates.reloads, reloadFailures: certificates.reloadFailures, notAfter: certificates.current.notAfter } }), 'text/plain; version=0.0.4');
     send(res, 404, 'not found\n', 'text/plain');
   });
 

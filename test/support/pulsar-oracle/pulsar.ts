@@ -2,6 +2,7 @@
 // release line pmc claims (resolved by Maven from pom.xml, or pom-3.0.xml for 3.0), the
 // harness (src/**.java) compiled against it, and one JVM per version answering a batch of
 // cases given as JSON lines. See PmcOracle.java for what each op runs.
+import { TOOLS, missingMessage, present } from '../tools.mjs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -31,13 +32,9 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
 ];
 
 /** What the oracle needs on the machine and does not find. */
+/** What the oracle needs and this machine lacks, each said as tools.json says it. */
 export function missingTools(): string[] {
-  const missing: string[] = [];
-  for (const [tool, args] of [['java', ['-version']], ['javac', ['-version']], ['mvn', ['-v']]] as const) {
-    const r = spawnSync(tool, args, { encoding: 'utf8' });
-    if (r.error || r.status !== 0) missing.push(tool);
-  }
-  return missing;
+  return TOOLS.tools.filter((t: { tests: string[] }) => t.tests.includes('pulsar-oracle') && !present(t)).map(missingMessage);
 }
 
 const CACHE = process.env.PMC_ORACLE_CACHE ?? join(homedir(), '.cache', 'pmc', 'pulsar-oracle');

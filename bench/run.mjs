@@ -4,6 +4,9 @@
 //
 //   node bench/run.mjs            the full run (10,000-function streams; a few minutes)
 //   node bench/run.mjs --quick    fewer repetitions, 1,000-function streams only
+//   node bench/run.mjs --baseline ../old/bin/pmc.js
+//                                 also runs another build of pmc (an older commit's, built)
+//                                 beside this one in the start-up and throughput cases
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,12 @@ import { pulsarFunctionManifests } from '../test/support/pulsar-generated.mjs';
 import { benchWebhook, largeStatefulSet } from './webhook.mjs';
 
 const quick = process.argv.includes('--quick');
+const baselineAt = process.argv.indexOf('--baseline');
+const baseline = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
+if (baselineAt > 0 && (!baseline || !existsSync(baseline))) {
+  console.error('bench: --baseline needs the bin/pmc.js of a built checkout');
+  process.exit(2);
+}
 const root = new URL('..', import.meta.url).pathname;
 const pmc = join(root, 'bin', 'pmc.js');
 const floor = join(root, 'bench', 'yaml-floor.mjs');
@@ -171,9 +180,11 @@ try {
   const startup = compare(quick ? 11 : 31, [
     { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
     { name: 'pmc customize (1 function)', cmd: process.execPath, args: [pmc, ...fixture.map((a) => (a.startsWith('fixtures/') ? join(root, a) : a))] },
+    ...(baseline ? [{ name: 'baseline pmc customize (1 function)', cmd: process.execPath, args: [baseline, ...fixture.map((a) => (a.startsWith('fixtures/') ? join(root, a) : a))] }] : []),
   ]);
   record('start-up', startup, 'node -e 0');
   target('start-up, pmc / node -e 0', startup[1].ms / startup[0].ms, 1.5, 'lower');
+  if (baseline) verdicts.push(`         start-up, pmc / baseline: ${(startup[1].ms / startup[2].ms).toFixed(2)}`);
 
   // 2. Throughput, 3. peak memory.
   for (const n of quick ? [1000] : [1000, 10000]) {
@@ -182,6 +193,7 @@ try {
     const commands = [
       { name: 'yaml floor (parseAllDocuments + toString)', cmd: process.execPath, args: [floor, file] },
       { name: 'pmc customize', cmd: process.execPath, args: pmcArgs(file) },
+      ...(baseline ? [{ name: 'baseline pmc customize', cmd: process.execPath, args: [baseline, ...pmcArgs(file).slice(1)] }] : []),
     ];
     if (kubectl) {
       const dir = join(work, `kustomize-${n}`);
@@ -195,7 +207,9 @@ try {
     record(`${n} functions`, res, commands[0].name);
     target(`${n} functions, pmc / yaml floor`, res[1].ms / res[0].ms, 1.3, 'lower');
     if (res[1].rss && res[0].rss) target(`${n} functions, peak RSS pmc / yaml floor`, res[1].rss / res[0].rss, 2, 'lower');
-    if (kubectl) target(`${n} functions, kubectl kustomize / pmc${res[2].stopped ? ' (kubectl stopped: at least)' : ''}`, res[2].ms / res[1].ms, 5, 'higher');
+    const kustomized = res.find((r) => r.name.startsWith('kubectl kustomize'));
+    if (kustomized) target(`${n} functions, kubectl kustomize / pmc${kustomized.stopped ? ' (kubectl stopped: at least)' : ''}`, kustomized.ms / res[1].ms, 5, 'higher');
+    if (baseline) verdicts.push(`         ${n} functions, pmc / baseline: ${(res[1].ms / res[2].ms).toFixed(2)}`);
   }
 
   // 3b. kubectl's own shape: one `kind: List` of every StatefulSet and Service, as YAML and as

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const fixtures = join(root, 'fixtures');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; engines: { node: string } };
 const PLUGIN = join('kustomize', 'plugin', 'pmc.pulsar', 'v1alpha1', 'pulsarmanifestcustomizer', 'PulsarManifestCustomizer');
 
 let work: string;
@@ -86,6 +86,16 @@ describe('the installed commands', () => {
     expect(tarballs.length).toBeGreaterThan(0);
     expect(new Set(tarballs)).toEqual(new Set([pkg.version]));
     expect(dockerfile).toContain(`pulsar-manifest-customizer:${pkg.version}`);
+  });
+
+  it('engines, .ci/run, the image and the README name the same Node.js lines: the living LTS ones', () => {
+    const engines = [...pkg.engines.node.matchAll(/(?:\^|>=)(\d+)/g)].map((m: RegExpMatchArray) => Number(m[1]));
+    expect(engines).toEqual([22, 24]);
+    const ci = /NODE_LINES="([^"]+)"/.exec(readFileSync(join(root, '.ci', 'run'), 'utf8'))![1]!.split(' ').map((v) => Number(v.split('.')[0]));
+    expect(ci).toEqual(engines);
+    const image = Number(/^FROM node:(\d+)/m.exec(readFileSync(join(root, 'deploy', 'Dockerfile'), 'utf8'))![1]);
+    expect(engines).toContain(image);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`Node.js ${engines.join(' and ')} (\`engines\`)`);
   });
 
   it('pmc customize prints what `npm start` prints', () => {

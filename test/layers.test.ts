@@ -93,3 +93,33 @@ describe('the layers of src/core', () => {
     expect(cyclesOf(new Map([[a, [b]], [b, []]]))).toEqual([]);
   });
 });
+
+describe('every parse goes through the input layer', () => {
+  // Where a text may become data: the manifest stream (base/stream.ts, whose plainOf is the one
+  // guarded YAML-to-data conversion), JSON with its number text (base/json-source.ts, with the
+  // guarded JSON.parse), and the files users give (input/parse.ts; input/config.ts asks
+  // jsonc-parser where a JSON error is, for its line and column).
+  const HOMES: Record<string, RegExp> = {
+    'src/core/base/stream.ts': /parseDocument\(|\.toJS\(/,
+    'src/core/base/json-source.ts': /JSON\.parse\(|from 'jsonc-parser'/,
+    'src/core/input/parse.ts': /parseDocument\(/,
+    'src/core/input/config.ts': /from 'jsonc-parser'/,
+  };
+  const PARSE = /JSON\.parse\(|parseDocument\(|parseAllDocuments\(|\.toJS\(|from 'jsonc-parser'|import \{[^}]*\bparse\b[^}]*\} from 'yaml'|new (?:Parser|Composer|Lexer)\(|maxAliasCount: -1/;
+  it('no YAML or JSON parse, and no toJS, outside its homes', () => {
+    const found: string[] = [];
+    for (const file of sources(src)) {
+      const rel = relative(root, file);
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, '');
+          if (/^\s*\*/.test(code) || !PARSE.test(code)) return;
+          const home = HOMES[rel];
+          const m = PARSE.exec(code)![0];
+          if (!home || !home.test(m)) found.push(`${rel}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { PmcError } from '../../core/base/diagnostics.js';
+import { tryParseJson } from '../../core/base/json-source.js';
 import { workerMismatch, type AdmissionMode } from '../../core/customize/modes.js';
 import { BadReview, reviewAdmission, type WebhookSettings } from '../../core/faces/webhook.js';
 import { EXIT_OK } from '../exit.js';
@@ -181,12 +182,9 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
 
   const answer = (raw: Buffer, res: ServerResponse) => {
     const started = process.hrtime.bigint();
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return failure(res, 400, 'the body is not JSON');
-    }
+    const parsed = tryParseJson(raw.toString('utf8'));
+    if (!parsed) return failure(res, 400, 'the body is not JSON');
+    const body = parsed.value;
     try {
       const { review, summary } = reviewAdmission(body, settings, VERSION);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

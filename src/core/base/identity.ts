@@ -8,6 +8,7 @@
  * everything the worker knew.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/RuntimeUtils.java
  */
+import { tryParseJson } from './json-source.js';
 import type { FunctionIdentity } from './naming.js';
 
 export interface EmbeddedFunctionDetails {
@@ -39,11 +40,9 @@ function embeddedJson(commandParts: unknown[], flag: string, pick: (o: Record<st
       const brace = part.indexOf('{', at + flag.length);
       const json = standalone && brace !== -1 ? balancedJsonObject(part, brace) : undefined;
       if (json !== undefined) {
-        try {
-          return pick(JSON.parse(json) as Record<string, unknown>);
-        } catch {
-          // not JSON after all; keep looking
-        }
+        const parsed = tryParseJson(json);
+        // not JSON after all: keep looking
+        if (parsed) return pick(parsed.value as Record<string, unknown>);
       }
       at = part.indexOf(flag, at + flag.length);
     }
@@ -55,11 +54,9 @@ function embeddedJson(commandParts: unknown[], flag: string, pick: (o: Record<st
 function pickGoInstanceConfig(o: Record<string, unknown>): EmbeddedFunctionDetails {
   let details: EmbeddedFunctionDetails = {};
   if (typeof o.functionDetails === 'string') {
-    try {
-      details = pickDetails(JSON.parse(o.functionDetails) as Record<string, unknown>);
-    } catch {
-      // an older worker's config, or not JSON: the instance config's own fields still say who it is
-    }
+    // An older worker's config, or not JSON: the instance config's own fields still say who it is.
+    const parsed = tryParseJson(o.functionDetails);
+    if (parsed) details = pickDetails(parsed.value as Record<string, unknown>);
   }
   const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   return { ...details, tenant: s(o.tenant) ?? details.tenant, namespace: s(o.nameSpace) ?? details.namespace, name: s(o.name) ?? details.name };

@@ -5,7 +5,7 @@
  * map. JSON.parse loses both: numbers become doubles and the last duplicate wins. Here
  * numbers stay as their text (JsonNumber) and every duplicate key is reported.
  */
-import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, visit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 
 /** A number as it was written. Readers decide what it means for their field. */
 export class JsonNumber {
@@ -64,4 +64,34 @@ function convert(node: JsonNode, path: (string | number)[], text: string, duplic
     default:
       return node.value;
   }
+}
+
+/**
+ * JSON text as plain data, or undefined when it is not JSON: JSON.parse behind the guard every
+ * reader needs (a nesting too deep for the parser is "not JSON" too, never a crash). For the
+ * texts read as JSON.parse reads them (kubectl's JSON, an embedded details string, a
+ * webhook's body); customRuntimeOptions are read with their number text by parseSourcedJson.
+ */
+export function tryParseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether any JSON object in the text has a key twice (JSON.parse would keep the last without a word). */
+export function hasRepeatedKey(text: string): boolean {
+  const open: Set<string>[] = [];
+  let repeated = false;
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key) => {
+      const keys = open[open.length - 1]!;
+      if (keys.has(key)) repeated = true;
+      keys.add(key);
+    },
+  });
+  return repeated;
 }

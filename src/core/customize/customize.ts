@@ -2,7 +2,7 @@
  * The pure core: worker options + function options -> merged options -> customized
  * documents. Text in, text out; no file system, no process, no printing.
  */
-import { visit } from 'jsonc-parser';
+import { hasRepeatedKey, tryParseJson } from '../base/json-source.js';
 import { applyOptions } from '../options/apply.js';
 import { kubectlJson } from '../base/kubectl-json.js';
 import { applyProfile } from '../input/profile.js';
@@ -128,12 +128,9 @@ export function customizeObjects(objects: readonly object[], input: CustomizeSet
  */
 export function customizeJson(input: CustomizeInput): CustomizeResult | undefined {
   if (!/^\s*\{/.test(input.manifest)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(input.manifest);
-  } catch {
-    return undefined;
-  }
+  const parsed = tryParseJson(input.manifest);
+  if (!parsed) return undefined;
+  const value = parsed.value;
   if (!isObject(value) || hasRepeatedKey(input.manifest)) return undefined;
   const listed = listItemsOf(value);
   const isList = listed !== undefined;
@@ -157,21 +154,6 @@ export function customizeJson(input: CustomizeInput): CustomizeResult | undefine
   return out.result;
 }
 
-/** Whether any JSON object in the text has a key twice (JSON.parse would keep the last without a word). */
-function hasRepeatedKey(text: string): boolean {
-  const open: Set<string>[] = [];
-  let repeated = false;
-  visit(text, {
-    onObjectBegin: () => void open.push(new Set()),
-    onObjectEnd: () => void open.pop(),
-    onObjectProperty: (key) => {
-      const keys = open[open.length - 1]!;
-      if (keys.has(key)) repeated = true;
-      keys.add(key);
-    },
-  });
-  return repeated;
-}
 
 /**
  * The customization of parsed documents, edited in place (their yaml Documents and their

@@ -9,12 +9,12 @@ import type { Change, OptionPath } from '../base/edit.js';
 import type { Diagnostic, ErrorCode } from '../base/diagnostics.js';
 import { entryOf, OPTION_KEYS, type OptionKey, type Provenance, type RuntimeOpts } from '../options/registry.js';
 import { splitDocuments } from '../base/stream.js';
-import { parseDocument } from 'yaml';
+import { readYamlFile } from '../input/parse.js';
 
 /** kubectl diff names objects group.version.kind.namespace.name; so do we. */
 function objectLabel(text: string): string {
   try {
-    const o = parseDocument(text).toJS() as Record<string, any> | null;
+    const o = readYamlFile(text, 'document').values as Record<string, any> | null;
     if (!o || typeof o !== 'object') return 'document';
     const gv = String(o.apiVersion ?? 'v1').replace('/', '.');
     return [gv, o.kind, o.metadata?.namespace, o.metadata?.name].filter(Boolean).join('.');

@@ -6,12 +6,15 @@
 import { distance } from 'fastest-levenshtein';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from '../base/json-source.js';
-import { isMap, isScalar, parseDocument, visit, type Document, type Node, type ScalarTag } from 'yaml';
-import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from '../base/diagnostics.js';
+import { isMap, isScalar, type Document } from 'yaml';
+import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from '../base/diagnostics.js';
 import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext, type Spec } from '../options/options.js';
 import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../options/registry.js';
 import { isObject } from '../base/values.js';
-import { plainOf, yamlError } from '../base/stream.js';
+import { plainOf } from '../base/stream.js';
+import { parseYamlFile, yamlLocator } from './parse.js';
+
+export { parseYamlFile, yamlLocator };
 import type { FunctionIdentity } from '../base/naming.js';
 import type { CustomizerKind } from '../options/customizers.js';
 
@@ -84,98 +87,6 @@ export interface WorkerConfig {
   /** Where the class name is written, for messages about it. */
   classLine?: { line?: number; col?: number };
   options: RuntimeOpts;
-}
-
-/**
- * Plain scalars typed as Jackson types them in a file Pulsar reads (WorkerConfig.load,
- * pulsar-admin's config files): jackson-dataformat-yaml asks SnakeYAML's YAML 1.1 resolver,
- * whose rules are these (not the yaml library's own 1.1 schema, which also takes `y`/`n` as
- * booleans): `on`/`yes`/`off`/`no` are booleans, `06._1` is the float 6.1, `0x1F` and `1_000`
- * are integers, `1:20` is sexagesimal. Quoted scalars stay strings. The Pulsar oracle checks
- * these readings against the real worker on every release line.
- * https://bitbucket.org/snakeyaml/snakeyaml/src/master/src/main/java/org/yaml/snakeyaml/resolver/Resolver.java
- */
-const sexagesimal = (str: string, parse: (s: string) => number) => {
-  const sign = str.startsWith('-') ? -1 : 1;
-  return sign * str.replace(/^[-+]/, '').split(':').reduce((acc, part) => acc * 60 + parse(part), 0);
-};
-const SNAKEYAML_TAGS: ScalarTag[] = [
-  {
-    tag: 'tag:yaml.org,2002:bool',
-    default: true,
-    test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
-    resolve: (str) => /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(str),
-  },
-  {
-    tag: 'tag:yaml.org,2002:int',
-    default: true,
-    test: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-    resolve(str, _onError, options) {
-      const s = str.replace(/_/g, '');
-      if (s.includes(':')) return sexagesimal(s, Number);
-      const sign = s.startsWith('-') ? -1n : 1n;
-      const digits = s.replace(/^[-+]/, '');
-      const big = sign * BigInt(/^0[0-7]+$/.test(digits) ? `0o${digits.slice(1)}` : digits);
-      return options.intAsBigInt ? big : Number(big);
-    },
-  },
-  {
-    tag: 'tag:yaml.org,2002:float',
-    default: true,
-    test: /^(?:[-+]?(?:\.[0-9]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-    resolve(str) {
-      const s = str.replace(/_/g, '');
-      // SnakeYAML's pattern takes `_` or `_._` for a float, which Jackson then keeps as text.
-      if (!/[0-9]|inf$|nan$/i.test(s)) return str;
-      if (/inf$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-      if (/nan$/i.test(s)) return NaN;
-      if (s.includes(':')) return sexagesimal(s, parseFloat);
-      return parseFloat(s);
-    },
-  },
-  { tag: 'tag:yaml.org,2002:null', default: true, test: /^(?:~|null|Null|NULL)?$/, resolve: () => null },
-];
-
-/**
- * Parses YAML text, refusing syntax errors with a caret excerpt. `pulsar: true` types plain
- * scalars as Pulsar's Jackson does (SNAKEYAML_TAGS above), for the files Pulsar itself reads.
- */
-export function parseYamlFile(text: string, source: string, opts: { intAsBigInt?: boolean; pulsar?: boolean } = {}): Document {
-  const { pulsar, ...rest } = opts;
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...rest, ...(pulsar ? { schema: 'failsafe', customTags: SNAKEYAML_TAGS } : {}) });
-  // Jackson takes a mapping key as the field name it is written as (`on:` is the key "on").
-  if (pulsar) {
-    visit(doc, {
-      Pair(_, pair) {
-        if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.range) pair.key.value = text.slice(pair.key.range[0], pair.key.range[1]);
-      },
-    });
-  }
-  const err = doc.errors[0];
-  if (err) throw yamlError(err, text, { source });
-  return doc;
-}
-
-/**
- * file:line:col of the node at `path` in a YAML document: its value, or with
- * `{ key: true }` its key (for a key that is itself the problem).
- */
-export function yamlLocator(doc: Document, text: string, source: string) {
-  let lineOf: ReturnType<typeof lineIndex> | undefined;
-  return (path: (string | number)[], opts: { key?: boolean } = {}): Location | undefined => {
-    let node: unknown;
-    if (opts.key && path.length > 0) {
-      const parent = doc.getIn(path.slice(0, -1), true);
-      if (isMap(parent)) node = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1])?.key;
-    }
-    for (let n = path.length; n >= 0 && !node; n--) node = doc.getIn(path.slice(0, n), true);
-    const range = (node as Node | undefined)?.range;
-    if (!range) return { source };
-    // The line index is built at the first location asked for, then shared by the rest.
-    lineOf ??= lineIndex(text);
-    const { line, col } = lineOf(range[0]);
-    return { source, line, col };
-  };
 }
 
 export function readWorkerConfig(
@@ -349,6 +260,24 @@ function jsonSyntaxError(json: string, origin: OptionsOrigin): PmcError {
   });
 }
 
+/**
+ * A pulsar-admin config's customRuntimeOptions as the JSON text Pulsar takes, by one rule for
+ * every command that reads the file (customize -c, render -c, rbac -c, audit --functions):
+ * a string as it is; a map, which pulsar-admin refuses (Jackson reads the field as a String),
+ * read as its JSON with a warning that says how to write it; anything else an error.
+ */
+export function configOptionsText(value: unknown, at: Location, sink: DiagnosticSink): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  const where = { ...at, path: 'customRuntimeOptions' };
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    sink.warn('PMC_FUNCTION_CONFIG', "customRuntimeOptions is a map; pulsar-admin refuses one (the field is a JSON string): read as its JSON here, but write it as customRuntimeOptions: '{...}'", where);
+    return JSON.stringify(value);
+  }
+  sink.error('PMC_FUNCTION_CONFIG', `customRuntimeOptions must be a JSON string, got ${JSON.stringify(value)}`, where);
+  return undefined;
+}
+
 /** What a pulsar-admin function, source or sink config file says about the function. */
 export interface FunctionConfigFile {
   identity: Partial<FunctionIdentity>;
@@ -382,20 +311,7 @@ export function readFunctionConfig(text: string, source: string, sink: Diagnosti
   if (cro !== undefined && cro !== null) {
     const at = locate(['customRuntimeOptions']);
     out.optionsOrigin = { source, line: at?.line, col: at?.col };
-    if (typeof cro === 'string') out.customRuntimeOptions = cro;
-    else if (typeof cro === 'object' && !Array.isArray(cro)) {
-      // pulsar-admin wants a string here; accept the map a user meant, but say so.
-      sink.warn('PMC_FUNCTION_CONFIG', 'customRuntimeOptions is a map; pulsar-admin expects a JSON string (read as its JSON)', {
-        ...at,
-        path: 'customRuntimeOptions',
-      });
-      out.customRuntimeOptions = JSON.stringify(cro);
-    } else {
-      sink.error('PMC_FUNCTION_CONFIG', `customRuntimeOptions must be a JSON string, got ${JSON.stringify(cro)}`, {
-        ...at,
-        path: 'customRuntimeOptions',
-      });
-    }
+    out.customRuntimeOptions = configOptionsText(cro, at ?? { source }, sink);
   }
   return out;
 }

@@ -19,6 +19,7 @@
  *         write: value                # value | entries | items
  *         merge: function-wins        # function-wins | union | append
  */
+import { plainOf } from '../base/stream.js';
 import { parseYamlFile, yamlLocator } from './config.js';
 import { DiagnosticSink, PmcError, type Location } from '../base/diagnostics.js';
 import type { DocumentEditor } from '../base/edit.js';
@@ -57,7 +58,7 @@ export function readProfile(text: string, source: string): CustomizerProfile {
   const locate = yamlLocator(doc, text, source);
   const at = (path: (string | number)[]): Location => ({ ...(locate(path) ?? { source }), path: path.join('.') });
   const sink = new DiagnosticSink();
-  const top = doc.toJS() as unknown;
+  const top = plainOf(doc, { source }, 'profile');
   if (!isObject(top) || top.kind !== 'CustomizerProfile') {
     throw new PmcError('PMC_PROFILE', 'a customizer profile is a YAML map with kind: CustomizerProfile (apiVersion pmc.pulsar/v1alpha1)', { location: at(['kind']) });
   }

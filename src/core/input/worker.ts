@@ -5,6 +5,7 @@
  * the broker turns into functions_worker.yml at start-up (bin/gen-yml-from-env.py):
  * https://github.com/apache/pulsar/blob/master/docker/pulsar/scripts/gen-yml-from-env.py
  */
+import { plainOf } from '../base/stream.js';
 import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import { foreignCustomizer, parseYamlFile, readRuntimeOpts, readWorkerConfig, yamlLocator, type WorkerConfig } from './config.js';
 import { PmcError, lineColAt, lineIndex, type Diagnostic, type DiagnosticSink, type Location } from '../base/diagnostics.js';
@@ -28,6 +29,9 @@ const WORKER_KEYS = ['runtimeCustomizerClassName', 'runtimeCustomizerConfig', 'f
 /** The worker's customizer settings, and which form they were read from. */
 export function readWorker(text: string, source: string, sink: DiagnosticSink, strict = false, at: string[] = [], extra?: Record<string, Spec>): WorkerConfig & { form: WorkerForm; mapName?: string } {
   const doc = parseYamlFile(text, source, { intAsBigInt: true, pulsar: true });
+  // The whole file through the one guarded conversion, whichever part of it is read after:
+  // an alias bomb anywhere in it is refused, not left for a later reader to expand.
+  plainOf(doc, { source }, 'file');
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
   if (at.length === 0 && (node === null || node === undefined)) {
     // WorkerConfig.load reads the file with Jackson, which refuses a file with no YAML
@@ -316,7 +320,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   const doc = parseYamlFile(text, source, { pulsar: true });
   const locate = yamlLocator(doc, text, source);
   const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
-  const plain = (doc.toJS({ maxAliasCount: -1 }) ?? {}) as Obj;
+  const plain = (plainOf(doc, { source }, 'file') ?? {}) as Obj;
   let here: unknown = plain;
   for (const k of at) here = isObject(here) ? here[k] : undefined;
   const whole = isObject(here) ? here : {};
@@ -330,7 +334,7 @@ export function workerSettings(text: string, source: string, at: string[] = []):
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string' || !holdsWorkerFile(value)) continue;
     const inner = parseYamlFile(value, source, { pulsar: true });
-    const values = (inner.toJS() ?? {}) as Obj;
+    const values = (plainOf(inner, locate([...at, 'data', key]) ?? { source }, 'worker file') ?? {}) as Obj;
     return { values: isObject(values) ? values : {}, form: 'ConfigMap holding functions_worker.yml', locate: () => locate([...at, 'data', key]) ?? { source }, floatText: floatTextIn(inner, []) };
   }
   return { values: whole, form: 'functions_worker.yml', locate: (p) => locate([...at, ...p]) ?? { source }, floatText: floatTextIn(doc, at) };

@@ -6,9 +6,11 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/SourceConfigUtils.java
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/SinkConfigUtils.java
  */
+import { plainOf } from '../base/stream.js';
+import { tryParseJson } from '../base/json-source.js';
 import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { closest } from 'fastest-levenshtein';
-import { parseYamlFile, yamlLocator } from '../input/config.js';
+import { configOptionsText, parseYamlFile, yamlLocator } from '../input/config.js';
 import { similar } from '../options/options.js';
 import { DiagnosticSink, type Location } from '../base/diagnostics.js';
 import { isObject, type Obj } from '../base/values.js';
@@ -228,7 +230,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   const doc = parseYamlFile(text, source, { pulsar: true });
   const locateIn = yamlLocator(doc, text, source);
   const locate = (p: (string | number)[]) => locateIn(p) ?? { source };
-  const values = doc.toJS() as unknown;
+  const values = plainOf(doc, { source }, 'config file');
   if (!isObject(values)) {
     sink.error('PMC_FUNCTION_CONFIG', 'a function, source or sink config file must be a YAML or JSON map', { source, line: 1, col: 1 });
     sink.throwIfErrors();
@@ -251,7 +253,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
     sink.error('PMC_RENDER', `the ${kind} has no name: give name in the config${kind === 'function' ? ' (or a className to take it from)' : ''}, or --name`, { ...locate([]), line: 1, col: 1 });
   }
   const details: Details = { tenant, namespace, name: name ?? '' };
-  const cro = opts.customRuntimeOptions ?? r.str('customRuntimeOptions');
+  const cro = opts.customRuntimeOptions ?? configOptionsText(r.values.customRuntimeOptions, locate(['customRuntimeOptions']), sink);
   const resources = readResources(r);
   const guarantees = r.str('processingGuarantees');
   if (guarantees !== undefined && !GUARANTEES.includes(guarantees)) {
@@ -566,10 +568,9 @@ function functionInputSpecs(r: Reader): Obj {
   if (pattern) specs[pattern] = { isRegexPattern: true };
   for (const [t, serde] of Object.entries(r.map('customSerdeInputs') ?? {})) specs[t] = { serdeClassName: String(serde), isRegexPattern: false };
   for (const [t, json] of Object.entries(r.map('customSchemaInputs') ?? {})) {
-    let c: Obj = {};
-    try {
-      c = typeof json === 'string' ? (JSON.parse(json) as Obj) : {};
-    } catch {
+    const parsed = typeof json === 'string' ? tryParseJson(json) : { value: {} };
+    const c: Obj = isObject(parsed?.value) ? parsed.value : {};
+    if (!parsed) {
       r.sink.error('PMC_FUNCTION_CONFIG', `customSchemaInputs.${t} must be a JSON ConsumerConfig`, { ...r.locate(['customSchemaInputs', t]), path: `customSchemaInputs.${t}` });
     }
     const spec: Obj = { isRegexPattern: false };

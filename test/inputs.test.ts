@@ -133,3 +133,20 @@ describe('a pulsar-admin config is read the same by every command', () => {
     }
   });
 });
+
+describe('options spanning lines are located inside their own text', () => {
+  const fn = join(root, 'fixtures', 'pulsar-function.yaml');
+  const multi = '{\n  "extraLabels": {\n    "team": "data"\n  },\n  "securityContext": {\n    "runAsUser": "root"\n  }\n}\n';
+  const opts = write('opts.json', multi);
+  it.each([
+    ['a bad value in --custom-runtime-options-file', ['--custom-runtime-options-file', opts], 'pmc: error: opts.json:6:18: customRuntimeOptions.securityContext.runAsUser: expected an integer, got "root"'],
+    ['the same in -r', ['-r', multi], 'pmc: error: --custom-runtime-options:6:18: customRuntimeOptions.securityContext.runAsUser: expected an integer'],
+    ['an unknown key, at the key', ['--custom-runtime-options-file', write('unknown.json', '{\n  "extraLabelz": {}\n}\n')], 'pmc: warning: unknown.json:2:3: customRuntimeOptions.extraLabelz: unknown key "extraLabelz"'],
+    ['a duplicate key, at its second place', ['--custom-runtime-options-file', write('dup.json', '{\n  "extraLabels": {"a": "b"},\n  "extraLabels": {"c": "d"}\n}\n')], 'pmc: error: dup.json:3:3: customRuntimeOptions.extraLabels: the key "extraLabels" is given twice'],
+    // One line: the JSON path says where; a column would only repeat it.
+    ['one-line options keep their message', ['-r', '{"securityContext": {"runAsUser": "root"}}'], 'pmc: error: --custom-runtime-options: customRuntimeOptions.securityContext.runAsUser: expected an integer'],
+  ])('%s', async (_name, flags, message) => {
+    const r = await runPmc(['customize', fn, ...flags], { cwd: dir });
+    expect(r.stderr).toContain(message);
+  });
+});

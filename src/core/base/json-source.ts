@@ -29,8 +29,8 @@ export interface SourcedJson {
   /** Objects are null-prototype records; numbers are JsonNumber; the rest as JSON.parse. */
   value: unknown;
   duplicates: DuplicateKey[];
-  /** Offset of the node at a path, for messages. */
-  offsetOf(path: (string | number)[]): number | undefined;
+  /** Offset of the node at a path (with `key`, of its key in the object that holds it), for messages. */
+  offsetOf(path: (string | number)[], opts?: { key?: boolean }): number | undefined;
 }
 
 /** Parses strict JSON (no comments, no trailing commas); `errors` receives syntax errors. */
@@ -40,7 +40,15 @@ export function parseSourcedJson(text: string, errors: ParseError[]): SourcedJso
   const duplicates: DuplicateKey[] = [];
   const value = convert(root, [], text, duplicates);
   // Offsets are asked for only by messages: found in the tree then, not recorded for every node.
-  return { value, duplicates, offsetOf: (path) => findNodeAtLocation(root, path)?.offset };
+  return {
+    value,
+    duplicates,
+    offsetOf: (path, opts) => {
+      const node = findNodeAtLocation(root, path);
+      // An object's property node starts at its key.
+      return opts?.key && node?.parent?.type === 'property' ? node.parent.offset : node?.offset;
+    },
+  };
 }
 
 function convert(node: JsonNode, path: (string | number)[], text: string, duplicates: DuplicateKey[]): unknown {

@@ -7,7 +7,7 @@ import { distance } from 'fastest-levenshtein';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from '../base/json-source.js';
 import { isMap, isScalar, type Document } from 'yaml';
-import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, type Location } from '../base/diagnostics.js';
+import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from '../base/diagnostics.js';
 import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext, type Spec } from '../options/options.js';
 import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../options/registry.js';
 import { isObject } from '../base/values.js';
@@ -200,12 +200,21 @@ export function readCustomRuntimeOptions(
       location: { ...where, path: 'customRuntimeOptions' },
     });
   }
+  // Options that are a text of their own (-r, --custom-runtime-options-file) and span lines:
+  // each problem at its line and column in them. One-line options, and options inside another
+  // file (a config's field, a StatefulSet's annotation), are named by their JSON path alone.
+  const lineOf = origin.line === undefined && origin.document === undefined && json.includes('\n') ? lineIndex(json) : undefined;
+  const offsetOf = parsed.offsetOf;
+  const locate = (path: (string | number)[], opts?: { key?: boolean }): Location => {
+    const offset = lineOf && offsetOf(path, opts);
+    return lineOf && offset !== undefined ? { ...where, ...lineOf(offset) } : where;
+  };
   for (const dup of parsed.duplicates) {
-    sink.error('PMC_OPTIONS_DUPLICATE_KEY', duplicateKeyMessage(dup), { ...where, path: jsonPath('customRuntimeOptions', [...dup.path, dup.key]) });
+    sink.error('PMC_OPTIONS_DUPLICATE_KEY', duplicateKeyMessage(dup), { ...where, ...(lineOf ? lineOf(dup.offset) : {}), path: jsonPath('customRuntimeOptions', [...dup.path, dup.key]) });
   }
   return readRuntimeOpts(raw, {
     root: 'customRuntimeOptions',
-    locate: () => where,
+    locate,
     strict,
     sink,
     gson: true,

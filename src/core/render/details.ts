@@ -15,7 +15,7 @@ import { similar } from '../options/options.js';
 import { DiagnosticSink, type Location } from '../base/diagnostics.js';
 import { isObject, type Obj } from '../base/values.js';
 import { hashMapOrder, javaDouble } from '../base/java.js';
-import type { ComponentKind, PulsarVersion } from './pulsar.js';
+import { CHANGES, has, type ComponentKind, type PulsarVersion } from './pulsar.js';
 import { kindOfFlags, userCode, type CodeFlags } from './code.js';
 import { gsonString, ProcessingGuarantees } from './protojson.js';
 
@@ -192,7 +192,7 @@ const NOT_IN_3_0: Record<ComponentKind, readonly string[]> = { function: [], sou
 
 /** Every top-level key pulsar-admin would refuse, located at the key, with the closest field. */
 function checkConfigFields(values: Obj, kind: ComponentKind, version: PulsarVersion | undefined, locate: (p: (string | number)[]) => Location, sink: DiagnosticSink): void {
-  const known = CONFIG_FIELDS[kind].filter((f) => version !== '3.0' || !NOT_IN_3_0[kind].includes(f));
+  const known = CONFIG_FIELDS[kind].filter((f) => !version || has(version, 'connectorLogTopic') || !NOT_IN_3_0[kind].includes(f));
   const unknown = Object.keys(values).filter((k) => !known.includes(k));
   if (unknown.length === 0) return;
   // None of the keys is a config field: most likely a connector's own configs, given as the config.
@@ -200,7 +200,7 @@ function checkConfigFields(values: Obj, kind: ComponentKind, version: PulsarVers
   for (const k of unknown) {
     const suggestion = closest(k, [...known]);
     const hint = suggestion && similar(k, suggestion) ? `; did you mean "${suggestion}"?` : '';
-    const since = version === '3.0' && NOT_IN_3_0[kind].includes(k) ? ` (Pulsar 3.0's ${kind} config has no ${k}; 3.1 added it)` : '';
+    const since = version && !has(version, 'connectorLogTopic') && NOT_IN_3_0[kind].includes(k) ? ` (Pulsar ${version}'s ${kind} config has no ${k}; ${CHANGES.connectorLogTopic.since} added it)` : '';
     const more = connector ? `; this looks like the connector's own settings: put them under configs: in a ${kind} config (tenant, namespace, name, archive, ...)` : '';
     sink.error('PMC_FUNCTION_CONFIG', `unknown field "${k}": pulsar-admin refuses the file ("Invalid field '${k}'")${since}${hint}${more}`, { ...locate([k]), path: k });
   }
@@ -243,7 +243,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   // function's top-level batchBuilder; 3.1 added them (a source's or sink's logTopic, which
   // 3.0's configs lack, is refused by checkConfigFields) (checked
   // against Pulsar 3.0.0 and 3.3.6 by test/pulsar-oracle.test.ts).
-  const since31 = opts.pulsarVersion !== '3.0';
+  const since31 = !opts.pulsarVersion || has(opts.pulsarVersion, 'converterOrderingFields');
   const tenant = opts.identity.tenant ?? r.str('tenant') ?? 'public';
   const namespace = opts.identity.namespace ?? r.str('namespace') ?? 'default';
   const className = r.str('className');

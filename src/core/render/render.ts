@@ -11,7 +11,8 @@ import type { CodeFlags } from './code.js';
 import { readConfig, type ComponentKind } from './details.js';
 import { resourceProblem } from './admission.js';
 import { readWorkerSettings } from './factory.js';
-import { renderObjects, type InstanceValues, type PulsarVersion } from './runtime.js';
+import { renderObjects, type InstanceValues } from './runtime.js';
+import { has, type PulsarVersion } from './pulsar.js';
 
 /** Stands for a value the worker draws at random when it starts the function. */
 export const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
@@ -70,7 +71,7 @@ export function render(input: RenderInput): RenderResult {
   if (config.runtime === 'JAVA' && !worker.factory.functionInstanceClassPath) {
     placeholders.push(`-Dpulsar.functions.instance.classpath=${DEFAULT_CLASSPATH} (the worker's own classpath; set functionInstanceClassPath in functionRuntimeFactoryConfigs to render it)`);
   }
-  if (config.runtime === 'GO' && input.pulsarVersion === '3.0') {
+  if (config.runtime === 'GO' && !has(input.pulsarVersion, 'goInstancePortFromFactory')) {
     // 3.0's factory never sets the instance's port; FunctionActioner's findAvailablePort() stands.
     placeholders.push(`the Go instance's "port" ${worker.factory.grpcPort} (on 3.0 the worker puts a free port of its own host there at each start; 3.1 and later put grpcPort)`);
   }

@@ -16,7 +16,7 @@ import type { Worker } from './factory.js';
 import { hashMapOrder, javaDouble, javaRound } from '../base/java.js';
 import { printMessage, ProcessingGuarantees } from './protojson.js';
 import { canonicalQuantity } from './quantity.js';
-import type { PulsarVersion } from './pulsar.js';
+import { has, LATEST_PULSAR_VERSION, type PulsarVersion } from './pulsar.js';
 
 export { PULSAR_VERSIONS, type PulsarVersion } from './pulsar.js';
 
@@ -42,8 +42,8 @@ const KEEP = /[^a-zA-Z0-9\-_.]/gu;
  * The uploaded file's name as the pod saves it: ASCII only, and `_` for anything outside
  * [a-zA-Z0-9-_.] (RuntimeUtils.sanitizeFileName, from 3.1 on); 3.0 keeps the name as uploaded.
  */
-export function sanitizeFileName(name: string, version: PulsarVersion = '4.2'): string {
-  if (version === '3.0') return name;
+export function sanitizeFileName(name: string, version: PulsarVersion = LATEST_PULSAR_VERSION): string {
+  if (!has(version, 'sanitizedFileName')) return name;
   return name
     .normalize('NFD')
     .replace(/[^\x00-\x7F]/g, '')
@@ -140,7 +140,7 @@ function downloadCommand(config: ReadConfig, worker: Worker, auth: Auth | undefi
   if (auth) {
     if (nonBlank(auth.plugin) && nonBlank(auth.params)) parts.push('--auth-plugin', auth.plugin, '--auth-params', auth.params);
   }
-  if (auth && version !== '3.0') {
+  if (auth && has(version, 'downloadTlsFlags')) {
     if (auth.allowInsecure) parts.push('--tls-allow-insecure');
     if (auth.hostnameVerification) parts.push('--tls-enable-hostname-verification');
     if (nonBlank(auth.trustPath)) parts.push('--tls-trust-cert-path', auth.trustPath);
@@ -160,7 +160,7 @@ function authFlags(auth: Auth | undefined): string[] {
 
 /** The JVM flags before the user's, by release (PR #22910 reached 3.3.1 and every 4.0). */
 function jvmFlags(version: PulsarVersion): string[] {
-  if (version === '3.0') return ['-Dio.netty.tryReflectionSetAccessible=true', '--add-opens', 'java.base/sun.net=ALL-UNNAMED'];
+  if (!has(version, 'nettyReflectionFlags')) return ['-Dio.netty.tryReflectionSetAccessible=true', '--add-opens', 'java.base/sun.net=ALL-UNNAMED'];
   return [
     '-Dio.netty.tryReflectionSetAccessible=true',
     '-Dorg.apache.pulsar.shade.io.netty.tryReflectionSetAccessible=true',
@@ -227,7 +227,7 @@ export function instanceCommand(
   args.push(...authFlags(auth), '--max_buffered_tuples', '1024', '--port', String(f.grpcPort), '--metrics_port', String(metrics));
   if (config.runtime === 'JAVA') {
     args.push('--pending_async_requests', String(worker.maxPendingAsyncRequests));
-    if (worker.ignoreUnknownConfigFields && version !== '3.0') args.push('--ignore_unknown_config_fields');
+    if (worker.ignoreUnknownConfigFields && has(version, 'ignoreUnknownConfigFields')) args.push('--ignore_unknown_config_fields');
   }
   if (worker.stateStorageServiceUrl !== undefined) args.push('--state_storage_serviceurl', worker.stateStorageServiceUrl);
   args.push('--expected_healthcheck_interval', '-1');
@@ -328,7 +328,7 @@ function goInstanceConfig(config: ReadConfig, worker: Worker, instance: Instance
     functionDetails: JSON.stringify(printMessage(d)),
     regexPatternSubscription: String(last?.[1].isRegexPattern === true),
   };
-  const order = version === '3.0' ? GO_FIELDS_3_0 : GO_FIELDS;
+  const order = has(version, 'goInstanceConfigFields') ? GO_FIELDS : GO_FIELDS_3_0;
   return `{${order.map((k) => `"${k}":${values[k]}`).join(',')}}`;
 }
 

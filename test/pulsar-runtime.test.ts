@@ -132,7 +132,7 @@ describe("Pulsar's KubernetesRuntimeTest, ported", () => {
     expect(r.status).toBe(0);
     const limits = parse(r.stdout).sts.spec.template.spec.containers[0].resources.limits;
     expect(limits).toEqual({ cpu: '3', memory: '1181116006' });
-    expect(r.stderr).toContain('runtimeCustomizerConfig.resourceRequirements.limits["ephemeral-storage"]');
+    expect(r.stderr).toContain('runtimeCustomizerConfig.resourceRequirements.limits.ephemeral-storage');
     expect(r.stderr).toContain('customRuntimeOptions.resourceRequirements.limits["nvidia.com/gpu"]');
   });
 

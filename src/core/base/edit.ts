@@ -3,6 +3,7 @@
  * is not edited keeps its comments, key order and scalar styles. Every edit is recorded
  * as a Change, which `explain` and `diff` report.
  */
+import { formatPath } from './paths.js';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { PmcError } from './diagnostics.js';
 
@@ -22,7 +23,7 @@ export interface OptionRef {
 
 /** An option path as messages and explain show it: `key.sub`, `key[3]`. */
 export function formatOption(path: OptionPath): string {
-  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
+  return formatPath(path);
 }
 
 export interface Change {
@@ -210,8 +211,8 @@ export class DocumentEditor {
   }
 
   private shapeError(path: FieldPath, type: 'map' | 'seq'): PmcError {
-    return new PmcError('PMC_MANIFEST_SHAPE', `${path.join('.') || 'the document'} must be ${type === 'map' ? 'a map' : 'a list'}`, {
-      location: { source: this.source, document: { index: this.index, kind: this.kind, name: this.name }, path: path.join('.') },
+    return new PmcError('PMC_MANIFEST_SHAPE', `${formatPath(path) || 'the document'} must be ${type === 'map' ? 'a map' : 'a list'}`, {
+      location: { source: this.source, document: { index: this.index, kind: this.kind, name: this.name }, path: formatPath(path) },
     });
   }
 }

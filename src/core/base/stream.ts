@@ -5,6 +5,7 @@
  * forbids those markers at column 0 inside a scalar, so the cut is exact. Only the
  * documents that may be Pulsar's are parsed; the rest are copied as text.
  */
+import { formatPath } from './paths.js';
 import { Document, isMap, isSeq, parseDocument, visit, type Node, type ToStringOptions, type YAMLError } from 'yaml';
 import { PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from './diagnostics.js';
 
@@ -220,7 +221,7 @@ export function refuseForbiddenKeys(value: unknown, where: Location, path: (stri
       if (!Object.hasOwn(value, k)) continue;
       const v = (value as Record<string, unknown>)[k];
       if (k === '__proto__' || ((k === 'constructor' || k === 'prototype') && typeof v === 'object')) {
-        throw new PmcError('PMC_FORBIDDEN_KEY', `the key "${k}" is not allowed in a manifest`, { location: { ...where, path: [...path, k].join('.') } });
+        throw new PmcError('PMC_FORBIDDEN_KEY', `the key "${k}" is not allowed in a manifest`, { location: { ...where, path: formatPath([...path, k]) } });
       }
       path.push(k);
       refuseForbiddenKeys(v, where, path);

@@ -3,6 +3,7 @@
  * for each field set, the option that set it and where that option came from
  * (`pmc explain`).
  */
+import { formatPath } from '../base/paths.js';
 import { createTwoFilesPatch } from 'diff';
 import type { CustomizeInput, CustomizeResult } from './customize.js';
 import type { Change, OptionPath } from '../base/edit.js';
@@ -140,9 +141,4 @@ export function explain(input: CustomizeInput, result: CustomizeResult, warnings
   return { changes, ignored };
 }
 
-export function formatPath(path: (string | number)[]): string {
-  return path.reduce<string>((out, p) => {
-    if (typeof p === 'number') return `${out}[${p}]`;
-    return /^[A-Za-z_][\w-]*$/.test(p) ? (out ? `${out}.${p}` : p) : `${out}[${JSON.stringify(p)}]`;
-  }, '');
-}
+export { formatPath };

@@ -19,6 +19,7 @@
  *         write: value                # value | entries | items
  *         merge: function-wins        # function-wins | union | append
  */
+import { formatPath } from '../base/paths.js';
 import { plainOf } from '../base/stream.js';
 import { parseYamlFile, yamlLocator } from './config.js';
 import { DiagnosticSink, PmcError, type Location } from '../base/diagnostics.js';
@@ -56,7 +57,7 @@ const OFF_LIMITS = ['spec.template.spec.containers', 'spec.template.spec.contain
 export function readProfile(text: string, source: string): CustomizerProfile {
   const doc = parseYamlFile(text, source, {});
   const locate = yamlLocator(doc, text, source);
-  const at = (path: (string | number)[]): Location => ({ ...(locate(path) ?? { source }), path: path.join('.') });
+  const at = (path: (string | number)[]): Location => ({ ...(locate(path) ?? { source }), path: formatPath(path) });
   const sink = new DiagnosticSink();
   const top = plainOf(doc, { source }, 'profile');
   if (!isObject(top) || top.kind !== 'CustomizerProfile') {

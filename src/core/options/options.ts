@@ -12,6 +12,7 @@
  * an integer field what JsonReader.nextLong accepts.
  * https://github.com/google/gson/blob/main/gson/src/main/java/com/google/gson/stream/JsonReader.java
  */
+import { formatPath } from '../base/paths.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { DiagnosticSink, type Location } from '../base/diagnostics.js';
 import { javaDouble } from '../base/java.js';
@@ -103,13 +104,7 @@ export interface ReadContext {
 
 /** A JSON path as users write it: `customRuntimeOptions.tolerations[0].effect`. */
 export function jsonPath(root: string, path: (string | number)[]): string {
-  let out = root;
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(p)) out += `.${p}`;
-    else out += `[${JSON.stringify(p)}]`;
-  }
-  return out;
+  return formatPath(path, root);
 }
 
 /** `one of "Exists", "Equal" or "" (the default)`: the empty string shown as one. */

@@ -2,6 +2,7 @@
  * Checks of the customized result, run before anything is printed: what the Kubernetes
  * API server or the kubelet would refuse, reported before anything is deployed.
  */
+import { formatPath, pathFromPointer } from '../base/paths.js';
 import type { DiagnosticSink, Location } from '../base/diagnostics.js';
 import { type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
 import type { IStatefulSet } from '../base/k8s.js';
@@ -380,11 +381,7 @@ function collapse(problems: SchemaProblem[]): SchemaProblem[] {
 
 /** /spec/template/spec/tolerations/3/effect -> spec.template.spec.tolerations[3].effect */
 export function pointerToPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((out, s) => (/^\d+$/.test(s) ? `${out}[${s}]` : out ? `${out}.${s}` : s), '');
+  return formatPath(pathFromPointer(pointer));
 }
 
 /**

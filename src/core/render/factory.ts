@@ -6,6 +6,7 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactory.java
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/KubernetesRuntimeFactoryConfig.java
  */
+import { formatPath } from '../base/paths.js';
 import { DiagnosticSink, type Location } from '../base/diagnostics.js';
 import { isObject, type Obj } from '../base/values.js';
 
@@ -73,7 +74,7 @@ function text(v: unknown): string | undefined {
 
 export function readWorkerSettings(values: Obj, locate: (path: string[]) => Location, sink: DiagnosticSink, floatText: (path: string[]) => string | undefined = () => undefined): Worker {
   const bad = (path: string[], what: string, value: unknown) => {
-    sink.error('PMC_WORKER_CONFIG', `${path.join('.')} must be ${what}, got ${JSON.stringify(value)}`, { ...locate(path), path: path.join('.') });
+    sink.error('PMC_WORKER_CONFIG', `${formatPath(path)} must be ${what}, got ${JSON.stringify(value)}`, { ...locate(path), path: formatPath(path) });
     return undefined;
   };
   const num = (path: string[], v: unknown, integer: boolean): number | undefined => {
@@ -127,7 +128,7 @@ export function readWorkerSettings(values: Obj, locate: (path: string[]) => Loca
     if (c[key] !== '') continue;
     sink.error('PMC_WORKER_CONFIG', `${key} is "": the worker reads it as null and renders ${key === 'grpcPort' ? 'the Service and container port without a number (--port null), which the API server refuses' : 'requests of Long.MAX_VALUE, which no node can hold'}; remove the line to keep the default, or give a value`, {
       ...locate(p(key)),
-      path: p(key).join('.'),
+      path: formatPath(p(key)),
     });
   }
   const factory: Factory = {

@@ -4,6 +4,7 @@
  * WindowFunctionExecutor that runs the function.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/utils/src/main/java/org/apache/pulsar/functions/utils/WindowConfigUtils.java
  */
+import { formatPath } from '../base/paths.js';
 import type { Obj } from '../base/values.js';
 import { gsonString } from './protojson.js';
 import type { Reader } from './config-reader.js';
@@ -34,7 +35,7 @@ export function readWindowConfig(r: Reader, guarantees: string | undefined): { f
   if (!raw) return undefined;
   const refuse = (message: string, key?: string) => {
     const path = key ? ['windowConfig', key] : ['windowConfig'];
-    r.sink.error('PMC_RENDER', `the worker refuses the window config: ${message}`, { ...r.locate(path), path: path.join('.') });
+    r.sink.error('PMC_RENDER', `the worker refuses the window config: ${message}`, { ...r.locate(path), path: formatPath(path) });
   };
   const fields: Obj = {};
   for (const [key, type] of WINDOW_FIELDS.slice(0, 8)) {

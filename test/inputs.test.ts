@@ -150,3 +150,26 @@ describe('options spanning lines are located inside their own text', () => {
     expect(r.stderr).toContain(message);
   });
 });
+
+describe('one forbidden-key rule for every input', () => {
+  const fn = join(root, 'fixtures', 'pulsar-function.yaml');
+  it.each([
+    ['a label named constructor, in the options: data', ['customize', fn, '-r', '{"extraLabels": {"constructor": "x"}}'], 0, ''],
+    ['constructor holding an object, in the options', ['customize', fn, '-r', '{"extraLabels": {"constructor": {}}}'], 1, 'customRuntimeOptions.extraLabels.constructor: the key "constructor" is not allowed [PMC_FORBIDDEN_KEY]'],
+    ['__proto__ in the options, whatever it holds', ['customize', fn, '-r', '{"extraLabels": {"__proto__": "x"}}'], 1, 'the key "__proto__" is not allowed [PMC_FORBIDDEN_KEY]'],
+    ['prototype holding an object, in a pulsar-admin config', ['customize', fn, '--rename', '-c', write('proto.yaml', 'name: f\nprototype: {a: 1}\n')], 1, 'proto.yaml:2:1: prototype: the key "prototype" is not allowed [PMC_FORBIDDEN_KEY]'],
+  ] as const)('%s', async (_name, argv, status, stderr) => {
+    const r = await runPmc([...argv], { cwd: dir });
+    expect(r.status).toBe(status);
+    if (stderr) expect(r.stderr).toContain(stderr);
+    if (status === 0) expect(r.stdout).toContain('constructor: x');
+  });
+
+  it('a manifest: a ConfigMap key named constructor with a string passes; one holding an object is refused', async () => {
+    const ok = await runPmc(['customize', '--all', '-r', '{"extraLabels": {"a": "b"}}'], { stdin: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\n  labels: {constructor: x}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: i}]}\n' });
+    expect(ok.status).toBe(0);
+    const bad = await runPmc(['customize', '--all', '-r', '{"extraLabels": {"a": "b"}}'], { stdin: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\n  labels: {constructor: {x: y}}\n' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('the key "constructor" is not allowed in a manifest');
+  });
+});

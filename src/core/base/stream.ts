@@ -5,6 +5,7 @@
  * forbids those markers at column 0 inside a scalar, so the cut is exact. Only the
  * documents that may be Pulsar's are parsed; the rest are copied as text.
  */
+import { isForbiddenKey } from './values.js';
 import { formatPath } from './paths.js';
 import { Document, isMap, isSeq, parseDocument, visit, type Node, type ToStringOptions, type YAMLError } from 'yaml';
 import { PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from './diagnostics.js';
@@ -206,7 +207,7 @@ export function toPlain(chunk: WorkChunk, source: string): unknown {
 
 /**
  * A manifest key that could reach Object.prototype in some later consumer is refused
- * outright: `__proto__` anywhere, `constructor` and `prototype` holding an object.
+ * outright (isForbiddenKey: `__proto__` anywhere, `constructor` and `prototype` holding an object).
  */
 export function refuseForbiddenKeys(value: unknown, where: Location, path: (string | number)[] = []): void {
   // One path stack for the whole walk: a copy per node is garbage for every document.
@@ -220,7 +221,7 @@ export function refuseForbiddenKeys(value: unknown, where: Location, path: (stri
     for (const k in value) {
       if (!Object.hasOwn(value, k)) continue;
       const v = (value as Record<string, unknown>)[k];
-      if (k === '__proto__' || ((k === 'constructor' || k === 'prototype') && typeof v === 'object')) {
+      if (isForbiddenKey(k, v)) {
         throw new PmcError('PMC_FORBIDDEN_KEY', `the key "${k}" is not allowed in a manifest`, { location: { ...where, path: formatPath([...path, k]) } });
       }
       path.push(k);

@@ -15,3 +15,13 @@ export function listItemsOf(v: unknown): unknown[] | undefined {
 export function asArray(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
 }
+
+/**
+ * A key that could reach Object.prototype in a later consumer of the data: `__proto__`
+ * anywhere, `constructor` and `prototype` when they hold an object. The one rule for
+ * manifests, options and config files (a label or a ConfigMap key named "constructor" with a
+ * string value is data like any other).
+ */
+export function isForbiddenKey(key: string, value: unknown): boolean {
+  return key === '__proto__' || ((key === 'constructor' || key === 'prototype') && typeof value === 'object' && value !== null);
+}

@@ -8,9 +8,9 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import { JsonNumber, parseSourcedJson, type DuplicateKey, type SourcedJson } from '../base/json-source.js';
 import { isMap, isScalar, type Document } from 'yaml';
 import { DiagnosticSink, PmcError, caretExcerpt, lineColAt, lineIndex, type Location } from '../base/diagnostics.js';
-import { jsonPath, readWithSpec, specAt, FORBIDDEN_KEYS, type ReadContext, type Spec } from '../options/options.js';
+import { jsonPath, readWithSpec, specAt, type ReadContext, type Spec } from '../options/options.js';
 import { RUNTIME_OPTS_SPEC, type RuntimeOpts } from '../options/registry.js';
-import { isObject } from '../base/values.js';
+import { isForbiddenKey, isObject } from '../base/values.js';
 import { plainOf } from '../base/stream.js';
 import { parseYamlFile, yamlLocator } from './parse.js';
 
@@ -305,7 +305,7 @@ export function readFunctionConfig(text: string, source: string, sink: Diagnosti
   const locate = yamlLocator(doc, text, source);
   const plain = fileData(doc, source);
   for (const key of Object.keys(plain)) {
-    if (FORBIDDEN_KEYS.has(key)) sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, { ...locate([key], { key: true }), path: key });
+    if (isForbiddenKey(key, plain[key])) sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, { ...locate([key], { key: true }), path: key });
   }
   const identity: Partial<FunctionIdentity> = {};
   for (const field of ['tenant', 'namespace', 'name'] as const) {

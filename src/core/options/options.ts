@@ -17,7 +17,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { DiagnosticSink, type Location } from '../base/diagnostics.js';
 import { javaDouble } from '../base/java.js';
 import { JsonNumber } from '../base/json-source.js';
-import { isObject } from '../base/values.js';
+import { isForbiddenKey, isObject } from '../base/values.js';
 import { QUANTITY_PATTERN } from '../checks/pod-rules.js';
 
 export type StringMap = Record<string, string>;
@@ -66,9 +66,6 @@ export interface SecurityContextOpts {
   seLinuxType?: string;
   seLinuxUser?: string;
 }
-
-/** Keys that would reach Object.prototype through a careless merge. Refused everywhere. */
-export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 
 export type Spec =
@@ -260,7 +257,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
       if (!isObject(value) || value instanceof JsonNumber) return wrongType('an object of names to values');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (refuseForbidden(k, [...path, k], ctx)) continue;
+        if (refuseForbidden(k, v, [...path, k], ctx)) continue;
         if (v === null) {
           refuseNull([...path, k], 'a value', ctx);
           continue;
@@ -276,7 +273,7 @@ function read(value: unknown, spec: Spec, path: (string | number)[], ctx: ReadCo
       const known = [...Object.keys(spec.fields), ...(path.length === 0 ? Object.keys(ctx.extra ?? {}) : [])];
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (refuseForbidden(k, [...path, k], ctx)) continue;
+        if (refuseForbidden(k, v, [...path, k], ctx)) continue;
         const fieldSpec = spec.fields[k] ?? (path.length === 0 ? ctx.extra?.[k] : undefined);
         if (!fieldSpec) {
           const suggestion = closest(k, known);
@@ -347,8 +344,8 @@ function refuseNull(path: (string | number)[], what: string, ctx: ReadContext): 
   });
 }
 
-function refuseForbidden(key: string, path: (string | number)[], ctx: ReadContext): boolean {
-  if (!FORBIDDEN_KEYS.has(key)) return false;
+function refuseForbidden(key: string, value: unknown, path: (string | number)[], ctx: ReadContext): boolean {
+  if (!isForbiddenKey(key, value)) return false;
   ctx.sink.error('PMC_FORBIDDEN_KEY', `the key "${key}" is not allowed`, {
     ...ctx.locate?.(path, { key: true }),
     path: pathName(ctx, path),

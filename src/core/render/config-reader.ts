@@ -13,14 +13,17 @@ import type { DiagnosticSink, Location } from '../base/diagnostics.js';
 import { isObject, type Obj } from '../base/values.js';
 import { hashMapOrder, javaDouble } from '../base/java.js';
 import { CHANGES, has, type ComponentKind, type PulsarVersion } from './pulsar.js';
-import { gsonString, ProcessingGuarantees } from './protojson.js';
+import { gsonString, ProcessingGuarantees, type FunctionDetails } from './protojson.js';
 
 export type Runtime = 'JAVA' | 'PYTHON' | 'GO';
 
-export interface Details extends Obj {
-  tenant: string;
-  namespace: string;
-  name: string;
+/** FunctionDetails as render builds it: the table's message, its identity always set. */
+export type Details = Omit<FunctionDetails, 'tenant' | 'namespace' | 'name' | 'resources'> & { tenant: string; namespace: string; name: string; resources: Resources };
+/** A function's resources as readResources gives them: always all three, the byte counts exact. */
+export interface Resources {
+  cpu: number;
+  ram: bigint;
+  disk: bigint;
 }
 
 export interface ReadConfig {
@@ -58,7 +61,7 @@ export interface ConvertContext {
   details: Details;
   className: string | undefined;
   guarantees: string | undefined;
-  resources: Obj;
+  resources: Resources;
   code: { jar?: string; py?: string; go?: string; archive?: string };
   /** 3.1's converters (CHANGES.converterOrderingFields). */
   since31: boolean;
@@ -239,7 +242,7 @@ export function retryDetails(r: Reader, details: Details, least: number): void {
 }
 
 /** resources: each of cpu, ram and disk falls back to its default on its own. */
-export function readResources(r: Reader): Obj {
+export function readResources(r: Reader): Resources {
   const given = r.map('resources') ?? {};
   const num = (k: string) => (typeof given[k] === 'number' && given[k] !== 0 ? given[k] : undefined);
   return {

@@ -16,6 +16,9 @@ import { convertSource } from './source-config.js';
 import { convertSink } from './sink-config.js';
 
 export type { ComponentKind };
+
+/** FunctionDetails' componentType for each kind. */
+const COMPONENT_TYPE = { function: 'FUNCTION', source: 'SOURCE', sink: 'SINK' } as const satisfies Record<ComponentKind, Details['componentType']>;
 export { kindOf };
 export type { Details, ReadConfig, Runtime } from './config-reader.js';
 
@@ -61,9 +64,9 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   if (!name) {
     sink.error('PMC_RENDER', `the ${kind} has no name: give name in the config${kind === 'function' ? ' (or a className to take it from)' : ''}, or --name`, { ...locate([]), line: 1, col: 1 });
   }
-  const details: Details = { tenant, namespace, name: name ?? '' };
   const cro = opts.customRuntimeOptions ?? configOptionsText(r.values.customRuntimeOptions, locate(['customRuntimeOptions']), sink);
   const resources = readResources(r);
+  const details: Details = { tenant, namespace, name: name ?? '', resources };
   const guarantees = r.str('processingGuarantees');
   if (guarantees !== undefined && !GUARANTEES.includes(guarantees)) {
     sink.error('PMC_FUNCTION_CONFIG', `processingGuarantees must be one of ${GUARANTEES.join(', ')}, got ${JSON.stringify(guarantees)}`, { ...locate(['processingGuarantees']), path: 'processingGuarantees' });
@@ -75,7 +78,7 @@ export function readConfig(text: string, source: string, opts: ReadOptions, sink
   if (secrets && Object.keys(secrets).length) details.secretsMap = r.gson('secrets', 'insertion');
   const flags = r.str('runtimeFlags');
   if (flags) details.runtimeFlags = flags;
-  details.componentType = kind.toUpperCase();
+  details.componentType = COMPONENT_TYPE[kind];
   if (cro) details.customRuntimeOptions = cro;
   sink.throwIfErrors();
   const originalFileName = opts.originalFileName ?? (file!.startsWith('builtin://') ? `${file!.slice('builtin://'.length)}.nar` : baseName(file!));

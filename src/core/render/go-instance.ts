@@ -2,7 +2,6 @@
  * The Go instance's -instance-conf: Jackson's JSON of GoInstanceConfig, its fields by release.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/RuntimeUtils.java
  */
-import type { Obj } from '../base/values.js';
 import type { ReadConfig } from './details.js';
 import type { Worker } from './factory.js';
 import { hashMapOrder, javaDouble } from '../base/java.js';
@@ -40,12 +39,12 @@ const GO_FIELDS = [
  */
 export function goInstanceConfig(config: ReadConfig, worker: Worker, instance: InstanceValues, version: PulsarVersion, auth: Auth | undefined): string {
   const f = worker.factory;
-  const d = config.details as Obj;
-  const source = (d.source ?? {}) as Obj;
-  const sink = (d.sink ?? {}) as Obj;
-  const resources = d.resources as { cpu: number; ram: bigint; disk: bigint };
-  const retry = (d.retryDetails ?? {}) as Obj;
-  const inputSpecs = (source.inputSpecs ?? {}) as Record<string, Obj>;
+  const d = config.details;
+  const source = d.source ?? {};
+  const sink = d.sink ?? {};
+  const resources = config.details.resources;
+  const retry = d.retryDetails ?? {};
+  const inputSpecs = source.inputSpecs ?? {};
   const inputs = Object.entries(inputSpecs);
   const last = inputs[inputs.length - 1];
   const guarantees = (ProcessingGuarantees.enum as readonly string[]).indexOf(String(d.processingGuarantees ?? 'ATLEAST_ONCE'));
@@ -89,7 +88,7 @@ export function goInstanceConfig(config: ReadConfig, worker: Worker, instance: I
     sourceInputSpecs: `{${hashMapOrder(inputs.map(([t]) => t)).map((t) => [t, inputSpecs[t]!] as const).map(([t, spec]) => `${JSON.stringify(t)}:${JSON.stringify(printMessage(spec, 'ConsumerSpec'))}`).join(',')}}`,
     sourceSpecsTopic: s(last?.[0]),
     sourceSchemaType: s(last?.[1].schemaType),
-    receiverQueueSize: String((last?.[1].receiverQueueSize as Obj | undefined)?.value ?? 0),
+    receiverQueueSize: String(last?.[1].receiverQueueSize?.value ?? 0),
     sinkSpecsTopic: s(sink.topic),
     sinkSchemaType: s(sink.schemaType),
     cpu: javaDouble(resources.cpu),

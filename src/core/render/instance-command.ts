@@ -90,7 +90,7 @@ export function instanceCommand(
   const args: string[] = [];
   const flags = typeof d.runtimeFlags === 'string' ? splitRuntimeFlags(d.runtimeFlags) : [];
   if (config.runtime === 'JAVA') {
-    const ram = (d.resources as { ram: bigint }).ram;
+    const ram = d.resources.ram;
     args.push(
       'exec',
       'java',

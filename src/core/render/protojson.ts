@@ -9,8 +9,8 @@
 import { javaDouble } from '../base/java.js';
 
 type Scalar = 'string' | 'int32' | 'int64' | 'uint64' | 'double' | 'bool';
-type FieldType = Scalar | { enum: readonly string[] } | { message: string } | { map: FieldType } | { repeated: Scalar };
-type Field = [name: string, type: FieldType];
+type FieldType = Scalar | { readonly enum: readonly string[] } | { readonly message: string } | { readonly map: FieldType } | { readonly repeated: Scalar };
+type Field = readonly [name: string, type: FieldType];
 
 /** In enum-number order: an enum's number is its index. */
 export const ProcessingGuarantees = { enum: ['ATLEAST_ONCE', 'ATMOST_ONCE', 'EFFECTIVELY_ONCE', 'MANUAL'] } as const;
@@ -22,7 +22,7 @@ const CompressionType = { enum: ['LZ4', 'NONE', 'ZLIB', 'ZSTD', 'SNAPPY'] } as c
 const FailureAction = { enum: ['FAIL', 'DISCARD', 'CONSUME'] } as const;
 
 /** Each message's fields, in field-number order (the order the printer writes). */
-export const MESSAGES: Record<string, Field[]> = {
+export const MESSAGES = {
   FunctionDetails: [
     ['tenant', 'string'],
     ['namespace', 'string'],
@@ -112,7 +112,26 @@ export const MESSAGES: Record<string, Field[]> = {
     ['producerCryptoFailureAction', FailureAction],
     ['consumerCryptoFailureAction', FailureAction],
   ],
-};
+} as const satisfies Record<string, readonly Field[]>;
+
+type MessageName = keyof typeof MESSAGES;
+/** The value a scalar field holds in pmc: int64 and uint64 as bigint when exact, else a number. */
+type ScalarValue<S> = S extends 'string' ? string : S extends 'int32' | 'double' ? number : S extends 'int64' | 'uint64' ? bigint | number : S extends 'bool' ? boolean : never;
+type FieldValue<T> = T extends Scalar
+  ? ScalarValue<T>
+  : T extends { readonly enum: readonly (infer E)[] }
+    ? E
+    : T extends { readonly message: infer M extends MessageName }
+      ? Message<M>
+      : T extends { readonly map: infer V }
+        ? Record<string, FieldValue<V>>
+        : T extends { readonly repeated: infer S }
+          ? ScalarValue<S>[]
+          : never;
+/** A protobuf message of Function.proto as data: each field optional (proto3), typed by the table above. */
+export type Message<M extends MessageName> = { -readonly [F in (typeof MESSAGES)[M][number] as F[0]]?: FieldValue<F[1]> };
+/** FunctionDetails, derived from the table as RuntimeOpts is from the registry. */
+export type FunctionDetails = Message<'FunctionDetails'>;
 
 const HTML_SAFE: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '=': '\\u003d', "'": '\\u0027', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\t': '\\t', '\b': '\\b', '\n': '\\n', '\r': '\\r', '\f': '\\f' };
@@ -155,7 +174,7 @@ function printValue(value: unknown, type: FieldType): string {
     }
   }
   if ('enum' in type) return gsonString(String(value));
-  if ('message' in type) return printMessage(value as Record<string, unknown>, type.message);
+  if ('message' in type) return printMessage(value as object, type.message as MessageName);
   if ('repeated' in type) return `[${(value as unknown[]).map((v) => printValue(v, type.repeated)).join(',')}]`;
   return `{${Object.entries(value as Record<string, unknown>)
     .map(([k, v]) => `${gsonString(k)}:${printValue(v, type.map)}`)
@@ -163,14 +182,15 @@ function printValue(value: unknown, type: FieldType): string {
 }
 
 /** One message, its set fields in field-number order. */
-export function printMessage(value: Record<string, unknown>, message = 'FunctionDetails'): string {
-  const fields = MESSAGES[message];
+export function printMessage(value: object, message: MessageName = 'FunctionDetails'): string {
+  const fields: readonly Field[] = MESSAGES[message];
   if (!fields) throw new Error(`unknown message ${message}`);
   const unknown = Object.keys(value).filter((k) => !fields.some(([name]) => name === k));
+  const data = value as Record<string, unknown>;
   if (unknown.length) throw new Error(`${message} has no field ${unknown.join(', ')}`);
   const parts: string[] = [];
   for (const [name, type] of fields) {
-    const v = value[name];
+    const v = data[name];
     if (isDefault(v, type)) continue;
     parts.push(`${gsonString(name)}:${printValue(v, type)}`);
   }

@@ -131,7 +131,7 @@ export function render(input: RenderInput): RenderResult {
     });
   }
 
-  const resources = resourceProblem(config.details.resources as { cpu: number; ram: bigint }, ws.values);
+  const resources = resourceProblem(config.details.resources, ws.values);
   if (resources) {
     const at = config.locate(['resources']);
     sink.error('PMC_RENDER', `the worker refuses to register the ${config.kind}: ${resources.message} (${resources.key} in ${input.worker.source})`, { ...at });

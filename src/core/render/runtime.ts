@@ -12,7 +12,7 @@
  */
 import { customJobName, defaultJobName, toValidLabelName } from '../base/naming.js';
 import type { Obj } from '../base/values.js';
-import type { ReadConfig } from './details.js';
+import type { Details, ReadConfig } from './details.js';
 import type { Worker } from './factory.js';
 import { hashMapOrder, javaDouble, javaRound } from '../base/java.js';
 import { canonicalQuantity } from './quantity.js';
@@ -49,9 +49,9 @@ export function renderLabels(config: ReadConfig, worker: Worker): Record<string,
 }
 
 /** Memory and cpu for limits and requests: padding, over-commit ratios, and Java's rounding. */
-export function renderResources(details: Obj, worker: Worker): { limits: Obj; requests: Obj } {
+export function renderResources(details: Details, worker: Worker): { limits: Obj; requests: Obj } {
   const f = worker.factory;
-  const r = details.resources as { cpu: number; ram: bigint };
+  const r = details.resources;
   const ram = r.ram !== 0n ? Number(r.ram) : 1073741824;
   const cpu = r.cpu !== 0 ? r.cpu : 1;
   const limit = ram + javaRound(ram * (f.percentMemoryPadding / 100.0));

@@ -173,3 +173,16 @@ describe('one forbidden-key rule for every input', () => {
     expect(bad.stderr).toContain('the key "constructor" is not allowed in a manifest');
   });
 });
+
+describe("a pulsar-admin config is typed as pulsar-admin types it, by every command", () => {
+  // SnakeYAML's 1.1 typing: `on` is a boolean. Both readers say so, at the same place.
+  const onName = write('on-name.yaml', 'tenant: public\nnamespace: default\nname: on\nclassName: org.example.F\njar: f.jar\ninputs: [persistent://public/default/in]\n');
+  it.each([
+    ['customize -c', ['customize', join(root, 'fixtures', 'pulsar-function.yaml'), '-c', onName, '--rename']],
+    ['render -c', ['render', '-c', onName, '-w', cleanWorker]],
+  ])('%s', async (_name, argv) => {
+    const r = await runPmc(argv, { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('on-name.yaml:3:7: name: name must be a string, got true [PMC_FUNCTION_CONFIG]');
+  });
+});

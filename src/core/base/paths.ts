@@ -1,7 +1,7 @@
 /**
  * Paths into data, one module for every use: a path is the keys and indexes from the root
  * (`['metadata', 'labels', 'app.kubernetes.io/name']`), written for people by one quoting rule
- * (`metadata.labels["app.kubernetes.io/name"]`, `tolerations[0].effect`) in messages, in
+ * (`metadata.labels["app.kubernetes.io/name"]`, `spec.containers[0].name`) in messages, in
  * explain's fields and options, and in KRM results; read from and written as a JSON Pointer
  * (RFC 6901, the API server's and JSON Patch's form).
  */
@@ -21,7 +21,7 @@ export function formatPath(path: readonly PathPart[], root = ''): string {
   return out;
 }
 
-/** `/spec/template/spec/tolerations/3/effect` -> `['spec', 'template', 'spec', 'tolerations', 3, 'effect']`. */
+/** `/spec/template/spec/containers/3/name` -> `['spec', 'template', 'spec', 'containers', 3, 'name']`. */
 export function pathFromPointer(pointer: string): PathPart[] {
   return pointer
     .split('/')

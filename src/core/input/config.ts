@@ -296,7 +296,9 @@ export interface FunctionConfigFile {
 }
 
 export function readFunctionConfig(text: string, source: string, sink: DiagnosticSink): FunctionConfigFile {
-  const doc = parseYamlFile(text, source);
+  // As pulsar-admin reads it, and as render's reader does (render/details.ts): Jackson's YAML,
+  // SnakeYAML's 1.1 typing (`name: on` is the boolean true, not a name).
+  const doc = parseYamlFile(text, source, { pulsar: true });
   if (!isMap(doc.contents)) {
     throw new PmcError('PMC_FUNCTION_CONFIG', 'a function, source or sink config file must be a YAML or JSON object', {
       location: { source, line: 1, col: 1 },

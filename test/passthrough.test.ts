@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChunk, printChunk, splitDocuments, styleOf } from '../src/core/base/stream.js';
+import { parseChunk, splitDocuments } from '../src/core/base/stream.js';
+import { printChunk, styleOf } from '../src/core/base/print.js';
 import { parseDocument } from 'yaml';
 import { runPmc } from './support/run.js';
 

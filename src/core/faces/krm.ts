@@ -12,7 +12,8 @@ import { PmcError, type Diagnostic, type Reporter } from '../base/diagnostics.js
 import type { PssPolicy } from '../checks/pss.js';
 import { checkPodSecurity, settle } from '../app/run.js';
 import type { ParsedChunk } from '../base/stream.js';
-import { plainOf, styleOf } from '../base/stream.js';
+import { plainOf } from '../base/stream.js';
+import { styleOf } from '../base/print.js';
 import type { CustomizeSettings } from '../customize/settings.js';
 import { asArray, isObject, type Obj } from '../base/values.js';
 

@@ -20,53 +20,7 @@ import { JsonNumber } from '../base/json-source.js';
 import { isForbiddenKey, isObject } from '../base/values.js';
 import { QUANTITY_PATTERN } from '../checks/pod-rules.js';
 
-export type StringMap = Record<string, string>;
-
-export interface ResourceRequirements {
-  limits?: StringMap;
-  requests?: StringMap;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
-
-export interface SeccompProfile {
-  type: string;
-  localhostProfile?: string;
-}
-
-export interface SecurityContextOpts {
-  /** Settings that pass a Pod Security Standards level; the fields beside it override it. */
-  preset?: 'restricted' | 'baseline';
-  /** The worker's only: its security context is a floor a function may tighten, never loosen. */
-  enforce?: boolean;
-  /** The image's working directory, where it is not Pulsar's /pulsar (for a preset's writable directories). */
-  imageWorkingDir?: string;
-  // pod level
-  runAsUser?: number;
-  runAsGroup?: number;
-  fsGroup?: number;
-  runAsNonRoot?: boolean;
-  seccompProfile?: SeccompProfile;
-  supplementalGroups?: number[];
-  fsGroupChangePolicy?: string;
-  // container level
-  privileged?: boolean;
-  allowPrivilegeEscalation?: boolean;
-  readOnlyRootFilesystem?: boolean;
-  addCapabilities?: string[];
-  dropCapabilities?: string[];
-  seLinuxLevel?: string;
-  seLinuxRole?: string;
-  seLinuxType?: string;
-  seLinuxUser?: string;
-}
-
+export type { ResourceRequirements, SeccompProfile, SecurityContextOpts, StringMap, Toleration } from './option-types.js';
 
 export type Spec =
   | { t: 'any' }

@@ -11,28 +11,13 @@
  * writers.ts), its tests, and a line in the README. See ARCHITECTURE.md.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
  */
-import type { DiagnosticSink, Location } from '../base/diagnostics.js';
 import type { OptionPath } from '../base/edit.js';
-import type { IStatefulSet } from '../base/k8s.js';
 import { appendLists, firstNonEmpty, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
 import type { CustomizerKind } from './customizers.js';
-import type { CheckContext, LevelsContext } from './validate.js';
-import {
-  checkAnnotations,
-  checkCapabilityNames,
-  checkReadOnlyRoot,
-  checkLabels,
-  checkNamespace,
-  checkSelectorKept,
-  checkTolerations,
-  refuseLoosening,
-  seedClassIgnores,
-  warnIgnoredResources,
-  warnSeedClassIgnores,
-  warnSharedResources,
-  warnTolerationsOnBothLevels,
-} from './validate.js';
+import type { CheckContext, LevelsContext } from './contexts.js';
+import { checkAnnotations, checkCapabilityNames, checkReadOnlyRoot, checkLabels, checkNamespace, checkSelectorKept, checkTolerations, warnIgnoredResources } from './value-rules.js';
+import { refuseLoosening, seedClassIgnores, warnSeedClassIgnores, warnSharedResources, warnTolerationsOnBothLevels } from './levels.js';
 import {
   addWritableDirectories,
   appendItems,
@@ -268,6 +253,9 @@ export const OPTIONS = {
 };
 
 export type OptionKey = keyof typeof OPTIONS;
+
+/** The option that sets the function container's resources, for the messages about them outside the registry. */
+export const RESOURCES_OPTION: OptionKey = 'resourceRequirements';
 type ValueOf<E> = E extends OptionEntry<infer T> ? T : never;
 /** Pulsar's RuntimeOpts with the extension's securityContext: one optional field per entry. */
 export type RuntimeOpts = { [K in OptionKey]?: ValueOf<(typeof OPTIONS)[K]> };

@@ -4,7 +4,7 @@
  * modes are the core's table (core/customize/modes.ts), which --mode's choices and help read.
  */
 import { Option, type Command } from 'commander';
-import { ADMISSION_MODE_NAMES, DEFAULT_ADMISSION_MODE, admissionModesHelp } from '../../core/customize/modes.js';
+import { ADMISSION_CUSTOMIZERS, ADMISSION_MODE_NAMES, DEFAULT_ADMISSION_MODE, admissionModesHelp } from '../../core/customize/modes.js';
 import { WORKER_CONFIG_HELP, wholeNumber, type CommandContext } from '../command.js';
 import type { WebhookFlags } from '../webhook/server.js';
 
@@ -16,6 +16,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--tls-cert-file <FILE>', 'the serving certificate (PEM); reloaded when the file changes')
     .option('--tls-key-file <FILE>', 'its private key (PEM); reloaded when the file changes')
     .addOption(new Option('--mode <MODE>', admissionModesHelp()).choices(ADMISSION_MODE_NAMES).default(DEFAULT_ADMISSION_MODE))
+    .addOption(new Option('--customizer <KIND>', "what the webhook applies: security-context, the SecurityContext extension's options; pod-policy, those and the pod settings beyond them (service account, scheduling, pull secrets, ...)").choices(ADMISSION_CUSTOMIZERS).default(ADMISSION_CUSTOMIZERS[0]))
     .addOption(new Option('--port <PORT>', 'the HTTPS port of POST /mutate').argParser(wholeNumber('--port')).default(8443))
     .addOption(new Option('--health-port <PORT>', 'the plain HTTP port of /healthz, /readyz and /metrics').argParser(wholeNumber('--health-port')).default(8080))
     .option('--host <ADDRESS>', 'the address to listen on', '0.0.0.0')

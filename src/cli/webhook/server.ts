@@ -21,7 +21,7 @@ import type { TLSSocket } from 'node:tls';
 import { PmcError } from '../../core/base/diagnostics.js';
 import { tryParseJson } from '../../core/base/json-source.js';
 import { workerMismatch, type AdmissionMode } from '../../core/customize/modes.js';
-import { BadReview, reviewAdmission, type WebhookSettings } from '../../core/faces/webhook.js';
+import { BadReview, reviewAdmission, type AdmissionCustomizer, type WebhookSettings } from '../../core/faces/webhook.js';
 import { EXIT_OK } from '../exit.js';
 import { loadSettings } from '../inputs.js';
 import type { Io } from '../io.js';
@@ -40,6 +40,8 @@ export interface WebhookFlags {
   healthPort: number;
   host: string;
   mode: AdmissionMode;
+  /** What the webhook applies: the SecurityContext extension's options (default), or pmc's pod-policy. */
+  customizer?: AdmissionCustomizer;
   strict?: boolean;
   /** The largest request body read (bytes); the API server sends at most 3 MiB objects. */
   maxBodyBytes: number;
@@ -97,7 +99,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
   // The API server validates the object against its schema after admission, whatever the
   // webhook did: pmc's own checks (the options, the selector, the pod rules) stay, the OpenAPI
   // schema check (a tenth of a review's time) is the CLI's.
-  const settings: WebhookSettings = { ...base, mode: flags.mode, schema: undefined };
+  const settings: WebhookSettings = { ...base, mode: flags.mode, applies: flags.customizer, schema: undefined };
   const log = jsonLog(io);
   await logReporter(log, 'worker config').report(warnings);
   // Each mode expects the worker to be set up for it; a mismatch applies options twice or never.

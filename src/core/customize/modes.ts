@@ -42,6 +42,10 @@ export const ADMISSION_MODES = {
 } as const satisfies Record<string, AdmissionModeSpec>;
 
 export type AdmissionMode = keyof typeof ADMISSION_MODES;
+
+/** What pmc webhook applies, in either mode: the SecurityContext extension's options, or pmc's pod-policy. */
+export type AdmissionCustomizer = Extract<CustomizerKind, 'security-context' | 'pod-policy'>;
+export const ADMISSION_CUSTOMIZERS: readonly AdmissionCustomizer[] = ['security-context', 'pod-policy'];
 export const ADMISSION_MODE_NAMES = Object.keys(ADMISSION_MODES) as AdmissionMode[];
 export const DEFAULT_ADMISSION_MODE: AdmissionMode = 'hybrid';
 

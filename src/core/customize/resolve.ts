@@ -190,7 +190,7 @@ export function resolveWorkload(
     functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict, { foreignClass: settings.foreignClass, extra: profileFields(settings.profile) });
   }
   const merged = mergeRuntimeOpts(settings.worker, functionOptions);
-  const options = settings.admission ? admissionOptions(merged, settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
+  const options = settings.admission ? admissionOptions(applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy), settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
   checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);
   checkLevel(functionOptions, 'customRuntimeOptions', sink);
   // pmc applies these itself in admission; only a worker running the published class ignores them.
@@ -204,6 +204,7 @@ export function resolveWorkload(
     { from: 'labels', value: labelsIdentity(sts.plain) },
   ]);
   refuseReservedKeys(merged, functionOptions, identity, where, sink);
+  refuseUnallowed(settings.worker, functionOptions, options, identity, where, sink);
   if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
   const resolved: ResolvedOptions = { options, functionOptions, identity, profiled: profiledOptions(settings.profile, settings.worker, functionOptions) };
   if (!options.jobName) return resolved;
@@ -248,6 +249,32 @@ function refuseReservedKeys(merged: RuntimeOpts, functionOptions: RuntimeOpts, i
         path: jsonPath(rootOf([key, k]), [key, k]),
       });
     }
+  }
+}
+
+/**
+ * A key that grants the pod an identity or reaches the node (the registry's `needsAllowance`),
+ * set by a function's customRuntimeOptions, is refused unless the worker's
+ * allowedFunctionOptions lists it: a Pulsar tenant who submits a function is not a
+ * Kubernetes admin. Only where the customizer applies the key (pod-policy); the worker's own
+ * options may set any. A function cannot allow itself. A boundary: never under --no-validate either.
+ */
+function refuseUnallowed(worker: RuntimeOpts, functionOptions: RuntimeOpts, applied: RuntimeOpts, identity: Partial<FunctionIdentity>, where: Location, sink: DiagnosticSink): void {
+  const fn = identity.tenant && identity.namespace && identity.name ? `the function ${identity.tenant}/${identity.namespace}/${identity.name}` : 'the function';
+  if (functionOptions.allowedFunctionOptions !== undefined) {
+    sink.error('PMC_OPTION_NOT_ALLOWED', `${fn} sets allowedFunctionOptions, which only the worker's runtimeCustomizerConfig may set (a function cannot allow itself options)`, {
+      ...where,
+      path: jsonPath('customRuntimeOptions', ['allowedFunctionOptions']),
+    });
+  }
+  const allowed = new Set<string>(worker.allowedFunctionOptions ?? []);
+  for (const key of OPTION_KEYS) {
+    const why = entryOf(key).needsAllowance;
+    if (!why || applied[key] === undefined || !isSet(functionOptions[key]) || allowed.has(key)) continue;
+    sink.error('PMC_OPTION_NOT_ALLOWED', `${fn} sets ${key}, which a function may not set unless the worker allows it (${why}): add ${key} to allowedFunctionOptions in the worker's runtimeCustomizerConfig, or set it there for every function`, {
+      ...where,
+      path: jsonPath('customRuntimeOptions', [key]),
+    });
   }
 }
 

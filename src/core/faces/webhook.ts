@@ -16,7 +16,7 @@ import { settle } from '../app/run.js';
 import { jsonPatch, type PatchOperation } from '../base/json-patch.js';
 import { entryOf, OPTION_KEYS, type OptionKey } from '../options/registry.js';
 import { PMC_KEY_PREFIX } from '../customize/resolve.js';
-import type { AdmissionMode } from '../customize/modes.js';
+import type { AdmissionCustomizer, AdmissionMode } from '../customize/modes.js';
 import type { CustomizeSettings } from '../customize/settings.js';
 import { isObject, type Obj } from '../base/values.js';
 import { isPulsarStatefulSet } from '../base/workloads.js';
@@ -28,7 +28,11 @@ export const NOT_APPLIED_ANNOTATION = `${PMC_KEY_PREFIX}not-applied`;
 
 export interface WebhookSettings extends CustomizeSettings {
   mode: AdmissionMode;
+  /** What the webhook applies: the SecurityContext extension's options, or pmc's pod-policy (the extension's and the pod settings beyond it). */
+  applies?: AdmissionCustomizer;
 }
+
+export type { AdmissionCustomizer };
 
 /** A request that is no AdmissionReview: answered 400, no review. */
 export class BadReview extends Error {}
@@ -60,7 +64,7 @@ export function settingsStamp(settings: WebhookSettings, version: string): strin
   // The settings of a running webhook never change: hashed once, not at every review.
   const known = STAMPS.get(settings);
   if (known?.version === version) return known.stamp;
-  const seen = JSON.stringify({ mode: settings.mode, worker: settings.worker, strict: settings.strict, validate: settings.validate, version });
+  const seen = JSON.stringify({ mode: settings.mode, ...(settings.applies === 'pod-policy' ? { applies: settings.applies } : {}), worker: settings.worker, strict: settings.strict, validate: settings.validate, version });
   const stamp = createHash('sha256').update(seen).digest('hex').slice(0, 16);
   STAMPS.set(settings, { version, stamp });
   return stamp;
@@ -117,7 +121,7 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
     // Every review of a function's StatefulSet is customized: the stamp records what pmc did,
     // it never decides whether pmc acts (a function's options can write any annotation).
     // Customizing is idempotent in admission, so an object customized already changes nothing.
-    const { result, objects } = customizeObjects([object], { ...settings, customizer: 'security-context', admission: settings.mode, source });
+    const { result, objects } = customizeObjects([object], { ...settings, customizer: settings.applies ?? 'security-context', admission: settings.mode, source });
     warnings = settle(
       result.warnings.filter((w) => w.severity === 'warning'),
       { strict: settings.strict, why: () => '(--strict: every warning refuses)' },

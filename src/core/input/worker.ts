@@ -5,6 +5,7 @@
  * the broker turns into functions_worker.yml at start-up (bin/gen-yml-from-env.py):
  * https://github.com/apache/pulsar/blob/master/docker/pulsar/scripts/gen-yml-from-env.py
  */
+import { HELM_VALUES_KEYS } from './helm-values.js';
 import type { WorkerForm } from './worker-form.js';
 import { pfConfig, readPfKeys, SHIPPED_WORKER } from './pf-keys.js';
 import { plainOf } from '../base/stream.js';
@@ -102,7 +103,6 @@ function innerPlacement(text: string, node: Scalar<string>): (at: { line: number
  * with several of them and none of the worker's own is the chart's values, not a worker file.
  * https://github.com/apache/pulsar-helm-chart/blob/master/charts/pulsar/values.yaml
  */
-const HELM_VALUES_KEYS = ['components', 'broker', 'zookeeper', 'bookkeeper', 'proxy', 'images', 'functions', 'function', 'autorecovery', 'toolset', 'pulsar_metadata', 'volumes', 'affinity', 'initialize', 'extra', 'enableTls'];
 
 /**
  * A Helm values.yaml given as the worker file would read as a worker with no settings and

@@ -15,6 +15,11 @@ export function firstNonEmpty(worker: string | undefined, fn: string | undefined
   return fn !== undefined && fn !== '' ? fn : worker !== undefined && worker !== '' ? worker : undefined;
 }
 
+/** A value of its own (a boolean, a number, an object set whole): the function's when it gives one, else the worker's. */
+export function firstSet<T>(worker: T | undefined, fn: T | undefined): T | undefined {
+  return fn !== undefined ? fn : worker;
+}
+
 /** Labels, annotations, node selector: the union, the function's value winning per key. */
 export function unionMaps(worker: StringMap | undefined, fn: StringMap | undefined): StringMap {
   return { ...worker, ...fn };

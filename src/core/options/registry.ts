@@ -12,11 +12,11 @@
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
  */
 import type { OptionPath } from '../base/edit.js';
-import { appendLists, firstNonEmpty, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
+import { appendLists, firstNonEmpty, firstSet, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
 import type { CustomizerKind } from './customizers.js';
 import type { CheckContext, LevelsContext } from './contexts.js';
-import { checkAnnotations, checkCapabilityNames, checkReadOnlyRoot, checkLabels, checkNamespace, checkSelectorKept, checkTolerations, warnIgnoredResources } from './value-rules.js';
+import { checkAnnotations, checkCapabilityNames, checkIsObject, checkObjectName, checkReadOnlyRoot, checkLabels, checkNamespace, checkSecretRefs, checkSelectorKept, checkTolerations, warnIgnoredResources } from './value-rules.js';
 import { refuseLoosening, seedClassIgnores, warnSeedClassIgnores, warnSharedResources, warnTolerationsOnBothLevels } from './levels.js';
 import {
   addWritableDirectories,
@@ -26,12 +26,13 @@ import {
   setEntries,
   setJobName,
   setPodSecurityContext,
+  setScalar,
   setValue,
   type Writer,
 } from './writers.js';
 
 /** The customizers that apply options: Pulsar's BasicKubernetesManifestCustomizer, and it with the SecurityContext extension. */
-export type ApplyingCustomizer = 'basic' | 'security-context';
+export type ApplyingCustomizer = 'basic' | 'security-context' | 'pod-policy';
 export type WorkloadKind = 'StatefulSet' | 'Service';
 
 /** Where an option writes: a kind, and a path in it where `[]` stands for each item of a list. */
@@ -58,7 +59,7 @@ export interface OptionEntry<T> {
   /** The customizers that read it. */
   customizers: readonly [ApplyingCustomizer, ...ApplyingCustomizer[]];
   /** Where it writes, at least one place. */
-  targets: readonly [Target<T>, ...Target<T>[]];
+  targets: readonly Target<T>[];
   write: Writer<T>;
   /** Kubernetes' rules for the merged value. */
   check?: (value: T, ctx: CheckContext) => void;
@@ -73,9 +74,17 @@ export interface OptionEntry<T> {
   /** Who set the part at `path` (the option's own key first); by default, whoever's options hold that path. */
   provenance?: (path: OptionPath, worker: T | undefined, fn: T | undefined) => Provenance;
   /** The warning when the customizer does not read this option; `chosenBy` names the flag that chose it, if one did. */
-  unread?: { code: 'PMC_SECURITY_CONTEXT_IGNORED'; message: (chosenBy?: string) => string };
+  unread?: { code: 'PMC_SECURITY_CONTEXT_IGNORED' | 'PMC_POD_POLICY_IGNORED'; message: (chosenBy?: string) => string };
   /** Why admission (pmc webhook) cannot apply it, when it cannot. */
   notInAdmission?: string;
+  /**
+   * Why a function may not set it unless the worker allows it (it grants the pod an identity
+   * or reaches the node): a Pulsar tenant is not a Kubernetes admin. The worker's
+   * `allowedFunctionOptions` lists the keys it allows.
+   */
+  needsAllowance?: string;
+  /** A setting that writes nothing itself (it has no targets): `allowedFunctionOptions`. */
+  setting?: true;
 }
 
 const option = <T>(entry: OptionEntry<T>): OptionEntry<T> => entry;
@@ -85,8 +94,18 @@ const uint: Spec = { t: 'int', min: 0 };
 const bool: Spec = { t: 'bool' };
 const stringMap: Spec = { t: 'map', of: str };
 const stringList: Spec = { t: 'list', of: str };
-const basicAndExtension = ['basic', 'security-context'] as const;
+const basicAndExtension = ['basic', 'security-context', 'pod-policy'] as const;
+const podPolicy = ['pod-policy'] as const;
 const POD_SPEC = 'spec.template.spec';
+
+/** The warning when a pod-policy option reaches a customizer that does not read it. */
+function POD_POLICY_UNREAD(key: string): NonNullable<OptionEntry<unknown>['unread']> {
+  return {
+    code: 'PMC_POD_POLICY_IGNORED',
+    message: (chosenBy) =>
+      `${key} is ignored: ${chosenBy ? `${chosenBy} applies a customizer` : "the worker's customizer"} that does not read it, and Pulsar drops it without a word; pmc's pod-policy customizer applies it (pmc webhook --customizer pod-policy; --customizer pod-policy to preview)`,
+  };
+}
 
 /** The metadata Pulsar's customizer adds labels and annotations to: the StatefulSet's, its pods', its Service's. */
 function everyMetadata<T>(field: 'labels' | 'annotations'): [Target<T>, ...Target<T>[]] {
@@ -226,7 +245,7 @@ export const OPTIONS = {
     about: 'pod and container security contexts (the SecurityContext extension), with presets',
     spec: SECURITY_CONTEXT_SPEC,
     merge: mergeSecurityContext,
-    customizers: ['security-context'],
+    customizers: ['security-context', 'pod-policy'],
     targets: [
       { kind: 'StatefulSet', path: `${POD_SPEC}.securityContext`, write: setPodSecurityContext },
       { kind: 'StatefulSet', path: `${POD_SPEC}.containers[].securityContext`, write: setContainerSecurityContext },
@@ -249,6 +268,98 @@ export const OPTIONS = {
           ? `securityContext is ignored: ${chosenBy} applies Pulsar's BasicKubernetesManifestCustomizer, which does not read it (use --customizer security-context)`
           : "securityContext is ignored: the worker runs BasicKubernetesManifestCustomizer, which does not read it (use --customizer security-context, or the extension's class name)",
     },
+  }),
+  // --- pod-policy: the pod settings beyond Basic and the extension (pmc's own customizer). ---
+  serviceAccountName: option<string>({
+    about: "the pods' service account",
+    spec: str,
+    merge: firstNonEmpty,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.serviceAccountName` }],
+    write: setValue,
+    check: checkObjectName('a service account name'),
+    unread: POD_POLICY_UNREAD('serviceAccountName'),
+    needsAllowance: 'it gives the pods an identity, and the rights bound to it',
+  }),
+  automountServiceAccountToken: option<boolean>({
+    about: "whether the pods get their service account's token",
+    spec: bool,
+    merge: firstSet,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.automountServiceAccountToken` }],
+    write: setScalar,
+    unread: POD_POLICY_UNREAD('automountServiceAccountToken'),
+    needsAllowance: "it hands the pods their service account's token",
+  }),
+  imagePullSecrets: option<{ name: string }[]>({
+    about: 'the Secrets the kubelet pulls the image with',
+    spec: { t: 'list', of: { t: 'object', fields: { name: str } } },
+    merge: appendLists,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.imagePullSecrets` }],
+    write: appendItems,
+    check: checkSecretRefs,
+    unread: POD_POLICY_UNREAD('imagePullSecrets'),
+    needsAllowance: "it reads registry credentials from the namespace's Secrets",
+  }),
+  priorityClassName: option<string>({
+    about: "the pods' PriorityClass",
+    spec: str,
+    merge: firstNonEmpty,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.priorityClassName` }],
+    write: setValue,
+    check: checkObjectName('a PriorityClass name'),
+    unread: POD_POLICY_UNREAD('priorityClassName'),
+    needsAllowance: "it can preempt other workloads' pods",
+  }),
+  runtimeClassName: option<string>({
+    about: "the pods' RuntimeClass (the container runtime handler on the node)",
+    spec: str,
+    merge: firstNonEmpty,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.runtimeClassName` }],
+    write: setValue,
+    check: checkObjectName('a RuntimeClass name'),
+    unread: POD_POLICY_UNREAD('runtimeClassName'),
+    needsAllowance: 'it picks how the node runs the container',
+  }),
+  terminationGracePeriodSeconds: option<number>({
+    about: 'how long a pod may take to stop (Pulsar gives 0)',
+    spec: uint,
+    merge: firstSet,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.terminationGracePeriodSeconds` }],
+    write: setScalar,
+    unread: POD_POLICY_UNREAD('terminationGracePeriodSeconds'),
+  }),
+  affinity: option<Record<string, unknown>>({
+    about: "the pods' node and pod affinity (Kubernetes' Affinity, checked against its schema)",
+    spec: { t: 'any' },
+    merge: firstSet,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.affinity` }],
+    write: setScalar,
+    check: checkIsObject('an Affinity object'),
+    unread: POD_POLICY_UNREAD('affinity'),
+  }),
+  topologySpreadConstraints: option<object[]>({
+    about: "how the pods spread over zones and nodes (Kubernetes' TopologySpreadConstraint list)",
+    spec: { t: 'list', of: { t: 'any' } },
+    merge: appendLists,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.topologySpreadConstraints` }],
+    write: appendItems,
+    unread: POD_POLICY_UNREAD('topologySpreadConstraints'),
+  }),
+  allowedFunctionOptions: option<string[]>({
+    about: "the worker's only: the options above that a function's customRuntimeOptions may set",
+    spec: { t: 'list', of: { t: 'enum', values: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName'] } },
+    merge: (worker) => worker,
+    customizers: podPolicy,
+    targets: [],
+    write: () => undefined,
+    setting: true,
   }),
 };
 
@@ -287,6 +398,14 @@ export const WRITE_ORDER: readonly string[] = [
   `${POD_SPEC}.securityContext`,
   `${POD_SPEC}.containers[].securityContext`,
   `${POD_SPEC}.volumes`,
+  `${POD_SPEC}.serviceAccountName`,
+  `${POD_SPEC}.automountServiceAccountToken`,
+  `${POD_SPEC}.imagePullSecrets`,
+  `${POD_SPEC}.priorityClassName`,
+  `${POD_SPEC}.runtimeClassName`,
+  `${POD_SPEC}.terminationGracePeriodSeconds`,
+  `${POD_SPEC}.affinity`,
+  `${POD_SPEC}.topologySpreadConstraints`,
   'metadata.namespace',
   'metadata.name',
   'spec.serviceName',

@@ -86,6 +86,30 @@ export function checkNamespace(value: string, { at, sink }: CheckContext): void 
   if (problem) sink.error('PMC_NAMESPACE', `"${value}" is refused: ${problem}`, at([]));
 }
 
+/** A name Kubernetes gives an object (a service account, a PriorityClass, a RuntimeClass): a DNS-1123 subdomain. */
+export function checkObjectName(what: string) {
+  return (value: string, { at, sink }: CheckContext): void => {
+    if (value !== '' && (value.length > 253 || !DNS1123_SUBDOMAIN.test(value))) {
+      sink.error('PMC_NAME', `${JSON.stringify(value)} is not ${what}: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters`, at([]));
+    }
+  };
+}
+
+/** imagePullSecrets: each a Secret's name. */
+export function checkSecretRefs(value: { name: string }[], { at, sink }: CheckContext): void {
+  value.forEach((ref, i) => {
+    if (!ref.name) sink.error('PMC_NAME', 'an image pull secret needs the name of a Secret', at([i]));
+    else if (ref.name.length > 253 || !DNS1123_SUBDOMAIN.test(ref.name)) sink.error('PMC_NAME', `${JSON.stringify(ref.name)} is not a Secret's name`, at([i, 'name']));
+  });
+}
+
+/** An option that is one Kubernetes object (its fields then checked against the schema of the result). */
+export function checkIsObject(what: string) {
+  return (value: unknown, { at, sink }: CheckContext): void => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) sink.error('PMC_OPTIONS_TYPE', `expected ${what}, got ${JSON.stringify(value)}`, at([]));
+  };
+}
+
 /** ValidateTolerations, in the API server's words. */
 export function checkTolerations(value: Toleration[], { at, sink }: CheckContext): void {
   value.forEach((t, i) => {

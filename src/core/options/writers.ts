@@ -66,6 +66,11 @@ export const setValue: Writer<string> = (value, { editor, key, at }) => {
   if (value !== '') editor.set(at, value, { path: [key] });
 };
 
+/** A value written whole as it is: a boolean, a number, an object set whole. */
+export const setScalar: Writer<unknown> = (value, { editor, key, at }) => {
+  editor.set(at, value, { path: [key] });
+};
+
 // --- special cases ---
 
 /**

@@ -1,0 +1,168 @@
+// pmc's pod-policy customizer: the pod settings beyond Basic and the SecurityContext extension,
+// each one registry entry; the keys that grant an identity or reach the node refused from a
+// function unless the worker allows them, at every face; the webhook's patch equal, through
+// the real kubectl, to what customize prints.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../src/cli/inputs.js';
+import { reviewAdmission, type WebhookSettings } from '../src/core/faces/webhook.js';
+import { runPmc } from './support/run.js';
+import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
+
+type Obj = Record<string, any>;
+const root = join(import.meta.dirname, '..');
+const fn = join(root, 'fixtures', 'pulsar-function.yaml');
+const dir = mkdtempSync(join(tmpdir(), 'pmc-pod-policy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), name);
+const BASIC = 'org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer';
+const worker = (config: Obj) => write(`worker-${Math.random().toString(36).slice(2)}.yml`, `runtimeCustomizerClassName: ${BASIC}\nruntimeCustomizerConfig: ${JSON.stringify(config)}\n`);
+const podSpec = (stdout: string): Obj => parseAllDocuments(stdout).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet').spec.template.spec;
+const customize = (args: string[]) => runPmc(['customize', fn, '--customizer', 'pod-policy', ...args], { cwd: dir });
+
+const AFFINITY = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['functions'] }] }] } } };
+const SPREAD = { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { component: 'function' } } };
+
+describe('each option: written, merged, refused, explained', () => {
+  const rows: [string, unknown, unknown, (spec: Obj) => unknown][] = [
+    ['serviceAccountName', 'fn-sa', 'fn-sa', (s) => s.serviceAccountName],
+    ['automountServiceAccountToken', false, false, (s) => s.automountServiceAccountToken],
+    ['imagePullSecrets', [{ name: 'regcred' }], [{ name: 'regcred' }], (s) => s.imagePullSecrets],
+    ['priorityClassName', 'functions-high', 'functions-high', (s) => s.priorityClassName],
+    ['runtimeClassName', 'gvisor', 'gvisor', (s) => s.runtimeClassName],
+    ['terminationGracePeriodSeconds', 30, 30, (s) => s.terminationGracePeriodSeconds],
+    ['affinity', AFFINITY, AFFINITY, (s) => s.affinity],
+    ['topologySpreadConstraints', [SPREAD], [SPREAD], (s) => s.topologySpreadConstraints],
+  ];
+  it.each(rows)('%s from the worker is written', async (key, value, written, read) => {
+    const r = await customize(['-w', worker({ [key]: value })]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(read(podSpec(r.stdout))).toEqual(written);
+  });
+
+  it.each(rows)('%s from the function, once the worker allows it (or it needs no allowance), is written and explained', async (key, value, written, read) => {
+    const w = worker({ allowedFunctionOptions: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName'] });
+    const r = await customize(['-w', w, '-r', JSON.stringify({ [key]: value })]);
+    expect(r.stderr).toBe('');
+    expect(read(podSpec(r.stdout))).toEqual(written);
+    const explained = JSON.parse((await runPmc(['explain', fn, '--customizer', 'pod-policy', '-w', w, '-o', 'json', '-r', JSON.stringify({ [key]: value })], { cwd: dir })).stdout);
+    const change = explained.changes.find((c: { option: string }) => c.option === key || c.option.startsWith(`${key}[`));
+    expect(change).toMatchObject({ source: 'function' });
+    expect(change.path.startsWith(`spec.template.spec.${key}`)).toBe(true);
+  });
+
+  it('merged: a scalar the function gives wins; lists are the worker\'s, then the function\'s', async () => {
+    const w = worker({ terminationGracePeriodSeconds: 10, topologySpreadConstraints: [SPREAD], imagePullSecrets: [{ name: 'worker-cred' }], allowedFunctionOptions: ['imagePullSecrets'] });
+    const r = await customize(['-w', w, '-r', JSON.stringify({ terminationGracePeriodSeconds: 45, imagePullSecrets: [{ name: 'fn-cred' }] })]);
+    const s = podSpec(r.stdout);
+    expect(s.terminationGracePeriodSeconds).toBe(45);
+    expect(s.imagePullSecrets).toEqual([{ name: 'worker-cred' }, { name: 'fn-cred' }]);
+    expect(s.topologySpreadConstraints).toEqual([SPREAD]);
+  });
+
+  it.each([
+    ['a service account name Kubernetes refuses', { serviceAccountName: 'Not_A_Name' }, 'runtimeCustomizerConfig.serviceAccountName: "Not_A_Name" is not a service account name'],
+    ['a negative grace period', { terminationGracePeriodSeconds: -1 }, 'runtimeCustomizerConfig.terminationGracePeriodSeconds'],
+    ['an image pull secret without a name', { imagePullSecrets: [{}] }, 'runtimeCustomizerConfig.imagePullSecrets[0]: an image pull secret needs the name of a Secret'],
+    ['affinity that is no object', { affinity: 'zone-a' }, 'runtimeCustomizerConfig.affinity: expected an Affinity object'],
+    ['affinity the Kubernetes schema refuses', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: 'x' } } } }, 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms'],
+  ])('refused: %s, at its JSON path', async (_name, config, message) => {
+    const r = await customize(['-w', worker(config)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
+
+  it('a typo of a new key is caught', async () => {
+    const r = await customize(['-r', '{"serviceAcountName": "x"}']);
+    expect(r.stderr).toContain('did you mean "serviceAccountName"?');
+  });
+
+  it('another customizer does not read them, and says so (Pulsar drops them silently)', async () => {
+    const r = await runPmc(['customize', fn, '--customizer', 'security-context', '-r', '{"terminationGracePeriodSeconds": 30}'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('terminationGracePeriodSeconds is ignored');
+    expect(r.stderr).toContain('[PMC_POD_POLICY_IGNORED]');
+    expect(podSpec(r.stdout).terminationGracePeriodSeconds).toBe(0);
+  });
+});
+
+describe('safe by default: what a function may not set unless the worker allows it', () => {
+  const message = 'the function public/default/my-function sets serviceAccountName, which a function may not set unless the worker allows it (it gives the pods an identity, and the rights bound to it): add serviceAccountName to allowedFunctionOptions';
+  const options = '{"serviceAccountName": "payments-admin"}';
+
+  it('customize refuses it, naming the function and the key; the worker allowing it lets it through', async () => {
+    const refused = await customize(['-r', options]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`customRuntimeOptions.serviceAccountName: ${message}`);
+    expect(refused.stderr).toContain('[PMC_OPTION_NOT_ALLOWED]');
+    // --no-validate does not lift a boundary.
+    expect((await customize(['-r', options, '--no-validate'])).status).toBe(1);
+    const allowed = await customize(['-w', worker({ allowedFunctionOptions: ['serviceAccountName'] }), '-r', options]);
+    expect(allowed.status).toBe(0);
+    expect(podSpec(allowed.stdout).serviceAccountName).toBe('payments-admin');
+  });
+
+  it('a function cannot allow itself', async () => {
+    const r = await customize(['-r', '{"allowedFunctionOptions": ["serviceAccountName"], "serviceAccountName": "x"}']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("sets allowedFunctionOptions, which only the worker's runtimeCustomizerConfig may set");
+  });
+
+  it('render refuses it too', async () => {
+    const r = await runPmc(['render', '-c', 'fixtures/render/word-count-java.yaml', '-w', 'fixtures/render/functions_worker.yml', '--customizer', 'pod-policy', '-r', options], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('sets serviceAccountName, which a function may not set unless the worker allows it');
+  });
+
+  it('KRM reports it as an error result', async () => {
+    const list = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${readFileSync(fn, 'utf8').split(/^---\n/m).filter((d) => d.trim()).map((d) => `- ${d.trim().replace(/\n/g, '\n  ')}`).join('\n')}\nfunctionConfig:\n  apiVersion: pmc.pulsar/v1alpha1\n  kind: PulsarManifestCustomizer\n  metadata: {name: p}\n  spec:\n    customizer: pod-policy\n    customRuntimeOptions: '${options}'\n`;
+    const r = await runPmc(['krm'], { stdin: list, cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('PMC_OPTION_NOT_ALLOWED');
+    expect(r.stdout).toContain('sets serviceAccountName, which a function may not set unless the worker allows it');
+  });
+
+  it('the webhook denies the review with the reason; allowed, it patches', async () => {
+    // The function's own options reach admission in its embedded details.
+    const manifests = pulsarFunctionManifests({ tenant: 'public', namespace: 'default', name: 'my-function', customRuntimeOptions: options });
+    const sts = parseAllDocuments(manifests).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: sts } };
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir };
+    const denied = reviewAdmission(structuredClone(review), { ...(await loadSettings({}, io)).settings, mode: 'webhook-only', applies: 'pod-policy' } as WebhookSettings, 't');
+    expect(denied.review.response.allowed).toBe(false);
+    expect(denied.review.response.status.message).toContain('customRuntimeOptions.serviceAccountName: the function public/default/my-function sets serviceAccountName');
+    const allowedSettings = { ...(await loadSettings({ workerConfig: worker({ allowedFunctionOptions: ['serviceAccountName'] }) }, io)).settings, mode: 'webhook-only', applies: 'pod-policy' } as WebhookSettings;
+    const patched = reviewAdmission(structuredClone(review), allowedSettings, 't');
+    expect(patched.review.response.allowed).toBe(true);
+    expect(patched.patch).toContainEqual({ op: 'add', path: '/spec/template/spec/serviceAccountName', value: 'payments-admin' });
+  });
+});
+
+describe('the webhook applies them as customize does, through the real kubectl', () => {
+  const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
+  const KUBECTLS = ['kubectl.1.27', 'kubectl.1.33'].map((k) => (existsSync(join(KUBECTL_DIR, k)) ? join(KUBECTL_DIR, k) : k));
+  const config = { serviceAccountName: 'fn-sa', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }], priorityClassName: 'high', runtimeClassName: 'gvisor', terminationGracePeriodSeconds: 30, affinity: AFFINITY, topologySpreadConstraints: [SPREAD] };
+
+  it.each(['hybrid', 'webhook-only'] as const)('%s mode', async (mode) => {
+    const w = worker(config);
+    const printed = podSpec((await customize(['-w', w])).stdout);
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir };
+    const settings = { ...(await loadSettings({ workerConfig: w }, io)).settings, mode, applies: 'pod-policy' } as WebhookSettings;
+    const sts = parseAllDocuments(readFileSync(fn, 'utf8')).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    const r = reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: sts } }, settings, 't');
+    for (const kubectl of KUBECTLS) {
+      const file = write(`sts-${mode}.json`, JSON.stringify(sts));
+      const out = spawnSync(kubectl, ['patch', '--local', '-f', join(dir, file), '--type=json', '-p', JSON.stringify(r.patch), '-o', 'json'], { encoding: 'utf8' });
+      expect(out.stderr).toBe('');
+      const spec = JSON.parse(out.stdout).spec.template.spec;
+      for (const key of Object.keys(config)) expect(spec[key], `${kubectl} ${key}`).toEqual(printed[key]);
+    }
+  });
+});

@@ -85,14 +85,14 @@ describe('deploy/ (kubectl kustomize)', () => {
     expect(() => new MutatingWebhookConfiguration(broken).validate()).toThrow();
   });
 
-  it('the webhook configuration: CREATE of apps/v1 statefulsets, v1 reviews, no side effects, 3 s, never reinvoked, fail closed', () => {
+  it('the webhook configuration: CREATE of apps/v1 statefulsets, v1 reviews, no side effects, 3 s, reinvoked if needed, fail closed, the worker\'s requests only', () => {
     const [config] = byKind('MutatingWebhookConfiguration');
     const [hook] = config.webhooks;
     expect(hook).toMatchObject({
       admissionReviewVersions: ['v1'],
       sideEffects: 'None',
       timeoutSeconds: 3,
-      reinvocationPolicy: 'Never',
+      reinvocationPolicy: 'IfNeeded',
       failurePolicy: 'Fail',
       rules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['statefulsets'] }],
       clientConfig: { service: { name: 'pmc-webhook', namespace: 'pmc-webhook', path: '/mutate' } },
@@ -101,6 +101,10 @@ describe('deploy/ (kubectl kustomize)', () => {
     expect(hook.objectSelector.matchExpressions.map((e: any) => e.key)).toEqual(['component', 'tenant', 'namespace', 'name']);
     expect(hook.matchConditions.map((c: any) => c.expression).join(' ')).toContain("c.name == 'pulsarfunction'");
     expect(hook.matchConditions.map((c: any) => c.expression).join(' ')).toContain('compute.functionmesh.io/');
+    // The API server calls it for the worker's requests only, and the webhook checks the same user.
+    const user = /request\.userInfo\.username == '([^']+)'/.exec(hook.matchConditions.map((c: any) => c.expression).join(' '))![1];
+    const [container] = byKind('Deployment')[0].spec.template.spec.containers;
+    expect(container.args).toContain(`--worker-user=${user}`);
     expect(config.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('pmc-webhook/pmc-webhook-ca');
   });
 

@@ -166,3 +166,25 @@ describe('the webhook applies them as customize does, through the real kubectl',
     }
   });
 });
+
+describe("the webhook customizes the worker's requests only", () => {
+  it("a review from another user passes untouched, with the reason in its summary; the worker's is patched", async () => {
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir };
+    const settings = { ...(await loadSettings({ workerConfig: worker({ terminationGracePeriodSeconds: 30 }) }, io)).settings, mode: 'webhook-only', applies: 'pod-policy', workerUsers: ['system:serviceaccount:pulsar:pulsar-broker-acct'] } as WebhookSettings;
+    const sts = parseAllDocuments(readFileSync(fn, 'utf8')).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    const review = (username?: string) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: structuredClone(sts), ...(username ? { userInfo: { username } } : {}) } });
+    for (const user of ['system:serviceaccount:apps:deployer', undefined]) {
+      const r = reviewAdmission(review(user), settings, 't');
+      expect(r.review.response).toEqual({ uid: 'u', allowed: true });
+      expect(r.summary).toMatchObject({ outcome: 'passed', reason: `not the worker's account (${user ?? 'no userInfo.username'})` });
+    }
+    const worker_ = reviewAdmission(review('system:serviceaccount:pulsar:pulsar-broker-acct'), settings, 't');
+    expect(worker_.summary.outcome).toBe('patched');
+    expect(worker_.patch).toContainEqual({ op: 'replace', path: '/spec/template/spec/terminationGracePeriodSeconds', value: 30 });
+  });
+
+  it('--worker-user is a flag of pmc webhook', async () => {
+    const help = (await runPmc(['webhook', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain("--worker-user <USER...> customize only the reviews of these users, the worker's service account");
+  });
+});

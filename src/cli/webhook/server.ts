@@ -42,6 +42,8 @@ export interface WebhookFlags {
   mode: AdmissionMode;
   /** What the webhook applies: the SecurityContext extension's options (default), or pmc's pod-policy. */
   customizer?: AdmissionCustomizer;
+  /** The worker's accounts: only their reviews are customized. */
+  workerUser?: string[];
   strict?: boolean;
   /** The largest request body read (bytes); the API server sends at most 3 MiB objects. */
   maxBodyBytes: number;
@@ -99,7 +101,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
   // The API server validates the object against its schema after admission, whatever the
   // webhook did: pmc's own checks (the options, the selector, the pod rules) stay, the OpenAPI
   // schema check (a tenth of a review's time) is the CLI's.
-  const settings: WebhookSettings = { ...base, mode: flags.mode, applies: flags.customizer, schema: undefined };
+  const settings: WebhookSettings = { ...base, mode: flags.mode, applies: flags.customizer, workerUsers: flags.workerUser, schema: undefined };
   const log = jsonLog(io);
   await logReporter(log, 'worker config').report(warnings);
   // Each mode expects the worker to be set up for it; a mismatch applies options twice or never.

@@ -30,6 +30,12 @@ export interface WebhookSettings extends CustomizeSettings {
   mode: AdmissionMode;
   /** What the webhook applies: the SecurityContext extension's options, or pmc's pod-policy (the extension's and the pod settings beyond it). */
   applies?: AdmissionCustomizer;
+  /**
+   * The users whose reviews it customizes (the worker's service account,
+   * system:serviceaccount:NS:NAME); a review from anyone else passes untouched, so that a user
+   * who may create StatefulSets cannot borrow a function's policy. None: every user.
+   */
+  workerUsers?: readonly string[];
 }
 
 export type { AdmissionCustomizer };
@@ -107,6 +113,10 @@ export function reviewAdmission(body: unknown, settings: WebhookSettings, versio
   const pass = (reason: string): ReviewResult => ({ review: answer({}), summary: { ...summary, outcome: 'passed', reason } });
 
   if (request.operation !== 'CREATE') return pass('not a CREATE');
+  if (settings.workerUsers?.length) {
+    const user = isObject(request.userInfo) && typeof request.userInfo.username === 'string' ? request.userInfo.username : undefined;
+    if (!user || !settings.workerUsers.includes(user)) return pass(`not the worker's account (${user ?? 'no userInfo.username'})`);
+  }
   if (!object || object.kind !== 'StatefulSet' || summary.kind !== 'StatefulSet') return pass('not a StatefulSet');
   // The API server always sends metadata (a name at least); a review without it is no StatefulSet the worker made.
   if (!isObject(object.metadata)) return pass('no metadata');

@@ -37,6 +37,10 @@ describe('each option: written, merged, refused, explained', () => {
     ['terminationGracePeriodSeconds', 30, 30, (s) => s.terminationGracePeriodSeconds],
     ['affinity', AFFINITY, AFFINITY, (s) => s.affinity],
     ['topologySpreadConstraints', [SPREAD], [SPREAD], (s) => s.topologySpreadConstraints],
+    ['extraEnv', [{ name: 'LOG_LEVEL', value: 'debug' }], { name: 'LOG_LEVEL', value: 'debug' }, (s) => s.containers[0].env.at(-1)],
+    ['extraEnvFrom', [{ configMapRef: { name: 'fn-config' } }], [{ configMapRef: { name: 'fn-config' } }], (s) => s.containers[0].envFrom],
+    ['extraVolumes', [{ name: 'cfg', configMap: { name: 'fn-config' } }], { name: 'cfg', configMap: { name: 'fn-config' } }, (s) => s.volumes.at(-1)],
+    ['extraInitContainers', [{ name: 'warm', image: 'busybox:1.36', command: ['true'] }], [{ name: 'warm', image: 'busybox:1.36', command: ['true'] }], (s) => s.initContainers],
   ];
   it.each(rows)('%s from the worker is written', async (key, value, written, read) => {
     const r = await customize(['-w', worker({ [key]: value })]);
@@ -46,14 +50,15 @@ describe('each option: written, merged, refused, explained', () => {
   });
 
   it.each(rows)('%s from the function, once the worker allows it (or it needs no allowance), is written and explained', async (key, value, written, read) => {
-    const w = worker({ allowedFunctionOptions: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName'] });
+    const w = worker({ allowedFunctionOptions: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName', 'extraVolumes', 'extraInitContainers'] });
     const r = await customize(['-w', w, '-r', JSON.stringify({ [key]: value })]);
     expect(r.stderr).toBe('');
     expect(read(podSpec(r.stdout))).toEqual(written);
     const explained = JSON.parse((await runPmc(['explain', fn, '--customizer', 'pod-policy', '-w', w, '-o', 'json', '-r', JSON.stringify({ [key]: value })], { cwd: dir })).stdout);
     const change = explained.changes.find((c: { option: string }) => c.option === key || c.option.startsWith(`${key}[`));
     expect(change).toMatchObject({ source: 'function' });
-    expect(change.path.startsWith(`spec.template.spec.${key}`)).toBe(true);
+    const field = ({ extraEnv: 'containers[0].env', extraEnvFrom: 'containers[0].envFrom', extraVolumes: 'volumes', extraInitContainers: 'initContainers' } as Record<string, string>)[key] ?? key;
+    expect(change.path.startsWith(`spec.template.spec.${field}`)).toBe(true);
   });
 
   it('merged: a scalar the function gives wins; lists are the worker\'s, then the function\'s', async () => {
@@ -76,6 +81,43 @@ describe('each option: written, merged, refused, explained', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
+  });
+
+  it.each([
+    ["an environment variable Pulsar's container has (the instance reads POD_NAME)", { extraEnv: [{ name: 'POD_NAME', value: 'x' }] }, 'runtimeCustomizerConfig.extraEnv[0].name: extraEnv: "POD_NAME" is a name Pulsar\'s StatefulSet already uses'],
+    ["a volume named as the auth provider's", { extraVolumes: [{ name: 'function-auth', emptyDir: {} }] }, "\"function-auth\" is the name of Pulsar's function auth provider's volume"],
+    ['a volume given twice', { extraVolumes: [{ name: 'a', emptyDir: {} }, { name: 'b', emptyDir: {} }], extraInitContainers: [{ name: 'x', image: 'i' }, { name: 'x', image: 'j' }] }, 'extraInitContainers: "x" is given twice'],
+    ['a mount of a volume the pod does not have', { extraVolumeMounts: [{ name: 'nope', mountPath: '/etc/nope' }] }, 'mounts "nope", a volume the pod does not have: the API server refuses it (the pod\'s volumes: none) [PMC_VOLUME_MOUNT]'],
+    ['a relative mount path', { extraVolumes: [{ name: 'v', emptyDir: {} }], extraVolumeMounts: [{ name: 'v', mountPath: 'tmp' }] }, 'a volume mount needs an absolute mountPath, got "tmp"'],
+    ['an init container the Kubernetes schema refuses', { extraInitContainers: [{ name: 'x', image: 'i', command: 'true' }] }, 'spec.template.spec.initContainers[0].command'],
+  ])('refused: %s', async (_name, config, message) => {
+    const r = await customize(['-w', worker(config)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
+
+  it('a function may add emptyDir, configMap, secret and projected volumes; any other type needs the worker\'s allowance', async () => {
+    const safe = await customize(['-r', JSON.stringify({ extraVolumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'c' } }], extraVolumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] })]);
+    expect(safe.stderr).toBe('');
+    expect(podSpec(safe.stdout).containers[0].volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/scratch' });
+    const host = JSON.stringify({ extraVolumes: [{ name: 'host', hostPath: { path: '/var/run' } }] });
+    const refused = await customize(['-r', host]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('sets extraVolumes, which a function may not set unless the worker allows it (a hostPath volume reaches beyond the pod; only emptyDir, configMap, secret, projected ones do not)');
+    expect((await customize(['-w', worker({ allowedFunctionOptions: ['extraVolumes'] }), '-r', host])).status).toBe(0);
+  });
+
+  it("with token auth, the auth provider's volume stays and the added one is beside it", async () => {
+    const rendered = await runPmc(['render', '-c', 'fixtures/render/word-count-java.yaml', '-w', 'fixtures/render/worker-auth-token.yml', '--function-auth-secret-id', 'abc', '--customizer', 'none'], { cwd: root });
+    expect(rendered.status).toBe(0);
+    const stream = write('token.yaml', rendered.stdout);
+    const r = await runPmc(['customize', stream, '--customizer', 'pod-policy', '-w', worker({ extraVolumes: [{ name: 'cfg', configMap: { name: 'c' } }], extraVolumeMounts: [{ name: 'cfg', mountPath: '/etc/fn' }] })], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain('error');
+    const s = podSpec(r.stdout);
+    expect(s.volumes.map((v: Obj) => v.name)).toEqual(['function-auth', 'cfg']);
+    expect(s.containers[0].volumeMounts.map((m: Obj) => m.mountPath)).toEqual(['/etc/auth', '/etc/fn']);
   });
 
   it('a typo of a new key is caught', async () => {
@@ -148,7 +190,9 @@ describe('safe by default: what a function may not set unless the worker allows 
 describe('the webhook applies them as customize does, through the real kubectl', () => {
   const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
   const KUBECTLS = ['kubectl.1.27', 'kubectl.1.33'].map((k) => (existsSync(join(KUBECTL_DIR, k)) ? join(KUBECTL_DIR, k) : k));
-  const config = { serviceAccountName: 'fn-sa', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }], priorityClassName: 'high', runtimeClassName: 'gvisor', terminationGracePeriodSeconds: 30, affinity: AFFINITY, topologySpreadConstraints: [SPREAD] };
+  const config = { serviceAccountName: 'fn-sa', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }], priorityClassName: 'high', runtimeClassName: 'gvisor', terminationGracePeriodSeconds: 30, affinity: AFFINITY, topologySpreadConstraints: [SPREAD], extraEnv: [{ name: 'LOG_LEVEL', value: 'debug' }], extraEnvFrom: [{ secretRef: { name: 's' } }], extraVolumes: [{ name: 'cfg', configMap: { name: 'c' } }], extraVolumeMounts: [{ name: 'cfg', mountPath: '/etc/fn' }], extraInitContainers: [{ name: 'warm', image: 'busybox:1.36' }] };
+  // Where each option lands in the pod spec, to compare customize's with the patched one.
+  const FIELDS = ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName', 'terminationGracePeriodSeconds', 'affinity', 'topologySpreadConstraints', 'volumes', 'initContainers', 'containers'];
 
   it.each(['hybrid', 'webhook-only'] as const)('%s mode', async (mode) => {
     const w = worker(config);
@@ -162,7 +206,7 @@ describe('the webhook applies them as customize does, through the real kubectl',
       const out = spawnSync(kubectl, ['patch', '--local', '-f', join(dir, file), '--type=json', '-p', JSON.stringify(r.patch), '-o', 'json'], { encoding: 'utf8' });
       expect(out.stderr).toBe('');
       const spec = JSON.parse(out.stdout).spec.template.spec;
-      for (const key of Object.keys(config)) expect(spec[key], `${kubectl} ${key}`).toEqual(printed[key]);
+      for (const key of FIELDS) expect(spec[key], `${kubectl} ${key}`).toEqual(printed[key]);
     }
   });
 });

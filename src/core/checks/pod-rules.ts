@@ -59,6 +59,14 @@ export function checkPodTemplate(template: Obj, at: (path: string) => Location, 
     checkRequestsWithinLimits(c, `${path}.resources`, at, sink);
   }
 
+  // ValidateVolumeMounts: each mount of a volume the pod has.
+  const volumes = new Set(asArray(spec.volumes).map((v: Obj) => v?.name));
+  for (const { c, path } of containers) {
+    asArray(c.volumeMounts).forEach((m: Obj, i: number) => {
+      if (isObject(m) && !volumes.has(m.name)) sink.error('PMC_VOLUME_MOUNT', `container "${c.name}" mounts ${JSON.stringify(m.name)}, a volume the pod does not have: the API server refuses it (the pod's volumes: ${[...volumes].join(', ') || 'none'})`, at(`${path}.volumeMounts[${i}].name`));
+    });
+  }
+
   const annotations: Obj = isObject(meta.annotations) ? meta.annotations : {};
   const names = new Set(containers.map(({ c }) => c.name));
   for (const [key, value] of Object.entries(annotations)) {

@@ -269,8 +269,10 @@ function refuseUnallowed(worker: RuntimeOpts, functionOptions: RuntimeOpts, appl
   }
   const allowed = new Set<string>(worker.allowedFunctionOptions ?? []);
   for (const key of OPTION_KEYS) {
-    const why = entryOf(key).needsAllowance;
-    if (!why || applied[key] === undefined || !isSet(functionOptions[key]) || allowed.has(key)) continue;
+    const rule = entryOf(key).needsAllowance as string | ((fn: unknown) => string | undefined) | undefined;
+    if (!rule || applied[key] === undefined || !isSet(functionOptions[key]) || allowed.has(key)) continue;
+    const why = typeof rule === 'string' ? rule : rule(functionOptions[key]);
+    if (!why) continue;
     sink.error('PMC_OPTION_NOT_ALLOWED', `${fn} sets ${key}, which a function may not set unless the worker allows it (${why}): add ${key} to allowedFunctionOptions in the worker's runtimeCustomizerConfig, or set it there for every function`, {
       ...where,
       path: jsonPath('customRuntimeOptions', [key]),

@@ -20,6 +20,17 @@ export function firstSet<T>(worker: T | undefined, fn: T | undefined): T | undef
   return fn !== undefined ? fn : worker;
 }
 
+/** Named items (environment variables, volumes, init containers): the worker's, then the function's, one of a name replacing the worker's in its place. */
+export function unionByName<T extends { name: string }>(worker: T[] | undefined, fn: T[] | undefined): T[] {
+  const out = (worker ?? []).map((x) => ({ ...x }));
+  for (const item of fn ?? []) {
+    const at = out.findIndex((x) => x.name === item.name);
+    if (at === -1) out.push({ ...item });
+    else out[at] = { ...item };
+  }
+  return out;
+}
+
 /** Labels, annotations, node selector: the union, the function's value winning per key. */
 export function unionMaps(worker: StringMap | undefined, fn: StringMap | undefined): StringMap {
   return { ...worker, ...fn };

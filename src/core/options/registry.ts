@@ -11,12 +11,13 @@
  * writers.ts), its tests, and a line in the README. See ARCHITECTURE.md.
  * https://github.com/apache/pulsar/blob/master/pulsar-functions/runtime/src/main/java/org/apache/pulsar/functions/runtime/kubernetes/BasicKubernetesManifestCustomizer.java
  */
+import { asArray } from '../base/values.js';
 import type { OptionPath } from '../base/edit.js';
-import { appendLists, firstNonEmpty, firstSet, mergeCpuMemory, mergeSecurityContext, unionMaps } from './merge.js';
+import { appendLists, firstNonEmpty, firstSet, mergeCpuMemory, mergeSecurityContext, unionByName, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
 import type { CustomizerKind } from './customizers.js';
 import type { CheckContext, LevelsContext } from './contexts.js';
-import { checkAnnotations, checkCapabilityNames, checkIsObject, checkObjectName, checkReadOnlyRoot, checkLabels, checkNamespace, checkSecretRefs, checkSelectorKept, checkTolerations, warnIgnoredResources } from './value-rules.js';
+import { checkAddedByName, checkAnnotations, checkCapabilityNames, checkIsObject, checkObjectName, checkReadOnlyRoot, checkLabels, checkNamespace, checkSecretRefs, checkSelectorKept, checkTolerations, checkVolumeMounts, volumesNeedingAllowance, warnIgnoredResources } from './value-rules.js';
 import { refuseLoosening, seedClassIgnores, warnSeedClassIgnores, warnSharedResources, warnTolerationsOnBothLevels } from './levels.js';
 import {
   addWritableDirectories,
@@ -82,7 +83,7 @@ export interface OptionEntry<T> {
    * or reaches the node): a Pulsar tenant is not a Kubernetes admin. The worker's
    * `allowedFunctionOptions` lists the keys it allows.
    */
-  needsAllowance?: string;
+  needsAllowance?: string | ((fn: T) => string | undefined);
   /** A setting that writes nothing itself (it has no targets): `allowedFunctionOptions`. */
   setting?: true;
 }
@@ -352,9 +353,60 @@ export const OPTIONS = {
     write: appendItems,
     unread: POD_POLICY_UNREAD('topologySpreadConstraints'),
   }),
+  extraEnv: option<{ name: string }[]>({
+    about: "environment variables added to the function's container (Pulsar's own, such as POD_NAME, stay)",
+    spec: { t: 'list', of: { t: 'any' } },
+    merge: unionByName,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].env` }],
+    write: appendItems,
+    check: checkAddedByName('extraEnv', 'an environment variable', (c) => c.env),
+    unread: POD_POLICY_UNREAD('extraEnv'),
+  }),
+  extraEnvFrom: option<object[]>({
+    about: "ConfigMaps and Secrets whose keys become the function container's environment",
+    spec: { t: 'list', of: { t: 'any' } },
+    merge: appendLists,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].envFrom` }],
+    write: appendItems,
+    unread: POD_POLICY_UNREAD('extraEnvFrom'),
+  }),
+  extraVolumes: option<{ name: string }[]>({
+    about: "volumes added to the pods, beside Pulsar's and its auth provider's",
+    spec: { t: 'list', of: { t: 'any' } },
+    merge: unionByName,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.volumes` }],
+    write: appendItems,
+    check: checkAddedByName('extraVolumes', 'a volume', undefined, (pod) => pod.volumes),
+    unread: POD_POLICY_UNREAD('extraVolumes'),
+    needsAllowance: volumesNeedingAllowance,
+  }),
+  extraVolumeMounts: option<{ name: string; mountPath: string }[]>({
+    about: "mounts added to the function's container, of its volumes or the pods'",
+    spec: { t: 'list', of: { t: 'object', fields: { name: str, mountPath: str, subPath: str, readOnly: bool } } },
+    merge: appendLists,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].volumeMounts` }],
+    write: appendItems,
+    check: checkVolumeMounts,
+    unread: POD_POLICY_UNREAD('extraVolumeMounts'),
+  }),
+  extraInitContainers: option<{ name: string }[]>({
+    about: 'containers the pods run before the function (Kubernetes\' Container, checked against its schema)',
+    spec: { t: 'list', of: { t: 'any' } },
+    merge: unionByName,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.initContainers` }],
+    write: appendItems,
+    check: checkAddedByName('extraInitContainers', 'an init container', undefined, (pod) => [...asArray(pod.initContainers), ...asArray(pod.containers)]),
+    unread: POD_POLICY_UNREAD('extraInitContainers'),
+    needsAllowance: 'it runs a container of its choosing in the pods, with their identity',
+  }),
   allowedFunctionOptions: option<string[]>({
     about: "the worker's only: the options above that a function's customRuntimeOptions may set",
-    spec: { t: 'list', of: { t: 'enum', values: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName'] } },
+    spec: { t: 'list', of: { t: 'enum', values: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName', 'extraVolumes', 'extraInitContainers'] } },
     merge: (worker) => worker,
     customizers: podPolicy,
     targets: [],
@@ -398,6 +450,10 @@ export const WRITE_ORDER: readonly string[] = [
   `${POD_SPEC}.securityContext`,
   `${POD_SPEC}.containers[].securityContext`,
   `${POD_SPEC}.volumes`,
+  `${POD_SPEC}.containers[].env`,
+  `${POD_SPEC}.containers[].envFrom`,
+  `${POD_SPEC}.containers[].volumeMounts`,
+  `${POD_SPEC}.initContainers`,
   `${POD_SPEC}.serviceAccountName`,
   `${POD_SPEC}.automountServiceAccountToken`,
   `${POD_SPEC}.imagePullSecrets`,

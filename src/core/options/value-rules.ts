@@ -4,7 +4,7 @@
  * StatefulSet must keep, what a read-only root needs, the resources Pulsar never applies.
  * https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go
  */
-import { asArray, isObject } from '../base/values.js';
+import { asArray, isObject, type Obj } from '../base/values.js';
 import { type ResourceRequirements, type SecurityContextOpts, type StringMap, type Toleration } from './options.js';
 import { workingDirOf, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
@@ -108,6 +108,58 @@ export function checkIsObject(what: string) {
   return (value: unknown, { at, sink }: CheckContext): void => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) sink.error('PMC_OPTIONS_TYPE', `expected ${what}, got ${JSON.stringify(value)}`, at([]));
   };
+}
+
+/** Pulsar's function auth providers' volumes: never replaced, never shadowed. */
+const AUTH_VOLUMES = ['function-auth', 'service-account-token', 'ca-cert'];
+
+/**
+ * Named items added beside what Pulsar put there (environment variables in the container,
+ * the pod's volumes and init containers): each needs a name, none may take a name Pulsar's objects already
+ * use (the instance reads POD_NAME; the auth provider's volumes), and none twice.
+ */
+export function checkAddedByName(key: string, what: string, inContainer?: (c: Obj) => unknown, inPod?: (pod: Obj) => unknown) {
+  return (value: { name: string }[], { at, sink, workload }: CheckContext): void => {
+    const pod = (workload?.spec?.template?.spec ?? {}) as Obj;
+    const taken = new Set<string>(
+      (inPod ? asArray(inPod(pod)) : asArray(pod.containers).flatMap((c: Obj) => asArray(inContainer?.(c)))).map((x: Obj) => x?.name).filter((n): n is string => typeof n === 'string'),
+    );
+    if (inPod && key.endsWith('Volumes')) for (const n of AUTH_VOLUMES) taken.add(n);
+    const seen = new Set<string>();
+    value.forEach((item, i) => {
+      if (!isObject(item) || typeof item.name !== 'string' || item.name === '') {
+        sink.error('PMC_OPTIONS_TYPE', `${what} needs a name`, at([i]));
+        return;
+      }
+      if (taken.has(item.name)) {
+        const whose = AUTH_VOLUMES.includes(item.name) && taken.has(item.name) && key.endsWith('Volumes') ? "the name of Pulsar's function auth provider's volume" : "a name Pulsar's StatefulSet already uses";
+        sink.error('PMC_NAME', `${key}: ${JSON.stringify(item.name)} is ${whose}; ${what} is added beside Pulsar's, never in place of it: choose another name`, at([i, 'name']));
+      }
+      if (seen.has(item.name)) sink.error('PMC_NAME', `${key}: ${JSON.stringify(item.name)} is given twice`, at([i, 'name']));
+      seen.add(item.name);
+    });
+  };
+}
+
+/** The volume types a function may add on its own: none reaches the node or another claim. */
+const SAFE_VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'projected'];
+
+/** Why a function's added volumes need the worker's allowance: a type beyond emptyDir, configMap, secret and projected. */
+export function volumesNeedingAllowance(fn: { name: string }[]): string | undefined {
+  const other = fn.flatMap((v) => (isObject(v) ? Object.keys(v).filter((k) => k !== 'name' && !SAFE_VOLUME_TYPES.includes(k)) : []));
+  return other.length ? `a ${[...new Set(other)].join(', ')} volume reaches beyond the pod; only ${SAFE_VOLUME_TYPES.join(', ')} ones do not` : undefined;
+}
+
+/** Mounts: each of a volume the pod has (its own or one added), at an absolute path no other mount uses. */
+export function checkVolumeMounts(value: { name: string; mountPath: string }[], { at, sink, workload }: CheckContext): void {
+  const containers = asArray(workload?.spec?.template?.spec?.containers);
+  const used = new Set<string>(containers.flatMap((c: Obj) => asArray(c.volumeMounts)).map((m: Obj) => m?.mountPath));
+  value.forEach((m, i) => {
+    if (!m.name) sink.error('PMC_OPTIONS_TYPE', 'a volume mount needs the name of a volume', at([i]));
+    if (!m.mountPath?.startsWith('/')) sink.error('PMC_OPTIONS_TYPE', `a volume mount needs an absolute mountPath, got ${JSON.stringify(m.mountPath)}`, at([i, 'mountPath']));
+    else if (used.has(m.mountPath)) sink.error('PMC_NAME', `${JSON.stringify(m.mountPath)} is mounted already in Pulsar's container; a mount is added beside Pulsar's, never over it`, at([i, 'mountPath']));
+    used.add(m.mountPath);
+  });
 }
 
 /** ValidateTolerations, in the API server's words. */

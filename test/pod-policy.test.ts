@@ -190,7 +190,7 @@ describe('safe by default: what a function may not set unless the worker allows 
 describe('the webhook applies them as customize does, through the real kubectl', () => {
   const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
   const KUBECTLS = ['kubectl.1.27', 'kubectl.1.33'].map((k) => (existsSync(join(KUBECTL_DIR, k)) ? join(KUBECTL_DIR, k) : k));
-  const config = { serviceAccountName: 'fn-sa', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }], priorityClassName: 'high', runtimeClassName: 'gvisor', terminationGracePeriodSeconds: 30, affinity: AFFINITY, topologySpreadConstraints: [SPREAD], extraEnv: [{ name: 'LOG_LEVEL', value: 'debug' }], extraEnvFrom: [{ secretRef: { name: 's' } }], extraVolumes: [{ name: 'cfg', configMap: { name: 'c' } }], extraVolumeMounts: [{ name: 'cfg', mountPath: '/etc/fn' }], extraInitContainers: [{ name: 'warm', image: 'busybox:1.36' }] };
+  const config = { serviceAccountName: 'fn-sa', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }], priorityClassName: 'high', runtimeClassName: 'gvisor', terminationGracePeriodSeconds: 30, affinity: AFFINITY, topologySpreadConstraints: [SPREAD], extraEnv: [{ name: 'LOG_LEVEL', value: 'debug' }], extraEnvFrom: [{ secretRef: { name: 's' } }], extraVolumes: [{ name: 'cfg', configMap: { name: 'c' } }], extraVolumeMounts: [{ name: 'cfg', mountPath: '/etc/fn' }], extraInitContainers: [{ name: 'warm', image: 'busybox:1.36' }], startupProbe: { preset: 'grpc' }, livenessProbe: { preset: 'metrics' } };
   // Where each option lands in the pod spec, to compare customize's with the patched one.
   const FIELDS = ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName', 'terminationGracePeriodSeconds', 'affinity', 'topologySpreadConstraints', 'volumes', 'initContainers', 'containers'];
 
@@ -230,5 +230,38 @@ describe("the webhook customizes the worker's requests only", () => {
   it('--worker-user is a flag of pmc webhook', async () => {
     const help = (await runPmc(['webhook', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(help).toContain("--worker-user <USER...> customize only the reviews of these users, the worker's service account");
+  });
+});
+
+describe('probes, with presets that allow for the package download', () => {
+  it.each([
+    ['startupProbe', { preset: 'grpc' }, { tcpSocket: { port: 'grpc' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 }],
+    ['livenessProbe', { preset: 'grpc' }, { tcpSocket: { port: 'grpc' }, initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }],
+    ['readinessProbe', { preset: 'metrics', periodSeconds: 30 }, { httpGet: { path: '/metrics', port: 'prometheus' }, initialDelaySeconds: 10, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 }],
+    ['livenessProbe', { exec: { command: ['true'] }, periodSeconds: 20 }, { exec: { command: ['true'] }, periodSeconds: 20 }],
+  ])('%s %j', async (key, value, written) => {
+    const r = await customize(['-r', JSON.stringify({ [key]: value })]);
+    expect(r.stderr).toBe('');
+    expect(podSpec(r.stdout).containers[0][key]).toEqual(written);
+  });
+
+  it.each([
+    ['an unknown preset', { livenessProbe: { preset: 'http' } }, 'customRuntimeOptions.livenessProbe.preset: unknown probe preset "http": one of grpc, metrics'],
+    ['a probe the Kubernetes schema refuses', { readinessProbe: { periodSeconds: 'often' } }, 'spec.template.spec.containers[0].readinessProbe.periodSeconds'],
+  ])('refused: %s', async (_name, options, message) => {
+    const r = await customize(['-r', JSON.stringify(options)]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
+  });
+
+  it.each(['grpc', 'metrics'])('render -> customize -> check-pss restricted, with the %s preset and automountServiceAccountToken: false', async (preset) => {
+    const w = write(`probes-${preset}.yml`, `${readFileSync(join(root, 'fixtures', 'render', 'functions_worker.yml'), 'utf8')}\nruntimeCustomizerConfig:\n  securityContext: {preset: restricted}\n  automountServiceAccountToken: false\n  startupProbe: {preset: ${preset}}\n  livenessProbe: {preset: ${preset}}\n`);
+    const r = await runPmc(['render', '-c', join(root, 'fixtures', 'render', 'word-count-java.yaml'), '-w', w, '--customizer', 'pod-policy', '--check-pss', 'restricted'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const s = podSpec(r.stdout);
+    expect(s.automountServiceAccountToken).toBe(false);
+    expect(Object.keys(s.containers[0].startupProbe)).toContain(preset === 'grpc' ? 'tcpSocket' : 'httpGet');
+    const checked = await runPmc(['check-pss', '--level', 'restricted'], { stdin: r.stdout, cwd: dir });
+    expect(checked.status).toBe(0);
   });
 });

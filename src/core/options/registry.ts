@@ -15,9 +15,10 @@ import { asArray } from '../base/values.js';
 import type { OptionPath } from '../base/edit.js';
 import { appendLists, firstNonEmpty, firstSet, mergeCpuMemory, mergeSecurityContext, unionByName, unionMaps } from './merge.js';
 import type { ResourceRequirements, SecurityContextOpts, Spec, StringMap, Toleration } from './options.js';
+import type { Probe } from './probes.js';
 import type { CustomizerKind } from './customizers.js';
 import type { CheckContext, LevelsContext } from './contexts.js';
-import { checkAddedByName, checkAnnotations, checkCapabilityNames, checkIsObject, checkObjectName, checkReadOnlyRoot, checkLabels, checkNamespace, checkSecretRefs, checkSelectorKept, checkTolerations, checkVolumeMounts, volumesNeedingAllowance, warnIgnoredResources } from './value-rules.js';
+import { checkAddedByName, checkAnnotations, checkCapabilityNames, checkIsObject, checkObjectName, checkProbe, checkReadOnlyRoot, checkLabels, checkNamespace, checkSecretRefs, checkSelectorKept, checkTolerations, checkVolumeMounts, volumesNeedingAllowance, warnIgnoredResources } from './value-rules.js';
 import { refuseLoosening, seedClassIgnores, warnSeedClassIgnores, warnSharedResources, warnTolerationsOnBothLevels } from './levels.js';
 import {
   addWritableDirectories,
@@ -27,6 +28,7 @@ import {
   setEntries,
   setJobName,
   setPodSecurityContext,
+  setProbe,
   setScalar,
   setValue,
   type Writer,
@@ -404,6 +406,36 @@ export const OPTIONS = {
     unread: POD_POLICY_UNREAD('extraInitContainers'),
     needsAllowance: 'it runs a container of its choosing in the pods, with their identity',
   }),
+  livenessProbe: option<Probe>({
+    about: "the function container's liveness probe: a Kubernetes Probe, or a preset (grpc, metrics) that waits for the package download",
+    spec: { t: 'any' },
+    merge: firstSet,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].livenessProbe` }],
+    write: setProbe('liveness'),
+    check: checkProbe,
+    unread: POD_POLICY_UNREAD('livenessProbe'),
+  }),
+  readinessProbe: option<Probe>({
+    about: "the function container's readiness probe: a Kubernetes Probe, or a preset (grpc, metrics)",
+    spec: { t: 'any' },
+    merge: firstSet,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].readinessProbe` }],
+    write: setProbe('readiness'),
+    check: checkProbe,
+    unread: POD_POLICY_UNREAD('readinessProbe'),
+  }),
+  startupProbe: option<Probe>({
+    about: "the function container's startup probe: a Kubernetes Probe, or a preset (grpc, metrics) that allows five minutes for the download and start",
+    spec: { t: 'any' },
+    merge: firstSet,
+    customizers: podPolicy,
+    targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.containers[].startupProbe` }],
+    write: setProbe('startup'),
+    check: checkProbe,
+    unread: POD_POLICY_UNREAD('startupProbe'),
+  }),
   allowedFunctionOptions: option<string[]>({
     about: "the worker's only: the options above that a function's customRuntimeOptions may set",
     spec: { t: 'list', of: { t: 'enum', values: ['serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priorityClassName', 'runtimeClassName', 'extraVolumes', 'extraInitContainers'] } },
@@ -454,6 +486,9 @@ export const WRITE_ORDER: readonly string[] = [
   `${POD_SPEC}.containers[].envFrom`,
   `${POD_SPEC}.containers[].volumeMounts`,
   `${POD_SPEC}.initContainers`,
+  `${POD_SPEC}.containers[].livenessProbe`,
+  `${POD_SPEC}.containers[].readinessProbe`,
+  `${POD_SPEC}.containers[].startupProbe`,
   `${POD_SPEC}.serviceAccountName`,
   `${POD_SPEC}.automountServiceAccountToken`,
   `${POD_SPEC}.imagePullSecrets`,

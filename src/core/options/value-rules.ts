@@ -10,6 +10,7 @@ import { workingDirOf, writablePaths } from './presets.js';
 import { PULSAR_RESOURCES } from './writers.js';
 import { containerCommandLine } from '../base/workloads.js';
 import type { CheckContext } from './contexts.js';
+import { PROBE_PRESETS, type Probe } from './probes.js';
 
 // Kubernetes' apimachinery validation rules.
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -160,6 +161,17 @@ export function checkVolumeMounts(value: { name: string; mountPath: string }[], 
     else if (used.has(m.mountPath)) sink.error('PMC_NAME', `${JSON.stringify(m.mountPath)} is mounted already in Pulsar's container; a mount is added beside Pulsar's, never over it`, at([i, 'mountPath']));
     used.add(m.mountPath);
   });
+}
+
+/** A probe: an object, its preset one pmc knows (the rest is the Kubernetes schema's to check, on the result). */
+export function checkProbe(value: Probe, { at, sink }: CheckContext): void {
+  if (!isObject(value)) {
+    sink.error('PMC_OPTIONS_TYPE', `expected a Kubernetes Probe or {"preset": "grpc"}, got ${JSON.stringify(value)}`, at([]));
+    return;
+  }
+  if (value.preset !== undefined && !(PROBE_PRESETS as readonly unknown[]).includes(value.preset)) {
+    sink.error('PMC_OPTIONS_TYPE', `unknown probe preset ${JSON.stringify(value.preset)}: one of ${PROBE_PRESETS.join(', ')}`, at(['preset']));
+  }
 }
 
 /** ValidateTolerations, in the API server's words. */

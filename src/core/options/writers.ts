@@ -8,6 +8,7 @@ import type { IContainer, IPodSpec } from '../base/k8s.js';
 import type { DiagnosticSink, Location } from '../base/diagnostics.js';
 import type { DocumentEditor, FieldPath, OptionPath } from '../base/edit.js';
 import type { SecurityContextOpts, StringMap, ResourceRequirements } from './options.js';
+import { expandProbe, type Probe, type ProbeKind } from './probes.js';
 import { planMounts, workingDirOf, writablePaths } from './presets.js';
 import { asArray, isObject } from '../base/values.js';
 import { containerCommandLine } from '../base/workloads.js';
@@ -72,6 +73,11 @@ export const setScalar: Writer<unknown> = (value, { editor, key, at }) => {
 };
 
 // --- special cases ---
+
+/** A probe: written whole, a preset expanded to its handler and timings (probes.ts). */
+export function setProbe(kind: ProbeKind): Writer<Probe> {
+  return (value, { editor, key, at }) => editor.set(at, expandProbe(value, kind), { path: [key] });
+}
 
 /**
  * The job name: the name written is not the option's value but Pulsar's job name made from

@@ -68,6 +68,24 @@ const python = { tenant: 'public', namespace: 'default', name: 'exclamation', cl
 
 export const NAMED_CASES: readonly NamedCase[] = [
   {
+    // pmc's pod-policy keys, in the worker's runtimeCustomizerConfig (Jackson) and a function's
+    // customRuntimeOptions (Gson), reach Pulsar's Basic customizer: it starts, ignores them,
+    // and writes none of them (pmc says so, PMC_POD_POLICY_IGNORED, and agrees on the objects).
+    case: renderCase(
+      'pod-policy keys ignored by Basic',
+      { ...java, customRuntimeOptions: JSON.stringify({ serviceAccountName: 'fn-sa', livenessProbe: { preset: 'grpc' }, extraEnv: [{ name: 'A', value: 'b' }] }) },
+      'function',
+      'word-count.jar',
+      'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\nruntimeCustomizerConfig:\n  terminationGracePeriodSeconds: 30\n  extraVolumes: [{name: v, emptyDir: {}}]\n  allowedFunctionOptions: [serviceAccountName]\n',
+    ),
+    fact(p) {
+      check(p.ok, `Pulsar refused: ${p.error}`);
+      const sts = p.objects.find((o) => o.kind === 'StatefulSet') as { spec: { template: { spec: Obj & { containers: Obj[] } } } };
+      const spec = sts.spec.template.spec;
+      check(spec.serviceAccountName === undefined && !spec.containers[0]!.livenessProbe && (spec.terminationGracePeriodSeconds ?? 0) === 0, `Pulsar applied a pod-policy key: ${JSON.stringify(spec).slice(0, 300)}`);
+    },
+  },
+  {
     // The Go instance config's properties in Jackson's order, with the fields 3.1 added
     // (state storage, web service, auth, sourceInputSpecs, functionDetails) where they sit.
     case: renderCase('Go instance config property order', go, 'function', 'exclamationFunc'),

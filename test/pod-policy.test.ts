@@ -211,6 +211,24 @@ describe('the webhook applies them as customize does, through the real kubectl',
   });
 });
 
+describe("token auth's volume survives the webhook's patch", () => {
+  it.each(['kubectl.1.27', 'kubectl.1.33'])('%s applies the patch: the auth volume and mount stay, the added ones are beside them', async (name) => {
+    const kubectl = existsSync(join('/usr/lib/google-cloud-sdk/bin', name)) ? join('/usr/lib/google-cloud-sdk/bin', name) : name;
+    const rendered = await runPmc(['render', '-c', 'fixtures/render/word-count-java.yaml', '-w', 'fixtures/render/worker-auth-token.yml', '--function-auth-secret-id', 'abc', '--customizer', 'none', '-o', 'json'], { cwd: root });
+    const sts = (JSON.parse(rendered.stdout).items as Obj[]).find((o) => o.kind === 'StatefulSet')!;
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir };
+    const w = worker({ extraVolumes: [{ name: 'cfg', configMap: { name: 'c' } }], extraVolumeMounts: [{ name: 'cfg', mountPath: '/etc/fn' }] });
+    const settings = { ...(await loadSettings({ workerConfig: w }, io)).settings, mode: 'hybrid', applies: 'pod-policy' } as WebhookSettings;
+    const r = reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: structuredClone(sts) } }, settings, 't');
+    const file = write(`token-${name}.json`, JSON.stringify(sts));
+    const out = spawnSync(kubectl, ['patch', '--local', '-f', join(dir, file), '--type=json', '-p', JSON.stringify(r.patch), '-o', 'json'], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    const spec = JSON.parse(out.stdout).spec.template.spec;
+    expect(spec.volumes.map((v: Obj) => v.name)).toEqual(['function-auth', 'cfg']);
+    expect(spec.containers[0].volumeMounts).toEqual([{ mountPath: '/etc/auth', name: 'function-auth', readOnly: true }, { name: 'cfg', mountPath: '/etc/fn' }]);
+  });
+});
+
 describe("the webhook customizes the worker's requests only", () => {
   it("a review from another user passes untouched, with the reason in its summary; the worker's is patched", async () => {
     const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir };

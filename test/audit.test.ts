@@ -86,6 +86,32 @@ describe('pmc audit --webhook-mode: what pmc webhook applies is expected, and it
   });
 });
 
+describe('pmc audit --webhook-customizer pod-policy', () => {
+  it("expects what a pod-policy webhook applies: its patch is clean; read as the extension's, it is not", async () => {
+    const { applyPatch } = await import('fast-json-patch');
+    const { loadSettings } = await import('../src/cli/inputs.js');
+    const { reviewAdmission } = await import('../src/core/faces/webhook.js');
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    const worker = join(dir, 'worker-pod-policy.yml');
+    writeFileSync(worker, `${readFileSync(join(cwd, 'worker-security-context.yml'), 'utf8').replace('runtimeCustomizerClassName: com.example.pulsar.SecurityContextKubernetesManifestCustomizer', 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer')}  terminationGracePeriodSeconds: 30\n`);
+    const rendered = await runPmc(['render', '-c', 'hardened-function.yaml', '-w', worker, ...ids, '--original-file-name', 'uploaded-code', '-o', 'json'], { cwd });
+    const sts = JSON.parse(rendered.stdout).items[1];
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd };
+    const { settings } = await loadSettings({ workerConfig: worker }, io as never);
+    const review = reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', operation: 'CREATE', kind: { kind: 'StatefulSet' }, object: sts } }, { ...settings, mode: 'hybrid', applies: 'pod-policy' }, pkg.version);
+    const patched = applyPatch(structuredClone(sts), review.patch as never).newDocument;
+    expect(patched.spec.template.spec.terminationGracePeriodSeconds).toBe(30);
+    writeFileSync(join(dir, 'pod-policy.json'), JSON.stringify(patched));
+    const audit = (more: string[]) => runPmc(['audit', '-w', worker, '--live', join(dir, 'pod-policy.json'), '--functions', 'hardened-function.yaml', '--webhook-mode', 'hybrid', ...more], { cwd });
+    const clean = await audit(['--webhook-customizer', 'pod-policy']);
+    expect(clean.stdout).toBe('1 functions, as the worker would create them now\n');
+    expect(clean.status).toBe(0);
+    const other = await audit([]);
+    expect(other.status).toBe(3);
+    expect(other.stdout).toContain('customized it under other settings');
+  });
+});
+
 describe('pmc audit -o sarif', () => {
   it('one result per finding, each naming its rule and the StatefulSet; the rules are the finding kinds', async () => {
     const r = await runPmc(['audit', '-w', 'fixtures/render/functions_worker.yml', '--live', 'fixtures/audit/live.yaml', '--functions', 'fixtures/render/word-count-java.yaml', 'fixtures/render/exclamation-python.yaml', '-o', 'sarif'], { cwd: join(import.meta.dirname, '..') });

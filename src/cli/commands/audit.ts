@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_PULSAR_VERSION, PULSAR_VERSIONS, type PulsarVersion } from '../../core/render/pulsar.js';
-import { ADMISSION_MODE_NAMES, type AdmissionMode } from '../../core/customize/modes.js';
+import { ADMISSION_CUSTOMIZERS, ADMISSION_MODE_NAMES, type AdmissionCustomizer, type AdmissionMode } from '../../core/customize/modes.js';
 import { WORKER_CONFIG_HELP, type CommandContext } from '../command.js';
 import { VERSION } from '../version.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
@@ -23,6 +23,8 @@ export interface AuditFlags {
   output?: 'table' | 'json' | 'sarif';
   /** pmc webhook runs in this mode. */
   webhookMode?: AdmissionMode;
+  /** What pmc webhook applies (its --customizer). */
+  webhookCustomizer?: AdmissionCustomizer;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -35,6 +37,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--pulsar-version <VERSION>', 'the Pulsar release of the worker').choices(PULSAR_VERSIONS).default(DEFAULT_PULSAR_VERSION))
     .addOption(new Option('-o, --output <FORMAT>', 'output format (sarif: SARIF 2.1.0, for CI)').choices(['table', 'json', 'sarif']).default('table'))
     .addOption(new Option('--webhook-mode <MODE>', 'pmc webhook runs in this mode: what it applies is expected too, and its stamp on every function').choices(ADMISSION_MODE_NAMES))
+    .addOption(new Option('--webhook-customizer <KIND>', 'with --webhook-mode: what pmc webhook applies, its --customizer').choices(ADMISSION_CUSTOMIZERS).default(ADMISSION_CUSTOMIZERS[0]))
     .action((flags: AuditFlags) => ctx.run(() => runAudit(flags, ctx.io)));
 }
 
@@ -55,7 +58,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const live = { text: flags.live === '-' ? await readStdin(io) : await readTextFile(flags.live, io, 'live objects'), source: flags.live === '-' ? '<stdin>' : flags.live };
   const functions = [];
   for (const path of flags.functions) for (const f of configFiles(path, io)) functions.push({ text: await readTextFile(f, io, 'function config'), source: f });
-  const findings = audit({ worker: given.worker!, live, functions, settings, pulsarVersion: flags.pulsarVersion, webhook: flags.webhookMode ? { mode: flags.webhookMode, version: VERSION } : undefined });
+  const findings = audit({ worker: given.worker!, live, functions, settings, pulsarVersion: flags.pulsarVersion, webhook: flags.webhookMode ? { mode: flags.webhookMode, version: VERSION, applies: flags.webhookCustomizer } : undefined });
   await stderrReporter(io).report(warnings);
   if (flags.output === 'json') io.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
   else if (flags.output === 'sarif') io.stdout.write(`${JSON.stringify(auditSarif(findings, flags.live, VERSION), null, 2)}\n`);

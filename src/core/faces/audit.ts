@@ -9,7 +9,7 @@
  * differ from parallelism. Everything comes from files or pipes; pmc fetches nothing.
  */
 import { customizeObjects } from '../customize/customize.js';
-import type { AdmissionMode } from '../customize/modes.js';
+import type { AdmissionCustomizer, AdmissionMode } from '../customize/modes.js';
 import { APPLIED_ANNOTATION, settingsStamp } from './webhook.js';
 import { render } from '../render/render.js';
 import type { PulsarVersion } from '../render/runtime.js';
@@ -38,7 +38,7 @@ export interface AuditInput {
   settings: CustomizeSettings;
   pulsarVersion: PulsarVersion;
   /** pmc webhook runs in this mode: what it applies is expected too, and its stamp on every function. */
-  webhook?: { mode: AdmissionMode; version: string };
+  webhook?: { mode: AdmissionMode; version: string; applies?: AdmissionCustomizer };
 }
 
 const FUNCTION_LABELS = ['tenant', 'namespace', 'name'] as const;
@@ -51,13 +51,13 @@ export function audit(input: AuditInput): Finding[] {
   for (const o of live) if (!liveAt.has(objectAt(o))) liveAt.set(objectAt(o), o);
   const matched = new Set<Obj>();
   // With pmc webhook, what it applies in admission after the worker's customizer, and the stamp it writes.
-  const stamp = input.webhook ? settingsStamp({ ...input.settings, mode: input.webhook.mode }, input.webhook.version) : undefined;
+  const stamp = input.webhook ? settingsStamp({ ...input.settings, mode: input.webhook.mode, applies: input.webhook.applies }, input.webhook.version) : undefined;
   for (const config of input.functions) {
     const rendered = render({ config, worker: input.worker, identity: {}, pulsarVersion: input.pulsarVersion });
     // Pulsar's objects customized as objects, as the worker's customizer would: no YAML printed and read back.
     let expected = customizeObjects(rendered.objects, { ...input.settings, source: config.source }).objects.find((o): o is Obj => isObject(o) && o.kind === 'StatefulSet');
     if (!expected) continue;
-    if (input.webhook) expected = customizeObjects([expected], { ...input.settings, customizer: 'security-context', admission: input.webhook.mode, source: config.source }).objects[0] as Obj;
+    if (input.webhook) expected = customizeObjects([expected], { ...input.settings, customizer: input.webhook.applies ?? 'security-context', admission: input.webhook.mode, source: config.source }).objects[0] as Obj;
     const where = objectAt(expected);
     const fn = functionOf(expected);
     const running = liveAt.get(where);

@@ -32,6 +32,7 @@ export function inputOptions(cmd: Command): Command {
     .option('--name <NAME>', "the Pulsar function's name")
     .addOption(customizerOption('overrides runtimeCustomizerClassName'))
     .option('--customizer-profile <FILE>', "a CustomizerProfile: what the options of the worker's own customizer class do")
+    .option('--policy <FILE>', "a FunctionPolicy: what each tenant's functions may ask for, refused otherwise")
     .option('--strict', 'every warning is an error (unknown keys included)')
     .option('--all', "customize every StatefulSet and Service, not only Pulsar functions'")
     .option('--select <STATEFULSET>', 'customize this StatefulSet only (by name), passing the other functions through')

@@ -21,6 +21,8 @@ export interface InputFlags extends Pick<GivenConfig, 'customizer' | 'customizer
   functionConfig?: string;
   /** A customizer profile: the options of the worker's own customizer class. */
   customizerProfile?: string;
+  /** A FunctionPolicy: what each tenant's functions may ask for. */
+  policy?: string;
   tenant?: string;
   namespace?: string;
   name?: string;
@@ -51,6 +53,7 @@ export async function readGiven(flags: InputFlags, io: Io): Promise<GivenConfig>
   if (flags.workerConfig !== undefined) given.worker = { text: await readTextFile(flags.workerConfig, io, 'worker config'), source: flags.workerConfig };
   else if (flags.workerConfigInline) given.worker = flags.workerConfigInline;
   if (flags.customizerProfile !== undefined) given.profile = { text: await readTextFile(flags.customizerProfile, io, 'customizer profile'), source: flags.customizerProfile };
+  if (flags.policy !== undefined) given.policy = { text: await readTextFile(flags.policy, io, 'policy'), source: flags.policy };
   if (flags.functionConfig !== undefined) given.functionConfig = { text: await readTextFile(flags.functionConfig, io, 'function config'), source: flags.functionConfig };
   if (flags.customRuntimeOptions !== undefined) given.options = { text: flags.customRuntimeOptions, source: flags.customRuntimeOptionsSource ?? '--custom-runtime-options' };
   else if (flags.customRuntimeOptionsFile !== undefined) {

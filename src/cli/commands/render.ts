@@ -12,7 +12,7 @@ import { EXIT_OK } from '../exit.js';
 import type { InputFlags } from '../inputs.js';
 import type { Io } from '../io.js';
 
-export interface RenderFlags extends CodeFlags, Pick<InputFlags, 'customizer' | 'customizerProfile' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
+export interface RenderFlags extends CodeFlags, Pick<InputFlags, 'customizer' | 'customizerProfile' | 'policy' | 'strict' | 'validate' | 'workerConfig' | 'functionConfig' | 'customRuntimeOptions' | 'customRuntimeOptionsFile' | 'tenant' | 'namespace' | 'name'> {
   kind?: ComponentKind;
   pulsarVersion: PulsarVersion;
   functionAuthSecretId?: string;
@@ -46,6 +46,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--sink-type <TYPE>', 'a built-in sink: its archive is builtin://TYPE')
     .addOption(customizerOption('overrides runtimeCustomizerClassName; none prints what Pulsar renders, untouched'))
     .option('--customizer-profile <FILE>', "a CustomizerProfile: what the options of the worker's own customizer class do")
+    .option('--policy <FILE>', "a FunctionPolicy: what each tenant's functions may ask for, refused otherwise")
     .option('--function-auth-secret-id <ID>', 'the function has a stored auth token in the Secret pf-secret-ID (KubernetesSecretsTokenAuthProvider)')
     .option('--worker-ca', "the worker's tlsTrustCertsFilePath file exists, so a stored token's Secret also holds the CA (trust path /etc/auth/ca.pem)")
     .option('--function-id <UUID>', 'the --function_id to render (the worker draws a random one)')

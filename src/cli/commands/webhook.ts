@@ -17,6 +17,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--tls-key-file <FILE>', 'its private key (PEM); reloaded when the file changes')
     .addOption(new Option('--mode <MODE>', admissionModesHelp()).choices(ADMISSION_MODE_NAMES).default(DEFAULT_ADMISSION_MODE))
     .addOption(new Option('--customizer <KIND>', "what the webhook applies: security-context, the SecurityContext extension's options; pod-policy, those and the pod settings beyond them (service account, scheduling, pull secrets, ...)").choices(ADMISSION_CUSTOMIZERS).default(ADMISSION_CUSTOMIZERS[0]))
+    .option('--policy <FILE>', "a FunctionPolicy: what each tenant's functions may ask for; a review that breaks it is denied with the reason")
     .option('--worker-user <USER...>', "customize only the reviews of these users, the worker's service account (system:serviceaccount:NS:NAME); any other user's StatefulSet passes untouched (default: every user)")
     .addOption(new Option('--port <PORT>', 'the HTTPS port of POST /mutate').argParser(wholeNumber('--port')).default(8443))
     .addOption(new Option('--health-port <PORT>', 'the plain HTTP port of /healthz, /readyz and /metrics').argParser(wholeNumber('--health-port')).default(8080))

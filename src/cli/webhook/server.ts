@@ -44,6 +44,8 @@ export interface WebhookFlags {
   customizer?: AdmissionCustomizer;
   /** The worker's accounts: only their reviews are customized. */
   workerUser?: string[];
+  /** A FunctionPolicy file. */
+  policy?: string;
   strict?: boolean;
   /** The largest request body read (bytes); the API server sends at most 3 MiB objects. */
   maxBodyBytes: number;
@@ -97,7 +99,7 @@ export async function runWebhook(flags: WebhookFlags, io: Io, signals: StopSigna
     if (!value) throw new PmcError('PMC_USAGE', `pmc webhook needs ${flag}`);
   }
   if (flags.clientAllowedNames && !flags.clientCaFile) throw new PmcError('PMC_USAGE', '--client-allowed-names needs --client-ca-file (the CA the API server\'s client certificate is checked against)');
-  const { settings: base, warnings } = await loadSettings({ workerConfig: flags.workerConfig, strict: flags.strict }, io);
+  const { settings: base, warnings } = await loadSettings({ workerConfig: flags.workerConfig, strict: flags.strict, policy: flags.policy }, io);
   // The API server validates the object against its schema after admission, whatever the
   // webhook did: pmc's own checks (the options, the selector, the pod rules) stay, the OpenAPI
   // schema check (a tenth of a review's time) is the CLI's.

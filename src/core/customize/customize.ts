@@ -2,6 +2,7 @@
  * The pure core: worker options + function options -> merged options -> customized
  * documents. Text in, text out; no file system, no process, no printing.
  */
+import { checkPolicyObject } from './policy.js';
 import { hasRepeatedKey, tryParseJson } from '../base/json-source.js';
 import { applyOptions } from '../options/apply.js';
 import { kubectlJson } from '../base/kubectl-json.js';
@@ -252,6 +253,7 @@ function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, ser
     const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
     applyOptions(editor, doc.kind, options, { workloadName, sink, where, admission: input.admission !== undefined });
     if (input.profile && profiled) applyProfile(editor, doc.kind, input.profile, profiled, sink, where);
+    if (input.policy && doc.kind === 'StatefulSet') checkPolicyObject(input.policy, doc.plain, identity, where, sink);
     result.changes.push(...editor.changes);
     const moved = editor.changes.find((c) => c.path.length === 2 && c.path[0] === 'metadata' && (c.path[1] === 'name' || c.path[1] === 'namespace'));
     if (live !== undefined && moved) {

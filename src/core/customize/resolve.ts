@@ -3,6 +3,8 @@
  * merged over the worker's, filtered by what the worker's customizer reads, checked against
  * Kubernetes' rules, with the function's identity and Pulsar's job name for it.
  */
+import type { FunctionPolicy } from '../input/policy.js';
+import { checkPolicyOptions } from './policy.js';
 import { admissionMode, type AdmissionMode } from './modes.js';
 import type { CustomizerKind } from '../input/config.js';
 import { readCustomRuntimeOptions } from '../input/config.js';
@@ -30,6 +32,8 @@ export interface ResolveSettings {
   /** Where the worker's settings came from. */
   workerSource?: string;
   functionOptions?: RuntimeOpts;
+  /** What each tenant's functions may ask for. */
+  policy?: FunctionPolicy;
   identity?: { from: IdentitySource; value: Partial<FunctionIdentity> }[];
   strict?: boolean;
   validate: boolean;
@@ -205,6 +209,7 @@ export function resolveWorkload(
   ]);
   refuseReservedKeys(merged, functionOptions, identity, where, sink);
   refuseUnallowed(settings.worker, functionOptions, options, identity, where, sink);
+  if (settings.policy) checkPolicyOptions(settings.policy, functionOptions, merged, identity, where, sink);
   if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
   const resolved: ResolvedOptions = { options, functionOptions, identity, profiled: profiledOptions(settings.profile, settings.worker, functionOptions) };
   if (!options.jobName) return resolved;

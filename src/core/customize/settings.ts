@@ -3,6 +3,7 @@
  * complete settings of a run, once: which customizer runs, whose options win, where the
  * function's identity comes from. The edge only reads files; every rule is here.
  */
+import { readPolicy, type FunctionPolicy } from '../input/policy.js';
 import type { AdmissionMode } from './modes.js';
 import { customizerForClassName, foreignCustomizer, readCustomRuntimeOptions, readFunctionConfig, type CustomizerKind } from '../input/config.js';
 import { readWorker } from '../input/worker.js';
@@ -42,6 +43,8 @@ export interface GivenConfig {
   clean?: boolean;
   /** A customizer profile (profile.ts): the options of the worker's own customizer class. */
   profile?: GivenText;
+  /** A FunctionPolicy (input/policy.ts): what each tenant's functions may ask for. */
+  policy?: GivenText;
 }
 
 /** Everything customizing needs besides the manifests. */
@@ -49,6 +52,8 @@ export interface CustomizeSettings {
   customizer: CustomizerKind;
   /** The flag or field that chose the customizer, when the worker's class name did not. */
   customizerChosenBy?: string;
+  /** What each tenant's functions may ask for (--policy). */
+  policy?: FunctionPolicy;
   /** runtimeCustomizerConfig, read. */
   worker: RuntimeOpts;
   /** The worker's customizer class when pmc does not know its options (it then previews none). */
@@ -86,6 +91,7 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
   const strict = !!given.strict;
 
   const profile = given.profile ? readProfile(given.profile.text, given.profile.source) : undefined;
+  const policy = given.policy ? readPolicy(given.policy.text, given.policy.source) : undefined;
   const extra = profileFields(profile);
   let className: string | undefined;
   let worker: RuntimeOpts = {};
@@ -124,6 +130,7 @@ export function settingsFrom(given: GivenConfig, schema?: SchemaValidator): { se
       customizer,
       foreignClass,
       profile,
+      policy,
       customizerChosenBy: given.customizer ? (given.customizerChosenBy ?? `--customizer ${given.customizer}`) : undefined,
       worker,
       workerSource: given.worker?.source,

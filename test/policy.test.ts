@@ -1,0 +1,105 @@
+// A FunctionPolicy (--policy): what each tenant's functions may ask for, read with located
+// errors, enforced on the options and on the customized pod at every face, each refusal naming
+// the function, the key, the rule and where the rule is written.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../src/cli/inputs.js';
+import { reviewAdmission, type WebhookSettings } from '../src/core/faces/webhook.js';
+import { expandTemplate } from '../src/core/customize/policy.js';
+import { pulsarFunctionManifests } from './support/pulsar-generated.mjs';
+import { runPmc } from './support/run.js';
+
+const root = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'pmc-policy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), name);
+const policy = join(root, 'fixtures', 'policy', 'policy.yaml');
+const manifests = (tenant: string, namespace = 'default', name = 'fn') => pulsarFunctionManifests({ tenant, namespace, name });
+const run = (tenant: string, options: object, more: string[] = [], namespace?: string) =>
+  runPmc(['customize', '--policy', policy, '-r', JSON.stringify(options), ...more], { stdin: manifests(tenant, namespace), cwd: dir });
+
+describe('the policy file', () => {
+  it.each([
+    ['a misspelt rule, at its key', 'default:\n  alowedOptions: [extraLabels]\n', 'p.yaml:4:3: default.alowedOptions: unknown rule "alowedOptions"; did you mean "allowedOptions"? [PMC_POLICY]'],
+    ['an option pmc does not have', 'default:\n  allowedOptions: [extraLabel]\n', 'p.yaml:4:20: default.allowedOptions[0]: "extraLabel" is no option; did you mean "extraLabels"? [PMC_POLICY]'],
+    ['a pattern that is no regular expression', 'default:\n  values:\n    jobName: {pattern: "("}\n', 'default.values.jobName.pattern: the pattern is not a regular expression'],
+    ['a ceiling that is no quantity', 'tenants:\n  payments:\n    maxResources: {cpu: lots}\n', 'tenants.payments.maxResources.cpu: "lots" is not a Kubernetes quantity'],
+    ['a Pod Security level pmc does not know', 'default:\n  podSecurity: strict\n', 'default.podSecurity:'],
+  ])('%s', async (_name, body, message) => {
+    const p = write('p.yaml', `apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\n${body}`);
+    const r = await runPmc(['customize', '--policy', p, '-r', '{}'], { stdin: manifests('public'), cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('each rule, allowed and denied', () => {
+  it.each([
+    ['allowedOptions: the default lets a tenant set labels', 'public', { extraLabels: { team: 'a' } }, 0, ''],
+    ['allowedOptions: the default denies tolerations', 'public', { tolerations: [{ key: 'gpu', operator: 'Exists' }] }, 1, "customRuntimeOptions.tolerations: the function public/default/fn sets tolerations, which the policy's default.allowedOptions"],
+    ['allowedOptions: payments may set tolerations', 'payments', { jobNamespace: 'fn-payments', tolerations: [{ key: 'gpu', operator: 'Exists' }] }, 0, ''],
+    ['values: a template over the identity, met', 'payments', { jobNamespace: 'fn-payments' }, 0, ''],
+    ['values: a template over the identity, broken', 'payments', { jobNamespace: 'kube-system', tolerations: [] }, 1, 'the function payments/default/fn: jobNamespace is "kube-system" and must be "fn-payments" ("fn-{tenant}"), as the policy\'s tenants.payments.values.jobNamespace'],
+    ['values: not set where the policy wants one', 'payments', {}, 1, 'jobNamespace is not set and must be "fn-payments"'],
+    ['deniedAnnotations', 'payments', { jobNamespace: 'fn-payments', extraAnnotations: { 'vault.hashicorp.com/role': 'admin' } }, 1, "writes the annotation vault.hashicorp.com/role, which the policy's tenants.payments.deniedAnnotations"],
+    ['maxResources: within', 'payments', { jobNamespace: 'fn-payments', resourceRequirements: { limits: { cpu: '2', memory: '4Gi' } } }, 0, ''],
+    ['maxResources: over', 'payments', { jobNamespace: 'fn-payments', resourceRequirements: { limits: { memory: '8Gi' } } }, 1, 'container "pulsarfunction" limits memory 8Gi is over 4Gi, the ceiling of the policy\'s tenants.payments.maxResources.memory'],
+  ])('%s', async (_name, tenant, options, status, message) => {
+    const r = await run(tenant, options);
+    if (message) expect(r.stderr).toContain(message);
+    if (status) expect(r.stderr).toContain('[PMC_POLICY]');
+    expect(r.status).toBe(status);
+  });
+
+  it('images: a container outside the allowed prefixes is refused', async () => {
+    const p = write('images.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  images: ["registry.example.com/"]\n');
+    const r = await runPmc(['customize', '--policy', p, '-r', '{}'], { stdin: manifests('public'), cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/spec\.template\.spec\.containers\[0\]\.image: the function public\/default\/fn: container "pulsarfunction" runs \S+, which the policy's default\.images/);
+  });
+
+  it('podSecurity: a pod its namespace would refuse (FailedCreate) is refused at the StatefulSet; meeting the level passes', async () => {
+    const p = write('pss.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  podSecurity: restricted\n');
+    const refused = await runPmc(['customize', '--policy', p, '-r', '{}'], { stdin: manifests('public'), cwd: dir });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('its pods would not pass Pod Security "restricted:latest", the floor of the policy\'s default.podSecurity');
+    const passed = await runPmc(['customize', '--policy', p, '-r', '{"securityContext": {"preset": "restricted"}}'], { stdin: manifests('public'), cwd: dir });
+    expect(passed.stderr).not.toContain('PMC_POLICY');
+    expect(passed.status).toBe(0);
+  });
+
+  it('a tenant/namespace rule wins over the tenant\'s, which wins over the default', async () => {
+    const p = write('scopes.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  allowedOptions: []\ntenants:\n  payments:\n    allowedOptions: [extraLabels]\n  payments/billing:\n    allowedOptions: [extraLabels, extraAnnotations]\n');
+    const opts = JSON.stringify({ extraAnnotations: { a: 'b' } });
+    const at = (tenant: string, namespace: string) => runPmc(['customize', '--policy', p, '-r', opts], { stdin: manifests(tenant, namespace), cwd: dir });
+    expect((await at('payments', 'billing')).status).toBe(0);
+    expect((await at('payments', 'default')).stderr).toContain("tenants.payments.allowedOptions");
+    expect((await at('other', 'default')).stderr).toContain("default.allowedOptions");
+  });
+
+  it('templates expand as Pulsar writes the label values', () => {
+    expect(expandTemplate('fn-{tenant}-{namespace}', { tenant: 'pay@ments', namespace: 'bill ing' })).toBe('fn-pay-ments-bill-ing');
+  });
+});
+
+describe('at every face', () => {
+  it('render', async () => {
+    const r = await runPmc(['render', '-c', 'fixtures/render/word-count-java.yaml', '-w', 'fixtures/render/functions_worker.yml', '--customizer', 'basic', '--policy', policy, '-r', '{"tolerations": []}'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the function public/default/word-count sets tolerations, which the policy\'s default.allowedOptions');
+  });
+
+  it('the webhook denies the review with the reason', async () => {
+    const stream = pulsarFunctionManifests({ tenant: 'payments', namespace: 'default', name: 'fn', customRuntimeOptions: JSON.stringify({ jobNamespace: 'fn-payments', extraAnnotations: { 'vault.hashicorp.com/role': 'admin' } }) });
+    const sts = parseAllDocuments(stream).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: root };
+    const { settings } = await loadSettings({ policy: 'fixtures/policy/policy.yaml' }, io);
+    const r = reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: sts } }, { ...settings, mode: 'webhook-only' } as WebhookSettings, 't');
+    expect(r.review.response.allowed).toBe(false);
+    expect(r.review.response.status.message).toContain('the function payments/default/fn writes the annotation vault.hashicorp.com/role');
+  });
+});

@@ -103,3 +103,22 @@ describe('at every face', () => {
     expect(r.review.response.status.message).toContain('the function payments/default/fn writes the annotation vault.hashicorp.com/role');
   });
 });
+
+describe('in the kustomize plugin and the KRM function (spec.policyFile)', () => {
+  const spec = (extra: string) => `apiVersion: pmc.pulsar/v1alpha1\nkind: PulsarManifestCustomizer\nmetadata: {name: p}\nspec:\n  policyFile: ${policy}\n  customRuntimeOptions: '{"tolerations": [{"key": "gpu", "operator": "Exists"}]}'\n${extra}`;
+  it('the plugin refuses what the policy does not allow', async () => {
+    const config = write('plugin.yaml', spec(''));
+    const r = await runPmc([config], { stdin: manifests('public'), cwd: dir, env: { KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("the function public/default/fn sets tolerations, which the policy's default.allowedOptions");
+  });
+
+  it('KRM reports it as an error result', async () => {
+    const items = manifests('public').split(/^---\n/m).filter((d) => d.trim()).map((d) => `- ${d.trim().replace(/\n/g, '\n  ')}`).join('\n');
+    const list = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${items}\nfunctionConfig:\n${spec('').replace(/^/gm, '  ')}`;
+    const r = await runPmc(['krm'], { stdin: list, cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('PMC_POLICY');
+    expect(r.stdout).toContain('sets tolerations, which the policy');
+  });
+});

@@ -91,6 +91,7 @@ export function flagsFromPluginConfig(config: PluginConfig, text: string, source
     customizer: config.customizer,
     customizerChosenBy: config.customizer ? `${config.label ?? source} spec.customizer: ${config.customizer}` : undefined,
     workerConfig: config.workerConfigFile,
+    policy: config.policyFile,
     workerConfigInline: config.workerConfigInline ? { text, source, at: ['spec', 'workerConfig'] } : undefined,
     customRuntimeOptions: config.customRuntimeOptions,
     customRuntimeOptionsSource: `${config.label ?? source} spec.customRuntimeOptions`,

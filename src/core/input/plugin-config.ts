@@ -5,7 +5,7 @@
  *   kind: PulsarManifestCustomizer
  *   spec: { customizer, workerConfigFile | workerConfig, customRuntimeOptions,
  *           functionConfigFile | function: {tenant, namespace, name}, all, strict, validate,
- *           checkPss, allowWarnings }
+ *           policyFile, checkPss, allowWarnings }
  */
 import { isMap } from 'yaml';
 import { DiagnosticSink, ERROR_CODES, PmcError, type ErrorCode } from '../base/diagnostics.js';
@@ -29,6 +29,8 @@ export interface PluginConfig {
   /** Always a JSON string: a map in the config is turned into one. */
   customRuntimeOptions?: string;
   functionConfigFile?: string;
+  /** A FunctionPolicy file (--policy). */
+  policyFile?: string;
   function?: Partial<FunctionIdentity>;
   all?: boolean;
   strict?: boolean;
@@ -52,6 +54,7 @@ const PLUGIN_SPEC: Spec = {
     workerConfig: { t: 'any' },
     customRuntimeOptions: { t: 'any' },
     functionConfigFile: str,
+    policyFile: str,
     function: { t: 'object', fields: { tenant: str, namespace: str, name: str } },
     all: bool,
     strict: bool,
@@ -101,6 +104,7 @@ export function pluginConfigFrom(
   if (!read) return out;
   if (read.customizer !== undefined) out.customizer = read.customizer as CustomizerKind;
   if (read.workerConfigFile !== undefined) out.workerConfigFile = read.workerConfigFile as string;
+  if (read.policyFile !== undefined) out.policyFile = read.policyFile as string;
   if (read.functionConfigFile !== undefined) out.functionConfigFile = read.functionConfigFile as string;
   if (read.function !== undefined) out.function = read.function as Partial<FunctionIdentity>;
   for (const k of ['all', 'strict', 'validate', 'rename', 'clean'] as const) if (read[k] !== undefined) out[k] = read[k] as boolean;

@@ -122,3 +122,30 @@ describe('in the kustomize plugin and the KRM function (spec.policyFile)', () =>
     expect(r.stdout).toContain('sets tolerations, which the policy');
   });
 });
+
+describe('pmc policy test', () => {
+  const base = ['policy', 'test', '--policy', policy, '-w', 'fixtures/render/functions_worker.yml', '--customizer', 'basic'];
+  it('a folder of configs: a table, allowed and denied with the reasons, exit 3', async () => {
+    const r = await runPmc([...base, 'fixtures/policy/functions'], { cwd: root });
+    expect(r.status).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe('denied   fixtures/policy/functions/analytics-daily.yaml (analytics/reports/daily)');
+    expect(r.stdout).toContain('customRuntimeOptions.tolerations: the function analytics/reports/daily sets tolerations');
+    expect(r.stdout).toContain('allowed  fixtures/policy/functions/payments-invoices.yaml (payments/billing/invoices)');
+  });
+
+  it('-o json; all allowed is exit 0', async () => {
+    const denied = await runPmc([...base, '-o', 'json', 'fixtures/policy/functions'], { cwd: root });
+    const { verdicts } = JSON.parse(denied.stdout);
+    expect(verdicts.map((v: { allowed: boolean; function: string }) => [v.function, v.allowed])).toEqual([['analytics/reports/daily', false], ['payments/billing/invoices', true]]);
+    expect(verdicts[0].reasons[0]).toContain('[PMC_POLICY]');
+    const allowed = await runPmc([...base, 'fixtures/policy/functions/payments-invoices.yaml'], { cwd: root });
+    expect(allowed.status).toBe(0);
+  });
+
+  it("a policy's own mistake stops the run, located", async () => {
+    const p = write('bad.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  allowedOption: []\n');
+    const r = await runPmc(['policy', 'test', '--policy', join(dir, p), '-w', 'fixtures/render/functions_worker.yml', 'fixtures/policy/functions'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('bad.yaml:4:3: default.allowedOption: unknown rule "allowedOption"; did you mean "allowedOptions"?');
+  });
+});

@@ -15,6 +15,7 @@ import * as render from './commands/render.js';
 import * as webhook from './commands/webhook.js';
 import * as rbac from './commands/rbac.js';
 import * as audit from './commands/audit.js';
+import * as policy from './commands/policy.js';
 import * as checkPss from './commands/check-pss.js';
 import * as krm from './commands/krm.js';
 import * as kustomizePlugin from './commands/kustomize-plugin.js';
@@ -26,7 +27,7 @@ import { VERSION } from './version.js';
 export { VERSION };
 
 /** The commands, in the order --help lists them. Each declares its own flags and action. */
-const COMMANDS: PmcCommand[] = [customize, diff, explain, render, webhook, rbac, audit, checkPss, krm, kustomizePlugin];
+const COMMANDS: PmcCommand[] = [customize, diff, explain, render, webhook, rbac, audit, policy, checkPss, krm, kustomizePlugin];
 
 export function buildProgram(io: Io, run: (p: Promise<number>) => void): Command {
   const program = new Command('pmc')

@@ -194,6 +194,7 @@ try {
       { name: 'yaml floor (parseAllDocuments + toString)', cmd: process.execPath, args: [floor, file] },
       { name: 'pmc customize', cmd: process.execPath, args: pmcArgs(file) },
       ...(baseline ? [{ name: 'baseline pmc customize', cmd: process.execPath, args: [baseline, ...pmcArgs(file).slice(1)] }] : []),
+      { name: 'pmc customize --stream', cmd: process.execPath, args: [...pmcArgs(file), '--stream'] },
     ];
     if (kubectl) {
       const dir = join(work, `kustomize-${n}`);
@@ -210,6 +211,19 @@ try {
     const kustomized = res.find((r) => r.name.startsWith('kubectl kustomize'));
     if (kustomized) target(`${n} functions, kubectl kustomize / pmc${kustomized.stopped ? ' (kubectl stopped: at least)' : ''}`, kustomized.ms / res[1].ms, 5, 'higher');
     if (baseline) verdicts.push(`         ${n} functions, pmc / baseline: ${(res[1].ms / res[2].ms).toFixed(2)}`);
+    const streamed = res.find((r) => r.name === 'pmc customize --stream');
+    target(`${n} functions, pmc --stream / pmc`, streamed.ms / res[1].ms, 1, 'lower');
+    if (streamed.rss && n >= 10000) target(`${n} functions, peak RSS of pmc --stream (MiB)`, streamed.rss / 1024, 200, 'lower');
+  }
+
+  // 2b. --stream as the stream grows: peak memory should stay where it is (one run each; 30,000
+  // functions is 113 MB of YAML). The live heap is bounded; what grows is V8's heap sizing.
+  if (!quick) {
+    const sizes = [1000, 10000, 30000];
+    for (const n of sizes) if (!existsSync(join(work, `pulsar-${n}.yaml`))) writeFileSync(join(work, `pulsar-${n}.yaml`), pulsarStream(n));
+    const res = compare(1, sizes.map((n) => ({ name: `pmc customize --stream, ${n} functions`, cmd: process.execPath, args: [...pmcArgs(join(work, `pulsar-${n}.yaml`)), '--stream'] })));
+    record('--stream by size', res, res[0].name);
+    if (res[2].rss && res[0].rss) target('--stream, peak RSS at 30,000 / at 1,000 functions', res[2].rss / res[0].rss, 1.5, 'lower');
   }
 
   // 3b. kubectl's own shape: one `kind: List` of every StatefulSet and Service, as YAML and as

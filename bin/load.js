@@ -94,6 +94,11 @@ function fdSink(fd, stream) {
       }
       return true;
     },
+    /** A stream that buffers (after EAGAIN) drains before more is written: pmc --stream's memory stays bounded. */
+    drained() {
+      if (mode !== 'stream' || !stream().writableNeedDrain) return Promise.resolve();
+      return new Promise((resolve) => stream().once('drain', resolve));
+    },
   };
 }
 

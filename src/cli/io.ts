@@ -9,6 +9,8 @@ import { PmcError } from '../core/base/diagnostics.js';
 export interface TextSink {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** After a write returned false: resolves when the reader has taken what is buffered. */
+  drained?(): Promise<void>;
 }
 
 export interface Io {

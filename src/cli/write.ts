@@ -11,6 +11,15 @@ import { PmcError } from '../core/base/diagnostics.js';
 export type WriteFs = Pick<typeof nodeFs, 'chmod' | 'open' | 'realpath' | 'rename' | 'stat' | 'unlink'>;
 
 export async function replaceFileAtomically(given: string, content: string, fs: WriteFs = nodeFs): Promise<void> {
+  await replaceFileStreaming(given, (write) => write(content), fs);
+}
+
+/**
+ * The same, with the content written piece by piece as `produce` makes it (pmc customize
+ * --stream --in-place): the file is replaced only when `produce` ends without an error, so a
+ * failure halfway leaves the original as it was and no temporary file.
+ */
+export async function replaceFileStreaming(given: string, produce: (write: (piece: string) => Promise<void>) => Promise<void>, fs: WriteFs = nodeFs): Promise<void> {
   // Through a symbolic link to its target: the link stays a link, the target gets the content.
   const path = await fs.realpath(given).catch(() => given);
   const temp = join(dirname(path), `.${basename(path)}.pmc-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
@@ -18,7 +27,10 @@ export async function replaceFileAtomically(given: string, content: string, fs: 
     const { mode } = await fs.stat(path);
     const handle = await fs.open(temp, 'wx', mode & 0o777);
     try {
-      await handle.writeFile(content, 'utf8');
+      // writeFile on a handle writes from its current position: each piece after the last.
+      await produce(async (piece) => {
+        await handle.writeFile(piece, 'utf8');
+      });
       // On disk before the rename, so a crash cannot leave an empty file in its place.
       await handle.sync();
     } finally {
@@ -28,6 +40,8 @@ export async function replaceFileAtomically(given: string, content: string, fs: 
     await fs.rename(temp, path);
   } catch (e) {
     await fs.unlink(temp).catch(() => undefined);
+    // What the content's producer refused (a document pmc cannot customize) is its own error.
+    if (e instanceof PmcError) throw e;
     throw new PmcError('PMC_WRITE', `cannot replace the file: ${(e as Error).message}`, { location: { source: path } });
   }
 }

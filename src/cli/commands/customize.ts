@@ -14,6 +14,7 @@ export interface CustomizeFlags extends InputFlags {
   output?: OutputFormat;
   checkPss?: PssPolicy;
   inPlace?: boolean;
+  stream?: boolean;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -24,6 +25,7 @@ export function register(program: Command, ctx: CommandContext): void {
   )
     .addOption(new Option('-o, --output <FORMAT>', "output format (default: the input's, YAML or JSON)").choices(OUTPUT_FORMATS))
     .option('-i, --in-place', 'replace the MANIFEST file (atomically) instead of printing')
+    .option('--stream', 'read, customize and write one document at a time, in bounded memory: for cluster-sized streams (an error after output began ends the stream there)')
     .addOption(pssOption())
     .action((manifest: string | undefined, flags: CustomizeFlags) => ctx.run(() => runCustomize(manifest, flags, ctx.io)));
 }
@@ -31,6 +33,12 @@ export function register(program: Command, ctx: CommandContext): void {
 export async function runCustomize(manifest: string | undefined, flags: CustomizeFlags, io: Io): Promise<number> {
   if (flags.inPlace && (manifest === undefined || manifest === '-')) {
     throw new PmcError('PMC_USAGE', '--in-place needs a MANIFEST file, not stdin');
+  }
+  if (flags.stream) {
+    if (flags.output === 'json') throw new PmcError('PMC_USAGE', '--stream with -o json: a JSON output is one object or List of the whole stream; leave out --stream, or -o');
+    const { streamCustomize } = await import('../stream.js');
+    await streamCustomize(manifest, flags, io, { checkPss: flags.checkPss, inPlace: flags.inPlace ? manifest : undefined });
+    return EXIT_OK;
   }
   const { requestOf, customizeRequest, deliver } = await import('../app.js');
   const request = await requestOf(manifest, flags, io, { output: flags.output, checkPss: flags.checkPss, jsonFastPath: true });

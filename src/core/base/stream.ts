@@ -22,47 +22,100 @@ export interface DocumentChunk {
 const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
 export function splitDocuments(text: string): DocumentChunk[] {
-  const chunks: DocumentChunk[] = [];
-  let start = 0;
-  let startLine = 1;
-  let scannedLine = 1;
-  let scannedAt = 0;
-  const lineOf = (offset: number): number => {
-    // Incremental, so the whole split stays linear in the stream's length.
-    for (let i = scannedAt; i < offset; i++) if (text.charCodeAt(i) === 10) scannedLine++;
-    scannedAt = offset;
-    return scannedLine;
-  };
-  const cut = (end: number) => {
-    if (end > start) chunks.push({ index: chunks.length, text: text.slice(start, end), line: startLine });
-    start = end;
-    startLine = lineOf(end);
-  };
-  MARKER.lastIndex = 0;
-  for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
-    if (m[0] === '---') {
-      cut(m.index);
-    } else {
-      // `...` ends a document: the cut goes after its line.
-      const eol = text.indexOf('\n', m.index);
-      cut(eol === -1 ? text.length : eol + 1);
-    }
+  const splitter = new DocumentSplitter();
+  return [...splitter.push(text), ...splitter.end()];
+}
+
+/**
+ * The same cut, fed the stream piece by piece (pmc customize --stream): each document comes
+ * out as soon as the line that ends it has arrived. Only complete lines are scanned for a
+ * marker, so a piece that ends in the middle of `---` cuts nothing; the text held is the
+ * document not yet ended, never the stream.
+ */
+export class DocumentSplitter {
+  /** The text not yet cut into a document, from `line` on. */
+  private buffer = '';
+  private line = 1;
+  /** Where in `buffer` the next line to scan starts (always at a line start). */
+  private scanned = 0;
+  /** Chunks cut so far (for the first chunk's rule on leading comments). */
+  private cuts = 0;
+  private index = 0;
+  /** A chunk of comments or directives only, which belongs to the next one. */
+  private heldChunk: DocumentChunk | undefined;
+
+  /** How much text is held: the document not yet ended (and comments waiting for the next). */
+  get held(): number {
+    return this.buffer.length + (this.heldChunk?.text.length ?? 0);
   }
-  cut(text.length);
-  // Directives (`%TAG`, `%YAML`) belong to the document whose `---` follows them, and so do
-  // the comments before the stream's first `---`.
-  const joined: DocumentChunk[] = [];
-  for (let i = 0; i < chunks.length; i++) {
-    const c = chunks[i];
-    const next = chunks[i + 1];
+
+  push(piece: string): DocumentChunk[] {
+    this.buffer += piece;
+    const complete = this.buffer.lastIndexOf('\n') + 1;
+    return this.scan(complete, false);
+  }
+
+  end(): DocumentChunk[] {
+    const out = this.scan(this.buffer.length, true);
+    this.cut(this.buffer.length, out);
+    if (this.heldChunk) (out.push({ ...this.heldChunk, index: this.index++ }), (this.heldChunk = undefined));
+    return out;
+  }
+
+  private scan(upTo: number, atEnd: boolean): DocumentChunk[] {
+    const out: DocumentChunk[] = [];
+    // The scan stops before the last, unfinished line (its marker test needs its end).
+    const region = atEnd ? this.buffer : this.buffer.slice(0, upTo);
+    MARKER.lastIndex = this.scanned;
+    let start = 0;
+    for (let m = MARKER.exec(region); m; m = MARKER.exec(region)) {
+      if (m[0] === '---') {
+        start = this.cutAt(start, m.index, out);
+      } else {
+        // `...` ends a document: the cut goes after its line.
+        const eol = region.indexOf('\n', m.index);
+        start = this.cutAt(start, eol === -1 ? region.length : eol + 1, out);
+        MARKER.lastIndex = eol === -1 ? region.length : eol + 1;
+        if (eol === -1) break;
+      }
+    }
+    if (start > 0) this.buffer = this.buffer.slice(start);
+    this.scanned = Math.max(0, upTo - start);
+    return out;
+  }
+
+  /** A chunk from `start` to `end` of the buffer (not yet sliced off): the new start. */
+  private cutAt(start: number, end: number, out: DocumentChunk[]): number {
+    if (end > start) {
+      const text = this.buffer.slice(start, end);
+      this.emit({ index: 0, text, line: this.line }, out);
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.line++;
+    }
+    return end;
+  }
+
+  /** The rest of the buffer, as the stream's last chunk. */
+  private cut(end: number, out: DocumentChunk[]): void {
+    this.cutAt(0, end, out);
+    this.buffer = '';
+    this.scanned = 0;
+  }
+
+  /**
+   * Directives (`%TAG`, `%YAML`) belong to the document whose `---` follows them, and so do
+   * the comments before the stream's first `---`.
+   */
+  private emit(chunk: DocumentChunk, out: DocumentChunk[]): void {
+    const position = this.cuts++;
+    const c = this.heldChunk ? { ...chunk, text: this.heldChunk.text + chunk.text, line: this.heldChunk.line } : chunk;
+    this.heldChunk = undefined;
     const prefix = prefixKind(c.text);
-    if (next && !c.text.startsWith('---') && (prefix === 'directives' || (prefix === 'comments' && i === 0))) {
-      chunks[i + 1] = { ...next, text: c.text + next.text, line: c.line };
-      continue;
+    if (!c.text.startsWith('---') && (prefix === 'directives' || (prefix === 'comments' && position === 0))) {
+      this.heldChunk = c;
+      return;
     }
-    joined.push({ ...c, index: joined.length });
+    out.push({ ...c, index: this.index++ });
   }
-  return joined;
 }
 
 /** What a chunk holds when it holds no node: only comments (and blank lines), or directives too. */

@@ -7,12 +7,12 @@ import { hasRepeatedKey, tryParseJson } from '../base/json-source.js';
 import { applyOptions } from '../options/apply.js';
 import { kubectlJson } from '../base/kubectl-json.js';
 import { applyProfile } from '../input/profile.js';
-import { DiagnosticSink, PmcError, type Diagnostic } from '../base/diagnostics.js';
+import { DiagnosticSink, PmcError, type Diagnostic, type Location } from '../base/diagnostics.js';
 import { DocumentEditor, type Change } from '../base/edit.js';
 import type { FunctionIdentity } from '../base/naming.js';
 import type { CustomizeSettings } from './settings.js';
 import type { RuntimeOpts } from '../options/registry.js';
-import { applicableOptions, mergeRuntimeOpts, resolveWorkload } from './resolve.js';
+import { applicableOptions, mergeRuntimeOpts, resolveWorkload, type ResolvedOptions } from './resolve.js';
 import { hasContent, listItems, mayHoldKind, parseChunk, refuseForbiddenKeys, splitDocuments, toPlain, type ObjectChunk, type ParsedChunk, type WorkChunk } from '../base/stream.js';
 import { printChunk } from '../base/print.js';
 import { checkWorkload } from '../options/validate.js';
@@ -239,42 +239,50 @@ export function customizeParsed(
 
 /** One StatefulSet and its Services, customized with the options resolved for them. */
 function customizeWorkload(sts: Extract<Candidate, { kind: 'StatefulSet' }>, services: Candidate[], input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result: CustomizeResult) {
+  const resolved = resolveStatefulSet(sts, services.length > 0, input, sink);
+  if (!resolved) return;
+  for (const doc of [sts, ...services]) result.changes.push(...customizeDocument(doc, resolved, input, sink, result));
+}
+
+/** A StatefulSet's options, resolved once for it and its Services; undefined when an error stops it (in the sink). */
+export function resolveStatefulSet(sts: Extract<Candidate, { kind: 'StatefulSet' }>, hasServices: boolean, input: CustomizeSettings & { source: string }, sink: DiagnosticSink): (ResolvedOptions & { where: Location }) | undefined {
   if (!isObject(sts.plain.spec?.template)) {
     sink.error('PMC_MANIFEST_SHAPE', 'the StatefulSet has no pod template (spec.template)', docLocation(sts, input.source, 'spec.template'));
-    return;
+    return undefined;
   }
-  const resolved = resolveWorkload(sts, services.length > 0, input, sink);
-  if (!resolved) return;
-  const { options, functionOptions, identity, workloadName, profiled } = resolved;
-  const where = docLocation(sts, input.source);
-  for (const doc of [sts, ...services]) {
-    result.merged.set(doc.chunk.index, { options, functionOptions, identity });
-    const live = doc.plain.metadata?.uid ?? doc.plain.metadata?.resourceVersion;
-    const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
-    applyOptions(editor, doc.kind, options, { workloadName, sink, where, admission: input.admission !== undefined });
-    if (input.profile && profiled) applyProfile(editor, doc.kind, input.profile, profiled, sink, where);
-    if (input.policy && doc.kind === 'StatefulSet') checkPolicyObject(input.policy, doc.plain, identity, where, sink);
-    result.changes.push(...editor.changes);
-    const moved = editor.changes.find((c) => c.path.length === 2 && c.path[0] === 'metadata' && (c.path[1] === 'name' || c.path[1] === 'namespace'));
-    if (live !== undefined && moved) {
-      sink.warn(
-        'PMC_LIVE_OBJECT',
-        `this is a live object (it has ${doc.plain.metadata?.uid ? `uid ${doc.plain.metadata.uid}` : 'a resourceVersion'}) and its ${moved.path[1]} becomes ${JSON.stringify(moved.after)}: applying it creates a second ${doc.kind} beside the old one, which keeps running (delete the old one; --clean drops the uid and resourceVersion)`,
-        docLocation(doc, input.source, moved.path.join('.')),
-      );
-    }
+  const resolved = resolveWorkload(sts, hasServices, input, sink);
+  return resolved && { ...resolved, where: docLocation(sts, input.source) };
+}
+
+/** One document of a workload (the StatefulSet or one of its Services) customized with its StatefulSet's options: its changes. */
+export function customizeDocument(doc: Candidate, resolved: ResolvedOptions & { where: Location }, input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result?: Pick<CustomizeResult, 'merged'>): Change[] {
+  const { options, functionOptions, identity, workloadName, profiled, where } = resolved;
+  result?.merged.set(doc.chunk.index, { options, functionOptions, identity });
+  const live = doc.plain.metadata?.uid ?? doc.plain.metadata?.resourceVersion;
+  const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
+  applyOptions(editor, doc.kind, options, { workloadName, sink, where, admission: input.admission !== undefined });
+  if (input.profile && profiled) applyProfile(editor, doc.kind, input.profile, profiled, sink, where);
+  if (input.policy && doc.kind === 'StatefulSet') checkPolicyObject(input.policy, doc.plain, identity, where, sink);
+  const moved = editor.changes.find((c) => c.path.length === 2 && c.path[0] === 'metadata' && (c.path[1] === 'name' || c.path[1] === 'namespace'));
+  if (live !== undefined && moved) {
+    sink.warn(
+      'PMC_LIVE_OBJECT',
+      `this is a live object (it has ${doc.plain.metadata?.uid ? `uid ${doc.plain.metadata.uid}` : 'a resourceVersion'}) and its ${moved.path[1]} becomes ${JSON.stringify(moved.after)}: applying it creates a second ${doc.kind} beside the old one, which keeps running (delete the old one; --clean drops the uid and resourceVersion)`,
+      docLocation(doc, input.source, moved.path.join('.')),
+    );
   }
+  return editor.changes;
 }
 
 /** What the cluster adds to a live object (`kubectl get -o yaml`), dropped as kubectl neat users expect. */
 const LIVE_FIELDS = [['status'], ['metadata', 'managedFields'], ['metadata', 'uid'], ['metadata', 'resourceVersion'], ['metadata', 'generation'], ['metadata', 'creationTimestamp']];
 
-function cleanLiveObject(editor: DocumentEditor): void {
+export function cleanLiveObject(editor: DocumentEditor): void {
   for (const path of LIVE_FIELDS) editor.delete(path, { path: ['--clean'] });
 }
 
 /** With --all, a Service without a StatefulSet gets the worker's and the given options' metadata. */
-function customizeLoneService(svc: Candidate, input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result: CustomizeResult) {
+export function customizeLoneService(svc: Candidate, input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result: Pick<CustomizeResult, 'changes'>) {
   const where = docLocation(svc, input.source);
   const options = applicableOptions(mergeRuntimeOpts(input.worker, input.functionOptions ?? {}), input.customizer, sink, where, input.customizerChosenBy);
   const editor = new DocumentEditor(svc.chunk.doc, svc.plain, svc.chunk.index, 'Service', svc.name, input.source);

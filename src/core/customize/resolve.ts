@@ -52,6 +52,8 @@ export interface ResolvedOptions {
   identity: Partial<FunctionIdentity>;
   /** The name Pulsar gives the StatefulSet and its Service for the job name option. */
   workloadName?: string;
+  /** Where the job name option was given, for what is said about the name. */
+  jobNameAt?: Location;
   /** A profile's options, merged worker then function by each one's rule. */
   profiled?: Record<string, unknown>;
 }
@@ -213,11 +215,9 @@ export function resolveWorkload(
   if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
   const resolved: ResolvedOptions = { options, functionOptions, identity, profiled: profiledOptions(settings.profile, settings.worker, functionOptions) };
   if (!options.jobName) return resolved;
-  const workloadName = resolveJobName(options.jobName, identity, used, hasServices && settings.validate, sink, {
-    ...where,
-    path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']),
-  });
-  return workloadName === undefined ? undefined : { ...resolved, workloadName };
+  const jobNameAt = { ...where, path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']) };
+  const workloadName = resolveJobName(options.jobName, identity, used, hasServices && settings.validate, sink, jobNameAt);
+  return workloadName === undefined ? undefined : { ...resolved, workloadName, jobNameAt };
 }
 
 /** A profile's options, the worker's then the function's by each option's merge rule. */
@@ -317,11 +317,17 @@ function resolveJobName(
   }
   const name = customJobName(option, identity);
   const pulsarProblem = jobNameProblem(name);
-  const serviceProblem = checkServiceName ? serviceNameProblem(name) : undefined;
-  if (!pulsarProblem && !serviceProblem) return name;
-  const message = pulsarProblem
-    ? `the job name "${name}" is refused by Pulsar: ${pulsarProblem}`
-    : `the job name "${name}" passes Pulsar's check, but the API server refuses it as the Service's name: ${serviceProblem}`;
-  sink.error('PMC_JOB_NAME', message, where);
-  return undefined;
+  if (pulsarProblem) {
+    sink.error('PMC_JOB_NAME', `the job name "${name}" is refused by Pulsar: ${pulsarProblem}`, where);
+    return undefined;
+  }
+  if (checkServiceName && !serviceNameAllowed(name, where, sink)) return undefined;
+  return name;
+}
+
+/** The job name as the Service's name: the API server's rule, said at the option. */
+export function serviceNameAllowed(name: string, where: Location, sink: DiagnosticSink): boolean {
+  const problem = serviceNameProblem(name);
+  if (problem) sink.error('PMC_JOB_NAME', `the job name "${name}" passes Pulsar's check, but the API server refuses it as the Service's name: ${problem}`, where);
+  return problem === undefined;
 }

@@ -6,6 +6,7 @@
  * job name's hash would be wrong), unless the user says to rename.
  */
 import type { DiagnosticSink, Location } from '../base/diagnostics.js';
+import { detached } from '../base/values.js';
 import { embeddedFunctionDetails } from '../base/identity.js';
 import { toValidLabelName, type FunctionIdentity } from '../base/naming.js';
 import type { CustomizeSettings } from './settings.js';
@@ -77,19 +78,31 @@ export function selectWorkloads(statefulSets: StatefulSet[], settings: Customize
 
 /** Two objects of the same kind, namespace and name in the output: applying it would keep only the last. */
 export function refuseDuplicates(candidates: Candidate[], source: string, sink: DiagnosticSink): void {
-  const seen = new Map<string, Candidate>();
-  for (const c of candidates) {
+  const guard = new DuplicateGuard(source);
+  for (const c of candidates) guard.add(c, sink);
+}
+
+/**
+ * The duplicate rule one object at a time (a streamed run sees the objects as they come):
+ * what it keeps of each object is its key and where it was, never the object.
+ */
+export class DuplicateGuard {
+  private readonly seen = new Map<string, NonNullable<Location['document']>>();
+  constructor(private readonly source: string) {}
+
+  add(c: Candidate, sink: DiagnosticSink): void {
     const key = `${c.kind}\u0000${c.plain.metadata?.namespace ?? ''}\u0000${c.plain.metadata?.name ?? ''}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, c);
-      continue;
+    const at = this.seen.get(key);
+    if (!at) {
+      // Kept for the rest of the stream: copies, so that the document's text is not kept with them.
+      const { index, item } = docLocation(c, this.source).document!;
+      this.seen.set(detached(key), { index, item });
+      return;
     }
-    const at = docLocation(first, source).document!;
     sink.error(
       'PMC_DUPLICATE_OBJECT',
       `the output holds ${c.kind} ${c.plain.metadata?.namespace ? `${c.plain.metadata.namespace}/` : ''}${c.name} twice (also document ${at.index + 1}${at.item !== undefined ? ` items[${at.item}]` : ''}): applying it would keep only one`,
-      docLocation(c, source),
+      docLocation(c, this.source),
     );
   }
 }

@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { visit } from 'jsonc-parser';
+import { hasRepeatedKey } from '../src/core/base/json-source.js';
+import { runs } from './support/runs.js';
 import { loadSettings } from '../src/cli/inputs.js';
 import type { Io } from '../src/cli/io.js';
 import { customize, customizeJson } from '../src/core/customize/customize.js';
@@ -50,5 +54,50 @@ describe('the JSON path', () => {
     // A warning about a document: the YAML path, at its line.
     const live = await runPmc(['customize', 'fixtures/kubectl/get-sts.json', '-w', 'fixtures/functions_worker.yml'], { cwd: root });
     expect(live.stderr).toMatch(/get-sts\.json:1: document 1 StatefulSet\/pf-public-default-word-count: metadata\.namespace: this is a live object/);
+  });
+});
+
+/** The rule as a tokenizer states it: some object of the text has a key twice. */
+function repeatedByTokens(text: string): boolean {
+  const open: Set<string>[] = [];
+  let repeated = false;
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key) => {
+      const keys = open[open.length - 1]!;
+      if (keys.has(key)) repeated = true;
+      keys.add(key);
+    },
+  });
+  return repeated;
+}
+
+describe('a repeated key in JSON (counted, not tokenized)', () => {
+  // Keys that collide often, strings with quotes, backslashes and colons in them, any spacing
+  // (written by JSON.stringify, so every text is JSON; \u0061 is a second spelling of "a").
+  const key = fc.constantFrom('a', 'b', 'a\\', '"', 'x\\"y', ':', ' a').map((k) => JSON.stringify(k));
+  const spelledKey = fc.oneof(key, fc.constant('"\\u0061"'));
+  const json: fc.Arbitrary<string> = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.constantFrom('1', 'true', 'null', ...['s:', '\\', 'a\\":', '"'].map((v) => JSON.stringify(v))), tie('object'), tie('array')),
+    array: fc.array(tie('value'), { maxLength: 4 }).map((vs) => `[${vs.join(' , ')}]`),
+    object: fc.array(fc.tuple(spelledKey, tie('value'), fc.constantFrom('', ' ', '\n  ')), { maxLength: 4 }).map((ps) => `{${ps.map(([k, v, sp]) => `${sp}${k}${sp}:${sp}${v}`).join(',')}}`),
+  })).object as fc.Arbitrary<string>;
+
+  it('agrees with a tokenizer on every text JSON.parse reads', () => {
+    fc.assert(
+      fc.property(json, (text) => {
+        expect(hasRepeatedKey(text, JSON.parse(text))).toBe(repeatedByTokens(text));
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('finds one repeat in a List of 20 functions, at the last key', () => {
+    const text = list(20);
+    expect(hasRepeatedKey(text, JSON.parse(text))).toBe(false);
+    const repeated = text.replace(/\n}\n?$/, ',\n    "kind": "List"\n}\n');
+    expect(repeated).not.toBe(text);
+    expect(hasRepeatedKey(repeated, JSON.parse(repeated))).toBe(true);
   });
 });

@@ -157,6 +157,8 @@ export interface ParsedChunk extends DocumentChunk {
 export interface ObjectChunk extends DocumentChunk {
   doc?: undefined;
   object: unknown;
+  /** The caller gives the object away (a JSON input parsed for this run): edited in place, not copied. */
+  owned?: boolean;
   /** For an item of a `kind: List`: the List's document and the item's position in it. */
   at?: { document: number; item: number };
 }
@@ -254,7 +256,7 @@ export function plainOf(doc: Document, where: Location, what = 'document'): unkn
 /** A manifest document as plain data. */
 export function toPlain(chunk: WorkChunk, source: string): unknown {
   // An object is copied, so that the one given stays as it was (the webhook diffs against it).
-  if (!chunk.doc) return structuredClone((chunk as ObjectChunk).object);
+  if (!chunk.doc) return (chunk as ObjectChunk).owned ? (chunk as ObjectChunk).object : structuredClone((chunk as ObjectChunk).object);
   return plainOf(chunk.doc, { source, line: chunk.line, document: chunk.at ? { index: chunk.at.document, item: chunk.at.item } : { index: chunk.index } });
 }
 

@@ -133,11 +133,12 @@ export function customizeJson(input: CustomizeInput): CustomizeResult | undefine
   const parsed = tryParseJson(input.manifest);
   if (!parsed) return undefined;
   const value = parsed.value;
-  if (!isObject(value) || hasRepeatedKey(input.manifest)) return undefined;
+  if (!isObject(value) || hasRepeatedKey(input.manifest, value)) return undefined;
   const listed = listItemsOf(value);
   const isList = listed !== undefined;
   const items: unknown[] = listed ?? [value];
-  const chunks: ObjectChunk[] = items.map((object, i) => ({ index: isList ? i + 1 : 0, text: '', line: 1, object, ...(isList ? { at: { document: 0, item: i } } : {}) }));
+  // The objects are this run's own (parsed here): edited in place. A run that falls back to the YAML path reads the text again.
+  const chunks: ObjectChunk[] = items.map((object, i) => ({ index: isList ? i + 1 : 0, text: '', line: 1, object, owned: true, ...(isList ? { at: { document: 0, item: i } } : {}) }));
   let out: ReturnType<typeof customizeParsed>;
   try {
     out = customizeParsed(chunks, input);

@@ -11,6 +11,7 @@ import { DEFAULT_PULSAR_VERSION, PULSAR_VERSIONS, type PulsarVersion } from '../
 import { customizerOption, WORKER_CONFIG_HELP, type CommandContext } from '../command.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import type { CustomizerKind } from '../../core/options/customizers.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../../core/faces/policy-export.js';
 import type { Io } from '../io.js';
 
 export interface PolicyTestFlags {
@@ -22,9 +23,15 @@ export interface PolicyTestFlags {
 }
 
 export function register(program: Command, ctx: CommandContext): void {
-  program
-    .command('policy')
-    .description("a FunctionPolicy's tools")
+  const policy = program.command('policy').description("a FunctionPolicy's tools");
+  policy
+    .command('export')
+    .description("the rules the final StatefulSet shows, as the cluster's own admission policy: a ValidatingAdmissionPolicy and its binding, or a Kyverno ValidatingPolicy (what cannot be expressed is listed at the top)")
+    .requiredOption('--policy <FILE>', 'the FunctionPolicy')
+    .addOption(new Option('--format <FORMAT>', 'vap: admissionregistration.k8s.io/v1 (Kubernetes 1.30+); kyverno: policies.kyverno.io/v1alpha1 ValidatingPolicy').choices(EXPORT_FORMATS).default('vap'))
+    .option('--name <NAME>', "the policy object's name", 'pmc-function-policy')
+    .action((flags: PolicyExportFlags) => ctx.run(() => runPolicyExport(flags, ctx.io)));
+  policy
     .command('test')
     .description("each function config against the policy, as the worker would create it: allowed or denied, with the reasons (exit 3 when any is denied)")
     .argument('<CONFIG...>', "the functions' pulsar-admin configs, files or folders of them")
@@ -34,6 +41,19 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--pulsar-version <VERSION>', 'the Pulsar release of the worker').choices(PULSAR_VERSIONS).default(DEFAULT_PULSAR_VERSION))
     .addOption(new Option('-o, --output <FORMAT>', 'output format').choices(['table', 'json']).default('table'))
     .action((configs: string[], flags: PolicyTestFlags) => ctx.run(() => runPolicyTest(configs, flags, ctx.io)));
+}
+
+export interface PolicyExportFlags {
+  policy: string;
+  format: ExportFormat;
+  name: string;
+}
+
+export async function runPolicyExport(flags: PolicyExportFlags, io: Io): Promise<number> {
+  const [{ readTextFile }, { readPolicy }, { exportPolicy, printExport }] = await Promise.all([import('../io.js'), import('../../core/input/policy.js'), import('../../core/faces/policy-export.js')]);
+  const policy = readPolicy(await readTextFile(flags.policy, io, 'policy'), flags.policy);
+  io.stdout.write(printExport(exportPolicy(policy, flags.format, flags.name), flags.policy));
+  return EXIT_OK;
 }
 
 interface Verdict {

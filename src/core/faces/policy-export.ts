@@ -1,0 +1,224 @@
+/**
+ * `pmc policy export`: the rules of a FunctionPolicy that can be judged on the final
+ * StatefulSet, compiled to the cluster's own admission policy, for teams that want no webhook
+ * in the path: a ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1,
+ * GA since Kubernetes 1.30), or a Kyverno CEL ValidatingPolicy (policies.kyverno.io/v1alpha1,
+ * the same shape). https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ *
+ * The policy matches a function's StatefulSet by Pulsar's labels (KubernetesRuntime labels
+ * what it creates component, tenant, namespace and name) and picks the rules as pmc does:
+ * the tenant/namespace's, else the tenant's, else the default. The labels are Pulsar's
+ * toValidLabelName of the identity, which is also what a template's {tenant}, {namespace} and
+ * {name} expand to, so a template compares with the labels exactly.
+ *
+ * What the object cannot show is listed in the output, never dropped: allowedOptions (which
+ * keys a function set is in its embedded details, a JSON string CEL cannot read; the values
+ * they lead to are judged by the other rules), a value rule on an option that is not one
+ * field of the StatefulSet (jobName is hashed; maps and lists), and podSecurity (the
+ * pod-security-admission checks are Go code; label the namespace instead).
+ */
+import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
+import { formatLocation } from '../base/diagnostics.js';
+import { toValidLabelName } from '../base/naming.js';
+import { entryOf, type OptionKey } from '../options/registry.js';
+import { formatPssPolicy } from '../checks/pss.js';
+import type { FunctionPolicy, TenantRules, ValueRule } from '../input/policy.js';
+import type { Obj } from '../base/values.js';
+
+export const EXPORT_FORMATS = ['vap', 'kyverno'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** One rule as CEL: where it is written, the expression, the message a refusal carries. */
+export interface ExportedRule {
+  /** `tenants.payments.maxResources.cpu` */
+  rule: string;
+  /** Where the rule is written (file:line). */
+  at: string;
+  /** The scope key the CEL compares `variables.scope` with. */
+  scope: string;
+  expression: string;
+  message: string;
+}
+
+export interface NotExported {
+  rule: string;
+  at: string;
+  why: string;
+}
+
+export interface PolicyExport {
+  rules: ExportedRule[];
+  notExported: NotExported[];
+  /** Rules exported that the object judges otherwise than pmc does, each with how. */
+  differences: NotExported[];
+  objects: Obj[];
+}
+
+/**
+ * Fields Pulsar writes whether or not an option sets them: on the object, an enum or a pattern
+ * judges the value there, which the worker's default gives a function that sets nothing (pmc
+ * lets an unset option pass such a rule). KubernetesRuntime.createStatefulSet sets the
+ * namespace from the factory's jobNamespace and terminationGracePeriodSeconds to 0.
+ */
+const FILLED_BY_PULSAR: Partial<Record<OptionKey, string>> = {
+  jobNamespace: "the worker's jobNamespace",
+  terminationGracePeriodSeconds: "Pulsar's 0",
+};
+
+const CONTAINERS = 'variables.containers';
+const POD = 'object.spec.template.spec';
+
+/** A CEL string literal (single-quoted, backslash and quote escaped). */
+function lit(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** `vault.hashicorp.com/*` as an RE2 pattern: `*` any run of characters, the rest literal. */
+function globPattern(glob: string): string {
+  return `^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`;
+}
+
+/** The one StatefulSet field an option writes, when it writes exactly one scalar field there. */
+function fieldOf(key: OptionKey): string | undefined {
+  const entry = entryOf(key);
+  const targets = entry.targets.filter((t) => t.kind === 'StatefulSet');
+  if (targets.length !== 1 || targets[0]!.path.includes('[]') || !['string', 'boolean', 'number', 'integer'].includes((entry.spec as { t: string }).t)) return undefined;
+  return `object.${targets[0]!.path}`;
+}
+
+/** A template over the identity as CEL: {tenant}, {namespace}, {name} from Pulsar's labels. */
+function templateCel(template: string): string {
+  const parts = template.split(/(\{(?:tenant|namespace|name)\})/).filter((p) => p !== '');
+  return parts.map((p) => (/^\{(tenant|namespace|name)\}$/.test(p) ? `variables.labels.${p.slice(1, -1)}` : lit(p))).join(' + ') || "''";
+}
+
+function hasField(field: string): string {
+  return `has(${field})`;
+}
+
+function valueCel(field: string, rule: ValueRule): string {
+  if ('template' in rule) return `${hasField(field)} && ${field} == ${templateCel(rule.template)}`;
+  if ('enum' in rule) return `!${hasField(field)} || string(${field}) in [${rule.enum.map(lit).join(', ')}]`;
+  return `!${hasField(field)} || string(${field}).matches(${lit(`^(?:${rule.text})$`)})`;
+}
+
+/** Every rule of one scope as CEL, or the reason it cannot be. */
+function scopeRules(rules: TenantRules, scope: string, out: PolicyExport): void {
+  const at = formatLocation({ ...rules.at, path: undefined });
+  const add = (rule: string, expression: string, message: string) => out.rules.push({ rule: `${rules.scope}.${rule}`, at, scope, expression, message });
+  const skip = (rule: string, why: string) => out.notExported.push({ rule: `${rules.scope}.${rule}`, at, why });
+  if (rules.allowedOptions) skip('allowedOptions', "which customRuntimeOptions keys a function set is in its embedded function details, a JSON string CEL cannot read (the values they lead to are judged by the other rules; pmc webhook or --policy judges the keys)");
+  for (const [key, rule] of Object.entries(rules.values ?? {})) {
+    const field = fieldOf(key as OptionKey);
+    if (!field || ('template' in rule && (entryOf(key as OptionKey).spec as { t: string }).t !== 'string')) {
+      skip(`values.${key}`, `${key} is not one field of the StatefulSet that its value can be read from${key === 'jobName' ? ' (Pulsar hashes the job name into the object\'s name)' : ''}`);
+      continue;
+    }
+    const filled = FILLED_BY_PULSAR[key as OptionKey];
+    if (filled && !('template' in rule)) {
+      out.differences.push({ rule: `${rules.scope}.values.${key}`, at, why: `judged on ${field.slice('object.'.length)}, which holds ${filled} when no option sets ${key}: a function that sets nothing is denied unless that value meets the rule (pmc lets an unset ${key} pass)` });
+    }
+    const wanted = 'template' in rule ? `be ${JSON.stringify(rule.template)}` : 'enum' in rule ? `be one of ${rule.enum.join(', ')}` : `match ${rule.text}`;
+    add(`values.${key}`, valueCel(field, rule), `${key} (${field.slice('object.'.length)}) must ${wanted}`);
+  }
+  for (const r of ['cpu', 'memory'] as const) {
+    const ceiling = rules.maxResources?.[r];
+    if (!ceiling) continue;
+    for (const kind of ['requests', 'limits'] as const) {
+      add(
+        `maxResources.${r}`,
+        `${CONTAINERS}.all(c, !has(c.resources) || !has(c.resources.${kind}) || !(${lit(r)} in c.resources.${kind}) || !quantity(c.resources.${kind}[${lit(r)}]).isGreaterThan(quantity(${lit(ceiling.text)})))`,
+        `every container's ${kind} ${r} must be at most ${ceiling.text}`,
+      );
+    }
+  }
+  if (rules.images) add('images', `${CONTAINERS}.all(c, !has(c.image) || [${rules.images.map(lit).join(', ')}].exists(p, c.image.startsWith(p)))`, `every container's image must start with ${rules.images.join(' or ')}`);
+  for (const [rule, field] of [['deniedAnnotations', 'annotations'], ['deniedLabels', 'labels']] as const) {
+    const denied = rules[rule];
+    if (!denied?.length) continue;
+    const pattern = denied.map(globPattern).join('|');
+    const none = (meta: string) => `!has(${meta}.${field}) || ${meta}.${field}.all(k, !k.matches(${lit(pattern)}))`;
+    add(rule, `(${none('object.metadata')}) && (!has(object.spec.template.metadata) || ${none('object.spec.template.metadata')})`, `no ${field === 'labels' ? 'label' : 'annotation'} may match ${denied.join(', ')}`);
+  }
+  if (rules.podSecurity) {
+    skip('podSecurity', `the Pod Security checks are the pod-security-admission library's Go code, not CEL: label the functions' namespace pod-security.kubernetes.io/enforce=${rules.podSecurity.level} and pod-security.kubernetes.io/warn=${rules.podSecurity.level} (warn judges the StatefulSet's template at its create, enforce only its pods), and keep ${formatPssPolicy(rules.podSecurity)} in pmc webhook or pmc customize --policy`);
+  }
+}
+
+/** The scopes as the labels write them: tenant/namespace, tenant, and default. */
+function scopes(policy: FunctionPolicy): { key: string; rules: TenantRules }[] {
+  const out: { key: string; rules: TenantRules }[] = [];
+  for (const [name, rules] of Object.entries(policy.tenants)) {
+    const [tenant, namespace] = name.split('/');
+    out.push({ key: namespace === undefined ? toValidLabelName(tenant!) : `${toValidLabelName(tenant!)}/${toValidLabelName(namespace)}`, rules });
+  }
+  if (policy.default) out.push({ key: '', rules: policy.default });
+  return out;
+}
+
+export function exportPolicy(policy: FunctionPolicy, format: ExportFormat, name = 'pmc-function-policy'): PolicyExport {
+  const out: PolicyExport = { rules: [], notExported: [], differences: [], objects: [] };
+  const all = scopes(policy);
+  for (const { key, rules } of all) scopeRules(rules, key, out);
+  const withNamespace = all.filter((s) => s.key.includes('/')).map((s) => lit(s.key));
+  const tenants = all.filter((s) => s.key !== '' && !s.key.includes('/')).map((s) => lit(s.key));
+  const spec = {
+    failurePolicy: 'Fail',
+    matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['statefulsets'] }] },
+    matchConditions: [
+      {
+        name: 'pulsar-function',
+        expression: "has(object.metadata.labels) && ['component', 'tenant', 'namespace', 'name'].all(k, k in object.metadata.labels)",
+      },
+    ],
+    variables: [
+      { name: 'labels', expression: 'object.metadata.labels' },
+      {
+        name: 'scope',
+        expression: `variables.labels.tenant + '/' + variables.labels.namespace in [${withNamespace.join(', ')}] ? variables.labels.tenant + '/' + variables.labels.namespace : variables.labels.tenant in [${tenants.join(', ')}] ? variables.labels.tenant : ''`,
+      },
+      { name: 'containers', expression: `(has(${POD}.initContainers) ? ${POD}.initContainers : []) + ${POD}.containers` },
+    ],
+    validations: out.rules.map((r) => ({
+      expression: `variables.scope != ${lit(r.scope)} || (${r.expression})`,
+      message: `pmc FunctionPolicy ${r.rule} (${r.at}): ${r.message}`,
+      reason: 'Forbidden',
+    })),
+  };
+  const metadata = { name, labels: { 'app.kubernetes.io/managed-by': 'pmc' } };
+  if (format === 'vap') {
+    out.objects.push({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata, spec });
+    out.objects.push({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { ...metadata, name: `${name}-binding` }, spec: { policyName: name, validationActions: ['Deny'] } });
+  } else {
+    const { failurePolicy, ...rest } = spec;
+    out.objects.push({ apiVersion: 'policies.kyverno.io/v1alpha1', kind: 'ValidatingPolicy', metadata, spec: { failurePolicy, validationActions: ['Deny'], ...rest } });
+  }
+  return out;
+}
+
+/** The export as a YAML stream: what was not exported first, as comments, then each object, each validation commented with its rule. */
+export function printExport(exported: PolicyExport, policySource: string): string {
+  const head = [`# Compiled by pmc policy export from ${policySource}.`];
+  if (exported.notExported.length) {
+    head.push('# Not exported (judge these with pmc webhook or pmc customize --policy):');
+    for (const n of exported.notExported) head.push(`#   ${n.rule} (${n.at}): ${n.why}`);
+  }
+  if (exported.differences.length) {
+    head.push('# Exported, judged otherwise than pmc judges it:');
+    for (const n of exported.differences) head.push(`#   ${n.rule} (${n.at}): ${n.why}`);
+  }
+  const docs = exported.objects.map((o) => {
+    const doc = new Document(o);
+    const validations = doc.getIn(['spec', 'validations'], true);
+    if (isSeq(validations)) {
+      validations.items.forEach((item, i) => {
+        const r = exported.rules[i]!;
+        (item as YAMLMap).commentBefore = ` from ${r.rule} (${r.at})`;
+      });
+    }
+    if (isMap(doc.contents)) doc.contents.flow = false;
+    return doc.toString({ lineWidth: 0 });
+  });
+  return `${head.join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
+}
+

@@ -173,7 +173,7 @@ describe('pmc policy export', () => {
     const exported = exportPolicy(readPolicy('apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  values:\n    jobName: {pattern: "x-.*"}\n    extraLabels: {pattern: "a"}\n', 'p.yaml'), 'vap');
     expect(exported.rules).toEqual([]);
     expect(exported.notExported.map((n) => n.rule)).toEqual(['default.values.jobName', 'default.values.extraLabels']);
-    expect(exported.notExported[0]!.why).toContain('hashes the job name');
+    expect(exported.notExported[0]!.why).toContain('is not one field of the StatefulSet');
   });
 
   it('the objects are valid admissionregistration.k8s.io/v1 (kubernetes-models), the binding names the policy', () => {

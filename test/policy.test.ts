@@ -149,3 +149,77 @@ describe('pmc policy test', () => {
     expect(r.stderr).toContain('bad.yaml:4:3: default.allowedOption: unknown rule "allowedOption"; did you mean "allowedOptions"?');
   });
 });
+
+describe('defaults the policy supplies', () => {
+  const defaults = write(
+    'defaults.yaml',
+    [
+      'apiVersion: pmc.pulsar/v1alpha1',
+      'kind: FunctionPolicy',
+      'tenants:',
+      '  payments:',
+      '    defaults:',
+      '      serviceAccountName: "fn-{tenant}"',
+      '      nodeSelectorLabels: {pool: "{tenant}"}',
+      '      tolerations: [{key: dedicated, operator: Equal, value: "{tenant}", effect: NoSchedule}]',
+      '      extraLabels: {team: "{namespace}"}',
+      '',
+    ].join('\n'),
+  );
+  const worker = write('basic.yml', 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\nruntimeCustomizerConfig:\n  extraLabels: {owner: platform}\n');
+  const objects = (stdout: string) => parseAllDocuments(stdout).map((d) => d.toJS());
+  const customizeWith = (tenant: string, options: object, more: string[] = []) =>
+    runPmc(['customize', '-w', worker, '--customizer', 'pod-policy', '--policy', defaults, '-r', JSON.stringify(options), ...more], { stdin: manifests(tenant, 'billing'), cwd: dir });
+
+  it("a tenant's functions get them, templates expanded as Pulsar's labels are; a function's own options win", async () => {
+    const r = await customizeWith('payments', { extraLabels: { team: 'mine' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const sts = objects(r.stdout).find((o) => o.kind === 'StatefulSet');
+    const pod = sts.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('fn-payments');
+    expect(pod.nodeSelector).toEqual({ pool: 'payments' });
+    expect(pod.tolerations.at(-1)).toEqual({ key: 'dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' });
+    // The worker's label, the policy's overridden by the function's.
+    expect(sts.metadata.labels).toMatchObject({ owner: 'platform', team: 'mine' });
+  });
+
+  it('another tenant gets none of them', async () => {
+    const r = await customizeWith('analytics', {});
+    const sts = objects(r.stdout).find((o) => o.kind === 'StatefulSet');
+    expect(sts.spec.template.spec.serviceAccountName).toBeUndefined();
+    expect(sts.spec.template.spec.nodeSelector).toBeUndefined();
+  });
+
+  it('explain says the policy set them, between the worker and the function', async () => {
+    const r = await runPmc(['explain', '-w', worker, '--customizer', 'pod-policy', '--policy', defaults, '-r', '{"extraLabels": {"team": "mine"}}'], { stdin: manifests('payments', 'billing'), cwd: dir });
+    expect(r.stdout).toMatch(/spec\.template\.spec\.serviceAccountName +fn-payments +- +policy \(tenants\.payments\.defaults\)\n/);
+    expect(r.stdout).toMatch(/metadata\.labels\.team +mine +- +policy \(tenants\.payments\.defaults\), overridden by function\n/);
+    expect(r.stdout).toMatch(/metadata\.labels\.owner +platform +- +worker\n/);
+    expect(r.stdout).toMatch(/spec\.template\.spec\.tolerations\[3\] .* policy \(tenants\.payments\.defaults\)\n/);
+  });
+
+  it('a default is read as the worker file is: an unknown key or a wrong type at its line', async () => {
+    const bad = write('bad-defaults.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  defaults:\n    nodeSelectorLabel: {pool: a}\n    tolerations: {key: x}\n');
+    const r = await runPmc(['customize', '-w', worker, '--policy', bad, '-r', '{}'], { stdin: manifests('payments'), cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/bad-defaults\.yaml:5:5: default\.defaults\.nodeSelectorLabel: .*nodeSelectorLabels/);
+    expect(r.stderr).toMatch(/bad-defaults\.yaml:6:18: default\.defaults\.tolerations: expected a list/);
+  });
+
+  it('the webhook applies them in webhook-only mode, and in hybrid mode says which it cannot (the worker applies Basic\'s options and never reads the policy)', async () => {
+    const io = { stdin: '', stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir };
+    const { settings } = await loadSettings({ policy: defaults }, io);
+    const sts = objects(manifests('payments', 'billing')).find((o) => o?.kind === 'StatefulSet');
+    const review = (mode: 'webhook-only' | 'hybrid') =>
+      reviewAdmission({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' }, operation: 'CREATE', object: structuredClone(sts) } }, { ...settings, customizer: 'pod-policy', applies: 'pod-policy', mode } as WebhookSettings, 't');
+    const only = review('webhook-only');
+    expect(only.patch?.some((op) => op.path === '/spec/template/spec/serviceAccountName' && op.value === 'fn-payments')).toBe(true);
+    expect(only.patch?.some((op) => op.path === '/spec/template/spec/nodeSelector')).toBe(true);
+    const hybrid = review('hybrid');
+    expect(hybrid.patch?.some((op) => op.path === '/spec/template/spec/serviceAccountName')).toBe(true);
+    expect(hybrid.patch?.some((op) => op.path === '/spec/template/spec/nodeSelector')).toBe(false);
+    expect(hybrid.review.response.warnings.join('\n')).toContain("nodeSelectorLabels: nodeSelectorLabels from the policy's tenants.payments.defaults is not applied: in hybrid mode the worker's customizer applies nodeSelectorLabels");
+  });
+});

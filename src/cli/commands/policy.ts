@@ -11,7 +11,7 @@ import { DEFAULT_PULSAR_VERSION, PULSAR_VERSIONS, type PulsarVersion } from '../
 import { customizerOption, WORKER_CONFIG_HELP, type CommandContext } from '../command.js';
 import { EXIT_DIFFERS, EXIT_OK } from '../exit.js';
 import type { CustomizerKind } from '../../core/options/customizers.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../../core/faces/policy-export.js';
+import { POLICY_EXPORT_FORMATS, type PolicyExportFormat } from '../../core/customize/formats.js';
 import type { Io } from '../io.js';
 
 export interface PolicyTestFlags {
@@ -28,7 +28,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('export')
     .description("the rules the final StatefulSet shows, as the cluster's own admission policy: a ValidatingAdmissionPolicy and its binding, or a Kyverno ValidatingPolicy (what cannot be expressed is listed at the top)")
     .requiredOption('--policy <FILE>', 'the FunctionPolicy')
-    .addOption(new Option('--format <FORMAT>', 'vap: admissionregistration.k8s.io/v1 (Kubernetes 1.30+); kyverno: policies.kyverno.io/v1alpha1 ValidatingPolicy').choices(EXPORT_FORMATS).default('vap'))
+    .addOption(new Option('--format <FORMAT>', 'vap: admissionregistration.k8s.io/v1 (Kubernetes 1.30+); kyverno: policies.kyverno.io/v1alpha1 ValidatingPolicy').choices(POLICY_EXPORT_FORMATS).default('vap'))
     .option('--name <NAME>', "the policy object's name", 'pmc-function-policy')
     .action((flags: PolicyExportFlags) => ctx.run(() => runPolicyExport(flags, ctx.io)));
   policy
@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CommandContext): void {
 
 export interface PolicyExportFlags {
   policy: string;
-  format: ExportFormat;
+  format: PolicyExportFormat;
   name: string;
 }
 

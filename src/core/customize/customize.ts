@@ -46,7 +46,7 @@ export interface CustomizeResult {
   changes: Change[];
   warnings: Diagnostic[];
   /** The options applied to each customized StatefulSet and its Services, by document index. */
-  merged: Map<number, { options: RuntimeOpts; functionOptions: RuntimeOpts; identity: Partial<FunctionIdentity> }>;
+  merged: Map<number, { options: RuntimeOpts; functionOptions: RuntimeOpts; identity: Partial<FunctionIdentity>; policyDefaults?: { options: RuntimeOpts; scope: string } }>;
   /** How many StatefulSets were customized. */
   workloads: number;
   /** For documents that are items of a `kind: List`: the List's document and the item. */
@@ -257,8 +257,8 @@ export function resolveStatefulSet(sts: Extract<Candidate, { kind: 'StatefulSet'
 
 /** One document of a workload (the StatefulSet or one of its Services) customized with its StatefulSet's options: its changes. */
 export function customizeDocument(doc: Candidate, resolved: ResolvedOptions & { where: Location }, input: CustomizeSettings & { source: string }, sink: DiagnosticSink, result?: Pick<CustomizeResult, 'merged'>): Change[] {
-  const { options, functionOptions, identity, workloadName, profiled, where } = resolved;
-  result?.merged.set(doc.chunk.index, { options, functionOptions, identity });
+  const { options, functionOptions, identity, workloadName, profiled, where, policyDefaults } = resolved;
+  result?.merged.set(doc.chunk.index, { options, functionOptions, identity, policyDefaults });
   const live = doc.plain.metadata?.uid ?? doc.plain.metadata?.resourceVersion;
   const editor = new DocumentEditor(doc.chunk.doc, doc.plain, doc.chunk.index, doc.kind, doc.name, input.source);
   applyOptions(editor, doc.kind, options, { workloadName, sink, where, admission: input.admission !== undefined });

@@ -9,3 +9,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export function formatOf(text: string): OutputFormat {
   return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'yaml';
 }
+
+/** What `pmc policy export` compiles a FunctionPolicy to: a ValidatingAdmissionPolicy, or a Kyverno ValidatingPolicy. */
+export const POLICY_EXPORT_FORMATS = ['vap', 'kyverno'] as const;
+export type PolicyExportFormat = (typeof POLICY_EXPORT_FORMATS)[number];

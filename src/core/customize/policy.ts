@@ -26,6 +26,21 @@ export function expandTemplate(template: string, identity: Partial<FunctionIdent
   return template.replace(/\{(tenant|namespace|name)\}/g, (_, k: 'tenant' | 'namespace' | 'name') => toValidLabelName(identity[k] ?? ''));
 }
 
+/** Every string of a value with its template expanded for this function. */
+function expandAll(value: unknown, identity: Partial<FunctionIdentity>): unknown {
+  if (typeof value === 'string') return expandTemplate(value, identity);
+  if (Array.isArray(value)) return value.map((v) => expandAll(v, identity));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandAll(v, identity)]));
+  return value;
+}
+
+/** The options the policy gives this function (its scope's `defaults`, templates expanded), and where they are written. */
+export function policyDefaults(policy: FunctionPolicy, identity: Partial<FunctionIdentity>): { options: RuntimeOpts; scope: string } | undefined {
+  const rules = rulesFor(policy, identity);
+  if (!rules?.defaults || Object.keys(rules.defaults).length === 0) return undefined;
+  return { options: expandAll(rules.defaults, identity) as RuntimeOpts, scope: `${rules.scope}.defaults` };
+}
+
 /** `vault.hashicorp.com/*`: `*` any run of characters. */
 function matches(glob: string, key: string): boolean {
   return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(key);

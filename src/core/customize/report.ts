@@ -11,6 +11,7 @@ import type { Diagnostic, ErrorCode } from '../base/diagnostics.js';
 import { entryOf, OPTION_KEYS, type OptionKey, type Provenance, type RuntimeOpts } from '../options/registry.js';
 import { splitDocuments } from '../base/stream.js';
 import { readYamlFile } from '../input/parse.js';
+import { mergeRuntimeOpts } from './resolve.js';
 
 /** kubectl diff names objects group.version.kind.namespace.name; so do we. */
 function objectLabel(text: string): string {
@@ -89,7 +90,7 @@ function lookup(o: unknown, path: OptionPath): unknown {
 }
 
 /** Who set the option behind a change: the registry's rule for its field, else whoever's options hold its path. */
-function sourceOf(change: Change, worker: RuntimeOpts, fn: RuntimeOpts): string {
+function sourceOf(change: Change, worker: RuntimeOpts, fn: RuntimeOpts, policy?: { options: RuntimeOpts; scope: string }): string {
   const { path, sources } = change.optionRef;
   const key = path[0] as OptionKey;
   const registered = (OPTION_KEYS as string[]).includes(key);
@@ -97,16 +98,25 @@ function sourceOf(change: Change, worker: RuntimeOpts, fn: RuntimeOpts): string 
   if (!registered && lookup(worker, [key]) === undefined && lookup(fn, [key]) === undefined) return `pmc (${key})`;
   const entry = registered ? entryOf(key) : undefined;
   let w: string | undefined;
+  let d: string | undefined;
   let f: string | undefined;
+  // The policy's defaults sit between the worker's options and the function's: asked as a
+  // worker level of their own (the registry's rule, a toleration's place in the list, applies).
+  const withPolicy = policy ? mergeRuntimeOpts(worker, policy.options) : worker;
   for (const p of sources ?? [path]) {
-    const by: Provenance = entry?.provenance
-      ? entry.provenance(p, worker[key], fn[key])
-      : { worker: lookup(worker, p) !== undefined ? 'worker' : undefined, function: lookup(fn, p) !== undefined ? 'function' : undefined };
-    w ??= by.worker;
-    f ??= by.function;
+    const by = (level: RuntimeOpts): Provenance =>
+      entry?.provenance
+        ? entry.provenance(p, level[key], fn[key])
+        : { worker: lookup(level, p) !== undefined ? 'worker' : undefined, function: lookup(fn, p) !== undefined ? 'function' : undefined };
+    const own = by(worker);
+    const both = by(withPolicy);
+    w ??= own.worker;
+    if (policy && both.worker && !own.worker) d ??= `policy (${policy.scope})`;
+    f ??= both.function;
   }
-  if (w && f) return `${w}, overridden by ${f}`;
-  return f ?? w ?? 'pmc';
+  const levels = [w, d, f].filter((x): x is string => x !== undefined);
+  if (levels.length > 1) return `${levels.slice(0, -1).join(', ')}, overridden by ${levels.at(-1)}`;
+  return levels[0] ?? 'pmc';
 }
 
 export interface ExplainReport {
@@ -120,7 +130,8 @@ export const IGNORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PMC_NO
 
 export function explain(input: CustomizeInput, result: CustomizeResult, warnings: Diagnostic[] = []): ExplainReport {
   const changes = result.changes.map((c): ExplainedChange => {
-    const fn = result.merged.get(c.document)?.functionOptions ?? {};
+    const merged = result.merged.get(c.document);
+    const fn = merged?.functionOptions ?? {};
     return {
       // 1-based, as every message numbers documents ("document 2"); a List's item by its place.
       document: (result.places?.get(c.document)?.document ?? c.document) + 1,
@@ -130,7 +141,7 @@ export function explain(input: CustomizeInput, result: CustomizeResult, warnings
       value: c.after,
       // null, not absent, when there was nothing: JSON consumers see every key.
       replaced: c.before ?? null,
-      source: sourceOf(c, input.worker, fn),
+      source: sourceOf(c, input.worker, fn, merged?.policyDefaults),
       option: c.option,
       ...ignoredByOf(c, input, fn),
     };

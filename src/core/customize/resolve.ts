@@ -4,7 +4,7 @@
  * Kubernetes' rules, with the function's identity and Pulsar's job name for it.
  */
 import type { FunctionPolicy } from '../input/policy.js';
-import { checkPolicyOptions } from './policy.js';
+import { checkPolicyOptions, policyDefaults } from './policy.js';
 import { admissionMode, type AdmissionMode } from './modes.js';
 import type { CustomizerKind } from '../input/config.js';
 import { readCustomRuntimeOptions } from '../input/config.js';
@@ -53,9 +53,11 @@ export interface ResolvedOptions {
   /** The name Pulsar gives the StatefulSet and its Service for the job name option. */
   workloadName?: string;
   /** Where the job name option was given, for what is said about the name. */
-  jobNameAt?: Location;
+  nameOptionAt?: Location;
   /** A profile's options, merged worker then function by each one's rule. */
   profiled?: Record<string, unknown>;
+  /** The options the policy gave this function (its scope's defaults), and where they are written. */
+  policyDefaults?: { options: RuntimeOpts; scope: string };
 }
 
 /** Pulsar's mergeRuntimeOpts: each field by its own rule, the worker's first. */
@@ -99,13 +101,17 @@ export function applicableOptions(merged: RuntimeOpts, customizer: CustomizerKin
  * warning too, since the Service reaches admission before the StatefulSet and carries no
  * function details.
  */
-function admissionOptions(merged: RuntimeOpts, mode: AdmissionMode, sink: DiagnosticSink, where: Location): RuntimeOpts {
+function admissionOptions(merged: RuntimeOpts, mode: AdmissionMode, sink: DiagnosticSink, where: Location, given?: { options: RuntimeOpts; scope: string }): RuntimeOpts {
   const out: Record<string, unknown> = {};
   for (const key of OPTION_KEYS) {
     if (merged[key] === undefined) continue;
     const entry = entryOf(key);
     const spec = admissionMode(mode);
-    if (spec.workerApplies && entry.customizers.includes(spec.workerApplies)) continue;
+    if (spec.workerApplies && entry.customizers.includes(spec.workerApplies)) {
+      // The worker applied its own and the function's options; it never reads the policy.
+      if (given && isSet(given.options[key])) sink.warn('PMC_NOT_IN_ADMISSION', `${key} from the policy's ${given.scope} is not applied: in ${mode} mode the worker's customizer applies ${key}, and the worker does not read the policy (run pmc webhook in webhook-only mode, or put it in the worker's runtimeCustomizerConfig)`, { source: where.source, path: key });
+      continue;
+    }
     if (!spec.sayWhatAdmissionCannot) {
       out[key] = merged[key];
       continue;
@@ -195,8 +201,15 @@ export function resolveWorkload(
   if (!settings.functionOptions && details?.customRuntimeOptions) {
     functionOptions = readCustomRuntimeOptions(details.customRuntimeOptions, { source: settings.source, line: sts.chunk.line, document: where.document }, sink, settings.strict, { foreignClass: settings.foreignClass, extra: profileFields(settings.profile) });
   }
-  const merged = mergeRuntimeOpts(settings.worker, functionOptions);
-  const options = settings.admission ? admissionOptions(applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy), settings.admission, sink, where) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
+  const { identity, used } = resolveIdentity([
+    ...(settings.identity ?? []),
+    { from: 'function details', value: details },
+    { from: 'labels', value: labelsIdentity(sts.plain) },
+  ]);
+  // The policy's defaults for this function's tenant: a level between the worker's and the function's.
+  const given = settings.policy ? policyDefaults(settings.policy, identity) : undefined;
+  const merged = mergeRuntimeOpts(given ? mergeRuntimeOpts(settings.worker, given.options) : settings.worker, functionOptions);
+  const options = settings.admission ? admissionOptions(applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy), settings.admission, sink, where, given) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
   checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);
   checkLevel(functionOptions, 'customRuntimeOptions', sink);
   // pmc applies these itself in admission; only a worker running the published class ignores them.
@@ -204,20 +217,15 @@ export function resolveWorkload(
   if (!settings.admission) checkLevels(settings.worker, functionOptions, settings.customizer, sink, { source: settings.workerSource }, where);
   guardLevels(settings.worker, functionOptions, settings.customizer, sink, { source: settings.workerSource }, where);
 
-  const { identity, used } = resolveIdentity([
-    ...(settings.identity ?? []),
-    { from: 'function details', value: details },
-    { from: 'labels', value: labelsIdentity(sts.plain) },
-  ]);
   refuseReservedKeys(merged, functionOptions, identity, where, sink);
   refuseUnallowed(settings.worker, functionOptions, options, identity, where, sink);
   if (settings.policy) checkPolicyOptions(settings.policy, functionOptions, merged, identity, where, sink);
   if (settings.validate) checkOptions(options, functionOptions, where, sink, sts.plain);
-  const resolved: ResolvedOptions = { options, functionOptions, identity, profiled: profiledOptions(settings.profile, settings.worker, functionOptions) };
+  const resolved: ResolvedOptions = { options, functionOptions, identity, profiled: profiledOptions(settings.profile, settings.worker, functionOptions), ...(given ? { policyDefaults: given } : {}) };
   if (!options.jobName) return resolved;
-  const jobNameAt = { ...where, path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']) };
-  const workloadName = resolveJobName(options.jobName, identity, used, hasServices && settings.validate, sink, jobNameAt);
-  return workloadName === undefined ? undefined : { ...resolved, workloadName, jobNameAt };
+  const nameOptionAt = { ...where, path: jsonPath(optionRoot(functionOptions)(['jobName']), ['jobName']) };
+  const workloadName = resolveJobName(options.jobName, identity, used, hasServices && settings.validate, sink, nameOptionAt);
+  return workloadName === undefined ? undefined : { ...resolved, workloadName, nameOptionAt };
 }
 
 /** A profile's options, the worker's then the function's by each option's merge rule. */

@@ -172,13 +172,13 @@ export class StreamCustomizer {
 
   private statefulSet(entry: Entry, sts: StatefulSet): void {
     if (!this.input.all && !isPulsarStatefulSet(sts.plain)) return;
-    // How its Services are found, read before customizing moves it (jobNamespace, jobName).
+    // How its Services are found, read before customizing moves or renames it.
     const serviceName = typeof sts.plain.spec?.serviceName === 'string' ? sts.plain.spec.serviceName : undefined;
     const namespace = sts.plain.metadata?.namespace;
     const labels = labelsKey(sts.plain.metadata?.labels);
     const own = servicesOf(sts.plain, indexServices(this.waiting.map((w) => w.candidate)));
     // A StatefulSet whose Service is still to come is resolved without the Service's name
-    // check, which the Service makes when it arrives (jobName's name becomes both names).
+    // check, which the Service makes when it arrives (the job name becomes both names).
     const resolved = resolveStatefulSet(sts, own.length > 0, this.input, this.sink);
     this.workloads++;
     if (!resolved) return;
@@ -220,8 +220,8 @@ export class StreamCustomizer {
     // In the StatefulSets' order, as customize applies each StatefulSet's options to its Services.
     for (const claim of claims.sort((a, b) => a.order - b.order)) {
       this.drop(claim);
-      const { workloadName, jobNameAt } = claim.resolved;
-      if (workloadName !== undefined && this.input.validate && !serviceNameAllowed(workloadName, jobNameAt ?? claim.resolved.where, this.sink)) continue;
+      const { workloadName, nameOptionAt } = claim.resolved;
+      if (workloadName !== undefined && this.input.validate && !serviceNameAllowed(workloadName, nameOptionAt ?? claim.resolved.where, this.sink)) continue;
       entry.changes += this.apply(svc, claim.resolved);
     }
   }

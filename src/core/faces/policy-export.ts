@@ -14,7 +14,7 @@
  * What the object cannot show is listed in the output, never dropped: allowedOptions (which
  * keys a function set is in its embedded details, a JSON string CEL cannot read; the values
  * they lead to are judged by the other rules), a value rule on an option that is not one
- * field of the StatefulSet (jobName is hashed; maps and lists), and podSecurity (the
+ * field of the StatefulSet (the job name is hashed; maps and lists), and podSecurity (the
  * pod-security-admission checks are Go code; label the namespace instead).
  */
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
@@ -25,8 +25,9 @@ import { formatPssPolicy } from '../checks/pss.js';
 import type { FunctionPolicy, TenantRules, ValueRule } from '../input/policy.js';
 import type { Obj } from '../base/values.js';
 
-export const EXPORT_FORMATS = ['vap', 'kyverno'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { POLICY_EXPORT_FORMATS, type PolicyExportFormat as ExportFormat } from '../customize/formats.js';
+
+export { POLICY_EXPORT_FORMATS, type ExportFormat };
 
 /** One rule as CEL: where it is written, the expression, the message a refusal carries. */
 export interface ExportedRule {
@@ -53,17 +54,6 @@ export interface PolicyExport {
   differences: NotExported[];
   objects: Obj[];
 }
-
-/**
- * Fields Pulsar writes whether or not an option sets them: on the object, an enum or a pattern
- * judges the value there, which the worker's default gives a function that sets nothing (pmc
- * lets an unset option pass such a rule). KubernetesRuntime.createStatefulSet sets the
- * namespace from the factory's jobNamespace and terminationGracePeriodSeconds to 0.
- */
-const FILLED_BY_PULSAR: Partial<Record<OptionKey, string>> = {
-  jobNamespace: "the worker's jobNamespace",
-  terminationGracePeriodSeconds: "Pulsar's 0",
-};
 
 const CONTAINERS = 'variables.containers';
 const POD = 'object.spec.template.spec';
@@ -111,10 +101,12 @@ function scopeRules(rules: TenantRules, scope: string, out: PolicyExport): void 
   for (const [key, rule] of Object.entries(rules.values ?? {})) {
     const field = fieldOf(key as OptionKey);
     if (!field || ('template' in rule && (entryOf(key as OptionKey).spec as { t: string }).t !== 'string')) {
-      skip(`values.${key}`, `${key} is not one field of the StatefulSet that its value can be read from${key === 'jobName' ? ' (Pulsar hashes the job name into the object\'s name)' : ''}`);
+      skip(`values.${key}`, `${key} is not one field of the StatefulSet that its value can be read from (it writes several, or a map or list, or Pulsar transforms it)`);
       continue;
     }
-    const filled = FILLED_BY_PULSAR[key as OptionKey];
+    // A field Pulsar fills whether or not an option sets it: on the object, an enum or a pattern
+    // judges the value there, which the worker's default gives a function that sets nothing.
+    const filled = entryOf(key as OptionKey).pulsarFills;
     if (filled && !('template' in rule)) {
       out.differences.push({ rule: `${rules.scope}.values.${key}`, at, why: `judged on ${field.slice('object.'.length)}, which holds ${filled} when no option sets ${key}: a function that sets nothing is denied unless that value meets the rule (pmc lets an unset ${key} pass)` });
     }

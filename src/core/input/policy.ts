@@ -11,6 +11,9 @@
  *   images             the image prefixes every container of the pod must start with
  *   deniedAnnotations, deniedLabels   key patterns (`*` for any run) no option may write
  *   podSecurity        the Pod Security level the pod template must pass (restricted:v1.30)
+ *   defaults           options the policy gives the scope's functions, as a level between the
+ *                      worker's runtimeCustomizerConfig and the function's customRuntimeOptions
+ *                      (strings may hold {tenant}, {namespace}, {name})
  */
 import { closest } from 'fastest-levenshtein';
 import { DiagnosticSink, PmcError, type Location } from '../base/diagnostics.js';
@@ -19,8 +22,9 @@ import { formatPath } from '../base/paths.js';
 import { parsePssPolicy, type PssPolicy } from '../checks/pss.js';
 import { quantityValue } from '../checks/pod-rules.js';
 import { similar } from '../options/options.js';
-import { OPTION_KEYS } from '../options/registry.js';
+import { OPTION_KEYS, type RuntimeOpts } from '../options/registry.js';
 import { readYamlFile } from './parse.js';
+import { readRuntimeOpts } from './config.js';
 
 export type ValueRule = { template: string } | { enum: string[] } | { pattern: RegExp; text: string };
 
@@ -35,6 +39,7 @@ export interface TenantRules {
   deniedAnnotations?: string[];
   deniedLabels?: string[];
   podSecurity?: PssPolicy;
+  defaults?: RuntimeOpts;
 }
 
 export interface FunctionPolicy {
@@ -43,7 +48,7 @@ export interface FunctionPolicy {
   tenants: Record<string, TenantRules>;
 }
 
-const RULE_KEYS = ['allowedOptions', 'values', 'maxResources', 'images', 'deniedAnnotations', 'deniedLabels', 'podSecurity'];
+const RULE_KEYS = ['allowedOptions', 'values', 'maxResources', 'images', 'deniedAnnotations', 'deniedLabels', 'podSecurity', 'defaults'];
 
 export function readPolicy(text: string, source: string): FunctionPolicy {
   const { values: top, locate } = readYamlFile(text, source, {}, 'policy');
@@ -57,7 +62,7 @@ export function readPolicy(text: string, source: string): FunctionPolicy {
   }
   const rules = (raw: unknown, path: string[]): TenantRules | undefined => {
     if (!isObject(raw)) {
-      sink.error('PMC_POLICY', 'expected a map of rules (allowedOptions, values, maxResources, images, deniedAnnotations, deniedLabels, podSecurity)', at(path));
+      sink.error('PMC_POLICY', 'expected a map of rules (allowedOptions, values, maxResources, images, deniedAnnotations, deniedLabels, podSecurity, defaults)', at(path));
       return undefined;
     }
     const out: TenantRules = { scope: formatPath(path), at: at(path) };
@@ -69,6 +74,11 @@ export function readPolicy(text: string, source: string): FunctionPolicy {
         continue;
       }
       if (k === 'allowedOptions') out.allowedOptions = optionList(v, here);
+      else if (k === 'defaults') {
+        // Read as the worker's runtimeCustomizerConfig is, every problem at its key; an unknown key is an error here.
+        if (!isObject(v)) sink.error('PMC_POLICY', 'expected a map of option to value, as runtimeCustomizerConfig holds them', at(here));
+        else out.defaults = readRuntimeOpts(v, { root: formatPath(here), locate: (p, opts) => locate([...here, ...p], opts), strict: true, workerFile: true, sink });
+      }
       else if (k === 'images' || k === 'deniedAnnotations' || k === 'deniedLabels') out[k] = stringList(v, here);
       else if (k === 'podSecurity') {
         const p = typeof v === 'string' ? parsePssPolicy(v) : { error: 'expected a level such as restricted:v1.30' };

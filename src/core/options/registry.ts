@@ -88,6 +88,12 @@ export interface OptionEntry<T> {
   needsAllowance?: string | ((fn: T) => string | undefined);
   /** A setting that writes nothing itself (it has no targets): `allowedFunctionOptions`. */
   setting?: true;
+  /**
+   * What its field of the StatefulSet holds when no option sets it, when Pulsar always fills
+   * it (KubernetesRuntime.createStatefulSet): a rule judged on the object cannot tell that
+   * value from a function's.
+   */
+  pulsarFills?: string;
 }
 
 const option = <T>(entry: OptionEntry<T>): OptionEntry<T> => entry;
@@ -161,6 +167,7 @@ export const OPTIONS = {
     write: setValue,
     check: checkNamespace,
     notInAdmission: 'the API server refuses to change an object\'s namespace in admission',
+    pulsarFills: "the worker's jobNamespace",
   }),
   jobName: option<string>({
     about: 'the name of the StatefulSet, its serviceName and its Service (Pulsar adds a hash)',
@@ -335,6 +342,7 @@ export const OPTIONS = {
     targets: [{ kind: 'StatefulSet', path: `${POD_SPEC}.terminationGracePeriodSeconds` }],
     write: setScalar,
     unread: POD_POLICY_UNREAD('terminationGracePeriodSeconds'),
+    pulsarFills: "Pulsar's 0",
   }),
   affinity: option<Record<string, unknown>>({
     about: "the pods' node and pod affinity (Kubernetes' Affinity, checked against its schema)",

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { celFunc, celMethod, CelScalar, isCelError, run as runCel } from '@bufbuild/cel';
+import { celFunc, celMethod, CelScalar, isCelError, listType, run as runCel } from '@bufbuild/cel';
 import fc from 'fast-check';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { parseAllDocuments } from 'yaml';
@@ -35,6 +35,15 @@ const KUBERNETES_CEL = [
   }),
   celMethod('isGreaterThan', CelScalar.DOUBLE, [CelScalar.DOUBLE], CelScalar.BOOL, function (this: number, other: number) {
     return this > other;
+  }),
+  celMethod('asApproximateFloat', CelScalar.DOUBLE, [], CelScalar.DOUBLE, function (this: number) {
+    return this;
+  }),
+  // The lists library (k8s.io/apiserver/pkg/cel/library/lists.go): sum() of a list of numbers.
+  celMethod('sum', listType(CelScalar.DYN), [], CelScalar.DYN, function (this: Iterable<unknown>) {
+    let total = 0;
+    for (const x of this) total += Number(x);
+    return total;
   }),
 ];
 
@@ -66,8 +75,8 @@ const worker = join(dir, 'worker.yml');
 writeFileSync(worker, 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\n');
 
 /** The function customized with its options (no policy), and pmc's verdict with the policy. */
-async function judge(policyFile: string, fn: { tenant: string; namespace: string; options: object }) {
-  const stdin = pulsarFunctionManifests({ tenant: fn.tenant, namespace: fn.namespace, name: 'fn' });
+async function judge(policyFile: string, fn: { tenant: string; namespace: string; options: object; replicas?: number }) {
+  const stdin = pulsarFunctionManifests({ tenant: fn.tenant, namespace: fn.namespace, name: 'fn' }).replace(/^  replicas: 1$/m, `  replicas: ${fn.replicas ?? 1}`);
   const args = ['customize', '-w', worker, '-r', JSON.stringify(fn.options), '--no-validate'];
   const plain = await runPmc(args, { stdin, cwd: dir });
   const policed = await runPmc([...args, '--policy', policyFile], { stdin, cwd: dir });
@@ -78,6 +87,7 @@ const ceilings = fc.record({ cpu: fc.constantFrom('500m', '1', '2', '4'), memory
 const rules = fc.record(
   {
     maxResources: ceilings,
+    maxTotalResources: fc.record({ cpu: fc.constantFrom('2', '4', '8'), memory: fc.constantFrom('4Gi', '16Gi') }, { requiredKeys: [] }),
     images: fc.constantFrom(['apachepulsar/'], ['registry.example.com/'], ['registry.example.com/', 'apachepulsar/pulsar:3']),
     deniedAnnotations: fc.constantFrom(['vault.hashicorp.com/*'], ['sidecar.istio.io/inject', 'vault.hashicorp.com/*']),
     deniedLabels: fc.constantFrom(['secret-*'], ['team']),
@@ -109,7 +119,7 @@ const options = fc.record(
   },
   { requiredKeys: [] },
 );
-const fn = fc.record({ tenant: fc.constantFrom('payments', 'analytics'), namespace: fc.constantFrom('billing', 'default'), options });
+const fn = fc.record({ tenant: fc.constantFrom('payments', 'analytics'), namespace: fc.constantFrom('billing', 'default'), options, replicas: fc.constantFrom(1, 2, 3, 8) });
 
 describe('pmc policy export', () => {
   it('the exported ValidatingAdmissionPolicy allows and denies what pmc --policy does (the rules the object shows)', async () => {
@@ -150,6 +160,7 @@ describe('pmc policy export', () => {
     // Every exported validation carries a comment naming its rule.
     const validations = r.stdout.match(/^ {4}- expression:/gm)?.length ?? 0;
     expect(validations).toBe(11);
+    expect(r.stdout).not.toContain('maxTotalResources');
     expect(r.stdout.match(/^ {4}# from (tenants\.payments|default)\.[a-zA-Z.]+ \(fixtures\/policy\/policy\.yaml:\d+:\d+\)$/gm)?.length).toBe(validations);
   });
 

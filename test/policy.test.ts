@@ -81,6 +81,21 @@ describe('each rule, allowed and denied', () => {
     expect((await at('other', 'default')).stderr).toContain("default.allowedOptions");
   });
 
+  it('maxTotalResources: the instances (spec.replicas, the parallelism) times the pod, within and over', async () => {
+    const p = write('total.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  maxTotalResources: {cpu: "4", memory: 8Gi}\n');
+    const withReplicas = (n: number) => manifests('public').replace(/^  replicas: 1$/m, `  replicas: ${n}`);
+    const opts = JSON.stringify({ resourceRequirements: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } } });
+    expect(withReplicas(4)).toContain('  replicas: 4');
+    const within = await runPmc(['customize', '--policy', p, '-r', opts], { stdin: withReplicas(4), cwd: dir });
+    expect(within.stderr).not.toContain('PMC_POLICY');
+    expect(within.status).toBe(0);
+    const over = await runPmc(['customize', '--policy', p, '-r', opts], { stdin: withReplicas(5), cwd: dir });
+    expect(over.status).toBe(1);
+    expect(over.stderr).toContain("spec.replicas: the function public/default/fn: its 5 instances (spec.replicas, its parallelism) request cpu 5 in all, over 4, the ceiling of the policy's default.maxTotalResources.cpu");
+    expect(over.stderr).toContain('request memory 10Gi in all, over 8Gi');
+    expect(over.stderr).toContain('are limited to memory 10Gi in all');
+  });
+
   it('templates expand as Pulsar writes the label values', () => {
     expect(expandTemplate('fn-{tenant}-{namespace}', { tenant: 'pay@ments', namespace: 'bill ing' })).toBe('fn-pay-ments-bill-ing');
   });

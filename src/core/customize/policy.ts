@@ -26,6 +26,13 @@ export function expandTemplate(template: string, identity: Partial<FunctionIdent
   return template.replace(/\{(tenant|namespace|name)\}/g, (_, k: 'tenant' | 'namespace' | 'name') => toValidLabelName(identity[k] ?? ''));
 }
 
+/** An amount as a quantity reads: cores (`1.5`), bytes as Mi or Gi when whole. */
+function formatAmount(value: number, resource: 'cpu' | 'memory'): string {
+  if (resource === 'cpu') return String(Math.round(value * 1000) / 1000);
+  for (const [suffix, unit] of [['Gi', 2 ** 30], ['Mi', 2 ** 20]] as const) if (value % unit === 0) return `${value / unit}${suffix}`;
+  return String(value);
+}
+
 /** Every string of a value with its template expanded for this function. */
 function expandAll(value: unknown, identity: Partial<FunctionIdentity>): unknown {
   if (typeof value === 'string') return expandTemplate(value, identity);
@@ -102,6 +109,19 @@ export function checkPolicyObject(policy: FunctionPolicy, sts: Obj, identity: Pa
     }
     if (rules.images && typeof c.image === 'string' && !rules.images.some((p) => c.image.startsWith(p))) {
       sink.error('PMC_POLICY', `${fn}: container "${c.name}" runs ${c.image}, which ${ruleAt(rules, 'images')} does not allow (${rules.images.join(', ')})`, { ...where, path: `${path}.image` });
+    }
+  }
+  // The function as a whole: each of its instances (Pulsar's parallelism, the StatefulSet's
+  // replicas; 1 when unset, as Kubernetes defaults it) runs the pod's containers at once.
+  const instances = typeof sts.spec?.replicas === 'number' ? sts.spec.replicas : 1;
+  for (const r of ['cpu', 'memory'] as const) {
+    const ceiling = rules.maxTotalResources?.[r];
+    if (!ceiling) continue;
+    for (const kind of ['requests', 'limits'] as const) {
+      const perPod = asArray(pod.containers).reduce((sum: number, c: Obj) => sum + (quantityValue(c?.resources?.[kind]?.[r]) ?? 0), 0);
+      if (instances * perPod > ceiling.value) {
+        sink.error('PMC_POLICY', `${fn}: its ${instances} instance${instances === 1 ? '' : 's'} (spec.replicas, its parallelism) ${kind === 'requests' ? 'request' : 'are limited to'} ${r} ${formatAmount(instances * perPod, r)} in all, over ${ceiling.text}, the ceiling of ${ruleAt(rules, `maxTotalResources.${r}`)}`, { ...where, path: 'spec.replicas' });
+      }
     }
   }
   if (rules.podSecurity) {

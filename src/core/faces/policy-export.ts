@@ -124,6 +124,15 @@ function scopeRules(rules: TenantRules, scope: string, out: PolicyExport): void 
       );
     }
   }
+  for (const r of ['cpu', 'memory'] as const) {
+    const ceiling = rules.maxTotalResources?.[r];
+    if (!ceiling) continue;
+    for (const kind of ['requests', 'limits'] as const) {
+      // Kubernetes' lists library (sum) and quantity library (asApproximateFloat), both in 1.30's admission CEL.
+      const perPod = `${POD}.containers.map(c, has(c.resources) && has(c.resources.${kind}) && ${lit(r)} in c.resources.${kind} ? quantity(c.resources.${kind}[${lit(r)}]).asApproximateFloat() : 0.0).sum()`;
+      add(`maxTotalResources.${r}`, `(has(object.spec.replicas) ? double(object.spec.replicas) : 1.0) * ${perPod} <= quantity(${lit(ceiling.text)}).asApproximateFloat()`, `the function's instances (spec.replicas) times its containers' ${kind} ${r} must be at most ${ceiling.text}`);
+    }
+  }
   if (rules.images) add('images', `${CONTAINERS}.all(c, !has(c.image) || [${rules.images.map(lit).join(', ')}].exists(p, c.image.startsWith(p)))`, `every container's image must start with ${rules.images.join(' or ')}`);
   for (const [rule, field] of [['deniedAnnotations', 'annotations'], ['deniedLabels', 'labels']] as const) {
     const denied = rules[rule];

@@ -7,7 +7,9 @@
  *   values             per option: a template over the function's identity ("fn-{tenant}"),
  *                      or {enum: [...]}, or {pattern: REGEX}, the merged value must meet (a
  *                      function may set a key named here, within its rule)
- *   maxResources       cpu and memory ceilings for the function container's requests and limits
+ *   maxResources       cpu and memory ceilings for each container's requests and limits
+ *   maxTotalResources  cpu and memory ceilings for the function as a whole: its instances (the
+ *                      StatefulSet's replicas, Pulsar's parallelism) times its pod's containers' requests, and limits
  *   images             the image prefixes every container of the pod must start with
  *   deniedAnnotations, deniedLabels   key patterns (`*` for any run) no option may write
  *   podSecurity        the Pod Security level the pod template must pass (restricted:v1.30)
@@ -26,6 +28,8 @@ import { OPTION_KEYS, type RuntimeOpts } from '../options/registry.js';
 import { readYamlFile } from './parse.js';
 import { readRuntimeOpts } from './config.js';
 
+export type Ceilings = { cpu?: { text: string; value: number }; memory?: { text: string; value: number } };
+
 export type ValueRule = { template: string } | { enum: string[] } | { pattern: RegExp; text: string };
 
 export interface TenantRules {
@@ -34,7 +38,8 @@ export interface TenantRules {
   at: Location;
   allowedOptions?: string[];
   values?: Record<string, ValueRule>;
-  maxResources?: { cpu?: { text: string; value: number }; memory?: { text: string; value: number } };
+  maxResources?: Ceilings;
+  maxTotalResources?: Ceilings;
   images?: string[];
   deniedAnnotations?: string[];
   deniedLabels?: string[];
@@ -48,7 +53,7 @@ export interface FunctionPolicy {
   tenants: Record<string, TenantRules>;
 }
 
-const RULE_KEYS = ['allowedOptions', 'values', 'maxResources', 'images', 'deniedAnnotations', 'deniedLabels', 'podSecurity', 'defaults'];
+const RULE_KEYS = ['allowedOptions', 'values', 'maxResources', 'maxTotalResources', 'images', 'deniedAnnotations', 'deniedLabels', 'podSecurity', 'defaults'];
 
 export function readPolicy(text: string, source: string): FunctionPolicy {
   const { values: top, locate } = readYamlFile(text, source, {}, 'policy');
@@ -62,7 +67,7 @@ export function readPolicy(text: string, source: string): FunctionPolicy {
   }
   const rules = (raw: unknown, path: string[]): TenantRules | undefined => {
     if (!isObject(raw)) {
-      sink.error('PMC_POLICY', 'expected a map of rules (allowedOptions, values, maxResources, images, deniedAnnotations, deniedLabels, podSecurity, defaults)', at(path));
+      sink.error('PMC_POLICY', `expected a map of rules (${RULE_KEYS.join(', ')})`, at(path));
       return undefined;
     }
     const out: TenantRules = { scope: formatPath(path), at: at(path) };
@@ -84,14 +89,14 @@ export function readPolicy(text: string, source: string): FunctionPolicy {
         const p = typeof v === 'string' ? parsePssPolicy(v) : { error: 'expected a level such as restricted:v1.30' };
         if ('error' in p) sink.error('PMC_POLICY', p.error, at(here));
         else out.podSecurity = p;
-      } else if (k === 'maxResources') {
+      } else if (k === 'maxResources' || k === 'maxTotalResources') {
         if (!isObject(v)) sink.error('PMC_POLICY', 'expected {cpu: QUANTITY, memory: QUANTITY}', at(here));
         else {
-          out.maxResources = {};
+          const ceilings: Ceilings = (out[k] = {});
           for (const [r, q] of Object.entries(v)) {
             if (r !== 'cpu' && r !== 'memory') sink.error('PMC_POLICY', `unknown resource "${r}": the ceilings are cpu and memory`, at([...here, r], true));
             else if (quantityValue(q) === undefined) sink.error('PMC_POLICY', `${JSON.stringify(q)} is not a Kubernetes quantity`, at([...here, r]));
-            else out.maxResources[r] = { text: String(q), value: quantityValue(q)! };
+            else ceilings[r] = { text: String(q), value: quantityValue(q)! };
           }
         }
       } else if (k === 'values') {

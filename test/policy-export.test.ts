@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { celFunc, celMethod, CelScalar, isCelError, listType, run as runCel } from '@bufbuild/cel';
 import fc from 'fast-check';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportPolicy } from '../src/core/faces/policy-export.js';
@@ -221,5 +222,61 @@ describe('pmc policy export', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('bad.yaml:4:11: default.images: expected a list of strings [PMC_POLICY]');
+  });
+});
+
+/** A label selector's verdict on labels, as Kubernetes reads matchLabels and matchExpressions. */
+function selects(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every((e) =>
+    e.operator === 'In' ? e.values!.includes(labels[e.key]!) : e.operator === 'NotIn' ? !e.values!.includes(labels[e.key]!) : e.operator === 'Exists' ? e.key in labels : !(e.key in labels),
+  );
+  return byLabels && byExpressions;
+}
+
+describe('pmc policy export of a sandbox', () => {
+  const text = 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  sandbox: true\ntenants:\n  payments:\n    sandbox: {namespace: streaming, workerLabels: {component: functions-worker}}\n    values:\n      jobNamespace: "fn-{tenant}"\n';
+
+  it("a default-deny NetworkPolicy in the namespace the scope's functions run in, selecting their pods (and no other tenant's)", async () => {
+    const exported = exportPolicy(readPolicy(text, 'p.yaml'), 'vap');
+    const policies = exported.objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies).toHaveLength(1);
+    const np = policies[0]!;
+    expect(() => new NetworkPolicy(np as never).validate()).not.toThrow();
+    expect(np.metadata.namespace).toBe('fn-payments');
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    // The pods pmc makes of a payments function, and of another tenant's.
+    const pods = async (tenant: string) => {
+      const r = await runPmc(['customize', '-w', worker, '-r', '{"jobNamespace": "fn-payments"}'], { stdin: pulsarFunctionManifests({ tenant, namespace: 'billing', name: 'fn' }), cwd: dir });
+      return parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o?.kind === 'StatefulSet');
+    };
+    const payments = await pods('payments');
+    expect(payments.metadata.namespace).toBe(np.metadata.namespace);
+    expect(selects(np.spec.podSelector, payments.spec.template.metadata.labels)).toBe(true);
+    expect(selects(np.spec.podSelector, (await pods('analytics')).spec.template.metadata.labels)).toBe(false);
+    // In: only the worker, at the instance's own ports; out: the brokers and DNS.
+    const ports = payments.spec.template.spec.containers[0].ports.map((p: { containerPort: number }) => p.containerPort).sort();
+    expect(np.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'streaming' } }, podSelector: { matchLabels: { component: 'functions-worker' } } }], ports: ports.map((port: number) => ({ protocol: 'TCP', port })) }]);
+    expect(np.spec.egress[0].to[0].podSelector).toEqual({ matchLabels: { component: 'broker' } });
+    expect(np.spec.egress[0].ports.map((p: { port: number }) => p.port)).toEqual([6650, 6651, 8080, 8443]);
+    expect(np.spec.egress[1].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+  });
+
+  it("a sandbox whose namespace differs by function is listed, not guessed", () => {
+    const exported = exportPolicy(readPolicy(text, 'p.yaml'), 'vap');
+    expect(exported.notExported.find((n) => n.rule === 'default.sandbox')?.why).toContain("needs the namespace the scope's functions run in");
+    const templated = exportPolicy(readPolicy('apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  sandbox: true\n  values: {jobNamespace: "fn-{tenant}"}\n', 'p.yaml'), 'vap');
+    expect(templated.notExported.find((n) => n.rule === 'default.sandbox')?.why).toContain('"fn-{tenant}" differs by function in this scope');
+  });
+
+  it('the pinned options are exported as value rules', () => {
+    const exported = exportPolicy(readPolicy(text, 'p.yaml'), 'vap');
+    const pins = exported.rules.filter((r) => r.scope === 'payments' && r.rule.startsWith('tenants.payments.values.'));
+    expect(pins.map((r) => r.rule).sort()).toEqual(['tenants.payments.values.automountServiceAccountToken', 'tenants.payments.values.jobNamespace', 'tenants.payments.values.serviceAccountName']);
+    const vap = exported.objects[0]!;
+    const sts = { metadata: { namespace: 'fn-payments', labels: { component: 'function', tenant: 'payments', namespace: 'billing', name: 'fn' } }, spec: { replicas: 1, template: { metadata: { labels: {} }, spec: { serviceAccountName: 'fn-payments', automountServiceAccountToken: false, containers: [{ name: 'pulsarfunction', image: 'apachepulsar/pulsar:4.0.8' }] } } } };
+    expect(admits(vap, sts).allowed).toBe(true);
+    expect(admits(vap, { ...sts, spec: { ...sts.spec, template: { ...sts.spec.template, spec: { ...sts.spec.template.spec, automountServiceAccountToken: true } } } }).messages.join()).toContain('automountServiceAccountToken');
+    expect(admits(vap, { ...sts, spec: { ...sts.spec, template: { ...sts.spec.template, spec: { ...sts.spec.template.spec, serviceAccountName: 'admin' } } } }).messages.join()).toContain('serviceAccountName');
   });
 });

@@ -238,3 +238,55 @@ describe('defaults the policy supplies', () => {
     expect(hybrid.review.response.warnings.join('\n')).toContain("nodeSelectorLabels: nodeSelectorLabels from the policy's tenants.payments.defaults is not applied: in hybrid mode the worker's customizer applies nodeSelectorLabels");
   });
 });
+
+describe('sandbox', () => {
+  const sandbox = write('sandbox.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ntenants:\n  payments:\n    sandbox: true\n    values:\n      jobNamespace: "fn-{tenant}"\n');
+  const worker = write('sandbox-worker.yml', 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\n');
+  const sandboxed = (options: object, more: string[] = []) =>
+    runPmc(['customize', '-w', worker, '--customizer', 'pod-policy', '--policy', sandbox, '-r', JSON.stringify({ jobNamespace: 'fn-payments', ...options }), ...more], { stdin: manifests('payments', 'billing'), cwd: dir });
+
+  it('a sandboxed function: restricted, a read-only root with its emptyDirs, the tenant\'s own service account, no token; it passes restricted', async () => {
+    const r = await sandboxed({}, ['--check-pss', 'restricted']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const sts = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o.kind === 'StatefulSet');
+    const pod = sts.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('fn-payments');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['pmc-logs', 'pmc-download', 'pmc-tmp']));
+  });
+
+  it('a function cannot choose another service account, the token back, or a looser pod', async () => {
+    const worker2 = write('sandbox-allowing.yml', 'runtimeCustomizerClassName: org.apache.pulsar.functions.runtime.kubernetes.BasicKubernetesManifestCustomizer\nruntimeCustomizerConfig:\n  allowedFunctionOptions: [serviceAccountName, automountServiceAccountToken]\n');
+    const run2 = (options: object) => runPmc(['customize', '-w', worker2, '--customizer', 'pod-policy', '--policy', sandbox, '-r', JSON.stringify({ jobNamespace: 'fn-payments', ...options })], { stdin: manifests('payments', 'billing'), cwd: dir });
+    const account = await run2({ serviceAccountName: 'admin' });
+    expect(account.status).toBe(1);
+    expect(account.stderr).toContain('serviceAccountName is "admin" and must be "fn-payments" ("fn-{tenant}"), as the policy\'s tenants.payments.values.serviceAccountName');
+    const token = await run2({ automountServiceAccountToken: true });
+    expect(token.status).toBe(1);
+    expect(token.stderr).toContain('automountServiceAccountToken is true and must be one of "false"');
+    const root = await sandboxed({ securityContext: { runAsNonRoot: false, runAsUser: 0 } });
+    expect(root.status).toBe(1);
+    expect(root.stderr).toContain('its pods would not pass Pod Security "restricted:latest", the floor of the policy\'s tenants.payments.podSecurity');
+  });
+
+  it("the scope's own defaults win over the sandbox's, and the pin follows them", async () => {
+    const p = write('sandbox-own.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ntenants:\n  payments:\n    sandbox: {namespace: streaming, brokerLabels: {app: pulsar, component: broker}}\n    defaults: {serviceAccountName: payments-functions, jobNamespace: "fn-{tenant}"}\n');
+    const r = await runPmc(['customize', '-w', worker, '--customizer', 'pod-policy', '--policy', p, '-r', '{}'], { stdin: manifests('payments', 'billing'), cwd: dir });
+    expect(r.stderr).toBe('');
+    const sts = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o.kind === 'StatefulSet');
+    expect(sts.spec.template.spec.serviceAccountName).toBe('payments-functions');
+    expect(sts.metadata.namespace).toBe('fn-payments');
+    const explained = await runPmc(['explain', '-w', worker, '--customizer', 'pod-policy', '--policy', p, '-r', '{}'], { stdin: manifests('payments', 'billing'), cwd: dir });
+    expect(explained.stdout).toMatch(/spec\.template\.spec\.serviceAccountName +payments-functions +- +policy \(tenants\.payments\.sandbox and \.defaults\)/);
+  });
+
+  it('a sandbox file mistake is located', async () => {
+    const p = write('sandbox-bad.yaml', 'apiVersion: pmc.pulsar/v1alpha1\nkind: FunctionPolicy\ndefault:\n  sandbox: {namespaces: pulsar}\n');
+    const r = await runPmc(['customize', '-w', worker, '--policy', p, '-r', '{}'], { stdin: manifests('payments'), cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('sandbox-bad.yaml:4:13: default.sandbox.namespaces: unknown key "namespaces": a sandbox has namespace, brokerLabels and workerLabels [PMC_POLICY]');
+  });
+});

@@ -42,10 +42,17 @@ function expandAll(value: unknown, identity: Partial<FunctionIdentity>): unknown
 }
 
 /** The options the policy gives this function (its scope's `defaults`, templates expanded), and where they are written. */
-export function policyDefaults(policy: FunctionPolicy, identity: Partial<FunctionIdentity>): { options: RuntimeOpts; scope: string } | undefined {
+export function policyDefaults(policy: FunctionPolicy, identity: Partial<FunctionIdentity>): { options: RuntimeOpts; beneath?: RuntimeOpts; scope: string } | undefined {
   const rules = rulesFor(policy, identity);
-  if (!rules?.defaults || Object.keys(rules.defaults).length === 0) return undefined;
-  return { options: expandAll(rules.defaults, identity) as RuntimeOpts, scope: `${rules.scope}.defaults` };
+  const own = rules?.defaults && Object.keys(rules.defaults).length > 0 ? rules.defaults : undefined;
+  if (!rules || (!own && !rules.sandbox)) return undefined;
+  const named = rules.sandbox && own ? `${rules.scope}.sandbox and .defaults` : `${rules.scope}.${own ? 'defaults' : 'sandbox'}`;
+  return {
+    options: expandAll(own ?? {}, identity) as RuntimeOpts,
+    // The sandbox's options sit beneath the scope's own defaults.
+    ...(rules.sandbox ? { beneath: expandAll(rules.sandbox.defaults, identity) as RuntimeOpts } : {}),
+    scope: named,
+  };
 }
 
 /** `vault.hashicorp.com/*`: `*` any run of characters. */

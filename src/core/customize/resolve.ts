@@ -207,7 +207,8 @@ export function resolveWorkload(
     { from: 'labels', value: labelsIdentity(sts.plain) },
   ]);
   // The policy's defaults for this function's tenant: a level between the worker's and the function's.
-  const given = settings.policy ? policyDefaults(settings.policy, identity) : undefined;
+  const found = settings.policy ? policyDefaults(settings.policy, identity) : undefined;
+  const given = found && { options: found.beneath ? mergeRuntimeOpts(found.beneath, found.options) : found.options, scope: found.scope };
   const merged = mergeRuntimeOpts(given ? mergeRuntimeOpts(settings.worker, given.options) : settings.worker, functionOptions);
   const options = settings.admission ? admissionOptions(applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy), settings.admission, sink, where, given) : applicableOptions(merged, settings.customizer, sink, where, settings.customizerChosenBy);
   checkLevel(settings.worker, 'runtimeCustomizerConfig', sink);

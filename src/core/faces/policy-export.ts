@@ -3,7 +3,7 @@
  * StatefulSet, compiled to the cluster's own admission policy, for teams that want no webhook
  * in the path: a ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1,
  * GA since Kubernetes 1.30), or a Kyverno CEL ValidatingPolicy (policies.kyverno.io/v1alpha1,
- * the same shape). https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ * the same shape); and for each sandboxed scope, its default-deny NetworkPolicy. https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
  *
  * The policy matches a function's StatefulSet by Pulsar's labels (KubernetesRuntime labels
  * what it creates component, tenant, namespace and name) and picks the rules as pmc does:
@@ -72,7 +72,7 @@ function globPattern(glob: string): string {
 function fieldOf(key: OptionKey): string | undefined {
   const entry = entryOf(key);
   const targets = entry.targets.filter((t) => t.kind === 'StatefulSet');
-  if (targets.length !== 1 || targets[0]!.path.includes('[]') || !['string', 'boolean', 'number', 'integer'].includes((entry.spec as { t: string }).t)) return undefined;
+  if (targets.length !== 1 || targets[0]!.path.includes('[]') || !['string', 'bool', 'int', 'enum'].includes(entry.spec.t)) return undefined;
   return `object.${targets[0]!.path}`;
 }
 
@@ -86,10 +86,20 @@ function hasField(field: string): string {
   return `has(${field})`;
 }
 
-function valueCel(field: string, rule: ValueRule): string {
+/**
+ * A value rule on one field. pmc compares the option's value as its JSON text, so a boolean
+ * or a number is compared as its literal (`false`, `30`), which CEL writes the same way; a
+ * pattern reads a number's text with string(), and a boolean's as 'true' or 'false'.
+ */
+function valueCel(field: string, rule: ValueRule, type: string): string {
   if ('template' in rule) return `${hasField(field)} && ${field} == ${templateCel(rule.template)}`;
-  if ('enum' in rule) return `!${hasField(field)} || string(${field}) in [${rule.enum.map(lit).join(', ')}]`;
-  return `!${hasField(field)} || string(${field}).matches(${lit(`^(?:${rule.text})$`)})`;
+  const literal = (e: string) => (type === 'bool' && (e === 'true' || e === 'false')) || (type === 'int' && /^-?\d+$/.test(e)) ? e : lit(e);
+  if ('enum' in rule) {
+    const values = rule.enum.filter((e) => type === 'string' || type === 'enum' || literal(e) === e);
+    return `!${hasField(field)} || ${field} in [${values.map(literal).join(', ')}]`;
+  }
+  const text = type === 'bool' ? `(${field} ? 'true' : 'false')` : type === 'int' ? `string(${field})` : field;
+  return `!${hasField(field)} || ${text}.matches(${lit(`^(?:${rule.text})$`)})`;
 }
 
 /** Every rule of one scope as CEL, or the reason it cannot be. */
@@ -111,7 +121,7 @@ function scopeRules(rules: TenantRules, scope: string, out: PolicyExport): void 
       out.differences.push({ rule: `${rules.scope}.values.${key}`, at, why: `judged on ${field.slice('object.'.length)}, which holds ${filled} when no option sets ${key}: a function that sets nothing is denied unless that value meets the rule (pmc lets an unset ${key} pass)` });
     }
     const wanted = 'template' in rule ? `be ${JSON.stringify(rule.template)}` : 'enum' in rule ? `be one of ${rule.enum.join(', ')}` : `match ${rule.text}`;
-    add(`values.${key}`, valueCel(field, rule), `${key} (${field.slice('object.'.length)}) must ${wanted}`);
+    add(`values.${key}`, valueCel(field, rule, entryOf(key as OptionKey).spec.t), `${key} (${field.slice('object.'.length)}) must ${wanted}`);
   }
   for (const r of ['cpu', 'memory'] as const) {
     const ceiling = rules.maxResources?.[r];
@@ -141,9 +151,56 @@ function scopeRules(rules: TenantRules, scope: string, out: PolicyExport): void 
     const none = (meta: string) => `!has(${meta}.${field}) || ${meta}.${field}.all(k, !k.matches(${lit(pattern)}))`;
     add(rule, `(${none('object.metadata')}) && (!has(object.spec.template.metadata) || ${none('object.spec.template.metadata')})`, `no ${field === 'labels' ? 'label' : 'annotation'} may match ${denied.join(', ')}`);
   }
+  if (rules.sandbox) sandboxNetwork(rules, scope, out, skip);
   if (rules.podSecurity) {
     skip('podSecurity', `the Pod Security checks are the pod-security-admission library's Go code, not CEL: label the functions' namespace pod-security.kubernetes.io/enforce=${rules.podSecurity.level} and pod-security.kubernetes.io/warn=${rules.podSecurity.level} (warn judges the StatefulSet's template at its create, enforce only its pods), and keep ${formatPssPolicy(rules.podSecurity)} in pmc webhook or pmc customize --policy`);
   }
+}
+
+/** The ports of a function's pod (KubernetesRuntime: the instance's gRPC server, its metrics) and of a broker (binary and HTTP, plain and TLS). */
+const INSTANCE_PORTS = [9093, 9094];
+const BROKER_PORTS = [6650, 6651, 8080, 8443];
+
+/**
+ * A sandboxed scope's default-deny NetworkPolicy, in the namespace its functions run in: in,
+ * only the worker (its gRPC health checks and metrics); out, only the brokers (messages, and
+ * the admin API the pod downloads the function's code from) and the cluster's DNS. A connector
+ * that reaches an outside system needs a NetworkPolicy of its own beside it.
+ */
+function sandboxNetwork(rules: TenantRules, scope: string, out: PolicyExport, skip: (rule: string, why: string) => void): void {
+  const sandbox = rules.sandbox!;
+  const [tenant, namespace] = scope === '' ? [] : scope.split('/');
+  // The functions' namespace: the scope's jobNamespace template or default, for this scope's identity.
+  const value = rules.values?.jobNamespace;
+  const template = value && 'template' in value ? value.template : typeof (rules.defaults as Record<string, unknown> | undefined)?.jobNamespace === 'string' ? ((rules.defaults as Record<string, unknown>).jobNamespace as string) : undefined;
+  const known: Record<string, string | undefined> = { tenant, namespace };
+  const where = template?.replace(/\{(tenant|namespace|name)\}/g, (m, k: string) => known[k] ?? m);
+  if (!where || /\{(tenant|namespace|name)\}/.test(where)) {
+    skip('sandbox', !template ? "its NetworkPolicy needs the namespace the scope's functions run in: give the scope a jobNamespace (a values template, or a default)" : `its NetworkPolicy needs one namespace, and ${JSON.stringify(template)} differs by function in this scope: give each tenant a scope of its own`);
+    return;
+  }
+  const pulsar = (labels: Record<string, string>) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': sandbox.namespace } }, podSelector: { matchLabels: labels } });
+  const tcp = (ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
+  out.objects.push({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `pmc-sandbox-${scope.replace('/', '-')}`, namespace: where, labels: { 'app.kubernetes.io/managed-by': 'pmc' } },
+    spec: {
+      podSelector: {
+        matchExpressions: [
+          { key: 'component', operator: 'In', values: ['function', 'source', 'sink'] },
+          ...(tenant ? [{ key: 'tenant', operator: 'In', values: [tenant] }] : []),
+          ...(namespace ? [{ key: 'namespace', operator: 'In', values: [namespace] }] : []),
+        ],
+      },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [pulsar(sandbox.workerLabels)], ports: tcp(INSTANCE_PORTS) }],
+      egress: [
+        { to: [pulsar(sandbox.brokerLabels)], ports: tcp(BROKER_PORTS) },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      ],
+    },
+  });
 }
 
 /** The scopes as the labels write them: tenant/namespace, tenant, and default. */
@@ -161,6 +218,8 @@ export function exportPolicy(policy: FunctionPolicy, format: ExportFormat, name 
   const out: PolicyExport = { rules: [], notExported: [], differences: [], objects: [] };
   const all = scopes(policy);
   for (const { key, rules } of all) scopeRules(rules, key, out);
+  // The sandboxes' NetworkPolicies go after the admission policy.
+  const networkPolicies = out.objects.splice(0);
   const withNamespace = all.filter((s) => s.key.includes('/')).map((s) => lit(s.key));
   const tenants = all.filter((s) => s.key !== '' && !s.key.includes('/')).map((s) => lit(s.key));
   const spec = {
@@ -194,6 +253,7 @@ export function exportPolicy(policy: FunctionPolicy, format: ExportFormat, name 
     const { failurePolicy, ...rest } = spec;
     out.objects.push({ apiVersion: 'policies.kyverno.io/v1alpha1', kind: 'ValidatingPolicy', metadata, spec: { failurePolicy, validationActions: ['Deny'], ...rest } });
   }
+  out.objects.push(...networkPolicies);
   return out;
 }
 
@@ -209,7 +269,7 @@ export function printExport(exported: PolicyExport, policySource: string): strin
     for (const n of exported.differences) head.push(`#   ${n.rule} (${n.at}): ${n.why}`);
   }
   const docs = exported.objects.map((o) => {
-    const doc = new Document(o);
+    const doc = new Document(o, { aliasDuplicateObjects: false });
     const validations = doc.getIn(['spec', 'validations'], true);
     if (isSeq(validations)) {
       validations.items.forEach((item, i) => {

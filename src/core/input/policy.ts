@@ -13,6 +13,10 @@
  *   images             the image prefixes every container of the pod must start with
  *   deniedAnnotations, deniedLabels   key patterns (`*` for any run) no option may write
  *   podSecurity        the Pod Security level the pod template must pass (restricted:v1.30)
+ *   sandbox            true, or {namespace, brokerLabels, workerLabels} (where Pulsar runs): the
+ *                      registry's SANDBOX options beneath the scope's defaults, the options it
+ *                      pins, a restricted floor, and (pmc policy export) a default-deny
+ *                      NetworkPolicy letting only the brokers and the worker in and out
  *   defaults           options the policy gives the scope's functions, as a level between the
  *                      worker's runtimeCustomizerConfig and the function's customRuntimeOptions
  *                      (strings may hold {tenant}, {namespace}, {name})
@@ -24,7 +28,7 @@ import { formatPath } from '../base/paths.js';
 import { parsePssPolicy, type PssPolicy } from '../checks/pss.js';
 import { quantityValue } from '../checks/pod-rules.js';
 import { similar } from '../options/options.js';
-import { OPTION_KEYS, type RuntimeOpts } from '../options/registry.js';
+import { OPTION_KEYS, SANDBOX, type RuntimeOpts } from '../options/registry.js';
 import { readYamlFile } from './parse.js';
 import { readRuntimeOpts } from './config.js';
 
@@ -45,7 +49,21 @@ export interface TenantRules {
   deniedLabels?: string[];
   podSecurity?: PssPolicy;
   defaults?: RuntimeOpts;
+  sandbox?: Sandbox;
 }
+
+/** A sandboxed scope: the sandbox's options, and where Pulsar's brokers and worker run (for the NetworkPolicy). */
+export interface Sandbox {
+  defaults: RuntimeOpts;
+  at: Location;
+  /** The Kubernetes namespace of the brokers and the worker (the Helm chart's release namespace). */
+  namespace: string;
+  brokerLabels: Record<string, string>;
+  workerLabels: Record<string, string>;
+}
+
+/** The Apache Pulsar Helm chart's: brokers labelled component: broker, the functions worker running inside them. */
+const SANDBOX_NETWORK = { namespace: 'pulsar', brokerLabels: { component: 'broker' } };
 
 export interface FunctionPolicy {
   source: string;
@@ -53,7 +71,7 @@ export interface FunctionPolicy {
   tenants: Record<string, TenantRules>;
 }
 
-const RULE_KEYS = ['allowedOptions', 'values', 'maxResources', 'maxTotalResources', 'images', 'deniedAnnotations', 'deniedLabels', 'podSecurity', 'defaults'];
+const RULE_KEYS = ['allowedOptions', 'values', 'maxResources', 'maxTotalResources', 'images', 'deniedAnnotations', 'deniedLabels', 'podSecurity', 'defaults', 'sandbox'];
 
 export function readPolicy(text: string, source: string): FunctionPolicy {
   const { values: top, locate } = readYamlFile(text, source, {}, 'policy');
@@ -79,6 +97,31 @@ export function readPolicy(text: string, source: string): FunctionPolicy {
         continue;
       }
       if (k === 'allowedOptions') out.allowedOptions = optionList(v, here);
+      else if (k === 'sandbox') {
+        if (v === false) continue;
+        const given = v === true ? {} : v;
+        if (!isObject(given)) {
+          sink.error('PMC_POLICY', 'expected true, or {namespace, brokerLabels, workerLabels}: where the Pulsar brokers and worker run', at(here));
+          continue;
+        }
+        for (const key of Object.keys(given)) if (!['namespace', 'brokerLabels', 'workerLabels'].includes(key)) sink.error('PMC_POLICY', `unknown key "${key}": a sandbox has namespace, brokerLabels and workerLabels`, at([...here, key], true));
+        const labels = (key: 'brokerLabels' | 'workerLabels', fallback: Record<string, string>): Record<string, string> => {
+          const l = given[key];
+          if (l === undefined) return fallback;
+          if (isObject(l) && Object.values(l).every((x) => typeof x === 'string')) return l as Record<string, string>;
+          sink.error('PMC_POLICY', 'expected a map of label to value', at([...here, key]));
+          return fallback;
+        };
+        if (given.namespace !== undefined && typeof given.namespace !== 'string') sink.error('PMC_POLICY', 'expected the Kubernetes namespace of the brokers and the worker', at([...here, 'namespace']));
+        const brokerLabels = labels('brokerLabels', SANDBOX_NETWORK.brokerLabels);
+        out.sandbox = {
+          defaults: readRuntimeOpts(SANDBOX.defaults, { root: 'sandbox', sink, workerFile: true }),
+          at: at(here),
+          namespace: typeof given.namespace === 'string' ? given.namespace : SANDBOX_NETWORK.namespace,
+          brokerLabels,
+          workerLabels: labels('workerLabels', brokerLabels),
+        };
+      }
       else if (k === 'defaults') {
         // Read as the worker's runtimeCustomizerConfig is, every problem at its key; an unknown key is an error here.
         if (!isObject(v)) sink.error('PMC_POLICY', 'expected a map of option to value, as runtimeCustomizerConfig holds them', at(here));
@@ -118,6 +161,15 @@ export function readPolicy(text: string, source: string): FunctionPolicy {
           }
         }
       }
+    }
+    if (out.sandbox) {
+      // The options the sandbox pins: each must stay the scope's default (its own, else the sandbox's).
+      out.values ??= {};
+      for (const key of SANDBOX.pinned) {
+        const value = (out.defaults as Record<string, unknown> | undefined)?.[key] ?? (out.sandbox.defaults as Record<string, unknown>)[key];
+        out.values[key] ??= typeof value === 'string' ? { template: value } : { enum: [JSON.stringify(value)] };
+      }
+      out.podSecurity ??= parsePssPolicy('restricted') as PssPolicy;
     }
     return out;
   };

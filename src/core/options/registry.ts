@@ -516,3 +516,20 @@ function presetAware(who: string, [, ...fields]: OptionPath, sc: SecurityContext
   if (sc[fields[0] as keyof SecurityContextOpts] !== undefined) return who;
   return sc.preset ? `${who} (preset ${sc.preset})` : undefined;
 }
+
+/**
+ * A FunctionPolicy's `sandbox` (input/policy.ts), as options: what it gives a scope's
+ * functions beneath the scope's own defaults (restricted, a read-only root with the emptyDirs
+ * the instance writes, the tenant's own service account, no service-account token: Pulsar's
+ * token auth providers mount what they need as volumes of their own, which
+ * automountServiceAccountToken leaves alone), and the options it pins to their default, so
+ * that a function cannot choose another service account or the token back.
+ */
+export const SANDBOX: { defaults: Record<string, unknown>; pinned: readonly OptionKey[] } = {
+  defaults: {
+    securityContext: { preset: 'restricted', readOnlyRootFilesystem: true },
+    serviceAccountName: 'fn-{tenant}',
+    automountServiceAccountToken: false,
+  },
+  pinned: ['serviceAccountName', 'automountServiceAccountToken'],
+};
